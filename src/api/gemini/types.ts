@@ -1,0 +1,266 @@
+/**
+ * Wire types of the Gemini API (v1beta), as the official SDKs send and read them.
+ *
+ * This is the one place these shapes are defined. Field names are the proto3-JSON
+ * lowerCamelCase forms; requests arriving in snake_case are normalised to these names by
+ * `normalize-field-names.ts` before anything else sees them.
+ *
+ * Sources: google/ai/generativelanguage/v1beta/{generative_service,content,model}.proto and
+ * `@google/genai` `src/types.ts`; see shared/docs/GEMINI-API.md §2.
+ */
+
+export type Role = 'user' | 'model' | 'function' | 'system';
+
+export interface Blob {
+  mimeType: string;
+  /** base64 */
+  data: string;
+}
+
+export interface FileData {
+  mimeType?: string;
+  fileUri: string;
+}
+
+export interface FunctionCall {
+  id?: string;
+  name: string;
+  args?: Record<string, unknown>;
+}
+
+export interface FunctionResponse {
+  id?: string;
+  name: string;
+  response?: Record<string, unknown>;
+  willContinue?: boolean;
+  scheduling?: string;
+}
+
+export interface ExecutableCode {
+  language: 'PYTHON' | 'LANGUAGE_UNSPECIFIED';
+  code: string;
+  id?: string;
+}
+
+export interface CodeExecutionResult {
+  outcome: 'OUTCOME_OK' | 'OUTCOME_FAILED' | 'OUTCOME_DEADLINE_EXCEEDED' | 'OUTCOME_UNSPECIFIED';
+  output?: string;
+  id?: string;
+}
+
+export interface VideoMetadata {
+  startOffset?: string;
+  endOffset?: string;
+  fps?: number;
+}
+
+/** A Part holds exactly one data field plus optional metadata. */
+export interface Part {
+  text?: string;
+  inlineData?: Blob;
+  fileData?: FileData;
+  functionCall?: FunctionCall;
+  functionResponse?: FunctionResponse;
+  executableCode?: ExecutableCode;
+  codeExecutionResult?: CodeExecutionResult;
+  thought?: boolean;
+  /** base64, opaque */
+  thoughtSignature?: string;
+  videoMetadata?: VideoMetadata;
+}
+
+export interface Content {
+  role?: Role;
+  parts: Part[];
+}
+
+export type SchemaType =
+  | 'TYPE_UNSPECIFIED' | 'STRING' | 'NUMBER' | 'INTEGER' | 'BOOLEAN' | 'ARRAY' | 'OBJECT' | 'NULL';
+
+/** Gemini's OpenAPI-subset schema. `type` arrives in either case on the wire. */
+export interface Schema {
+  type?: SchemaType | Lowercase<SchemaType>;
+  format?: string;
+  title?: string;
+  description?: string;
+  nullable?: boolean;
+  enum?: string[];
+  items?: Schema;
+  minItems?: string | number;
+  maxItems?: string | number;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  minProperties?: string | number;
+  maxProperties?: string | number;
+  minimum?: number;
+  maximum?: number;
+  minLength?: string | number;
+  maxLength?: string | number;
+  pattern?: string;
+  example?: unknown;
+  anyOf?: Schema[];
+  propertyOrdering?: string[];
+  default?: unknown;
+}
+
+export interface FunctionDeclaration {
+  name: string;
+  description?: string;
+  parameters?: Schema;
+  parametersJsonSchema?: unknown;
+  response?: Schema;
+  responseJsonSchema?: unknown;
+  behavior?: 'BLOCKING' | 'NON_BLOCKING' | 'UNSPECIFIED';
+}
+
+export interface Tool {
+  functionDeclarations?: FunctionDeclaration[];
+  codeExecution?: Record<string, never>;
+  googleSearch?: Record<string, unknown>;
+  googleSearchRetrieval?: Record<string, unknown>;
+  urlContext?: Record<string, never>;
+}
+
+export interface ToolConfig {
+  functionCallingConfig?: {
+    mode?: 'MODE_UNSPECIFIED' | 'AUTO' | 'ANY' | 'NONE' | 'VALIDATED';
+    allowedFunctionNames?: string[];
+  };
+}
+
+export type HarmCategory =
+  | 'HARM_CATEGORY_UNSPECIFIED' | 'HARM_CATEGORY_HARASSMENT' | 'HARM_CATEGORY_HATE_SPEECH'
+  | 'HARM_CATEGORY_SEXUALLY_EXPLICIT' | 'HARM_CATEGORY_DANGEROUS_CONTENT' | 'HARM_CATEGORY_CIVIC_INTEGRITY';
+
+export type HarmBlockThreshold =
+  | 'HARM_BLOCK_THRESHOLD_UNSPECIFIED' | 'BLOCK_LOW_AND_ABOVE' | 'BLOCK_MEDIUM_AND_ABOVE'
+  | 'BLOCK_ONLY_HIGH' | 'BLOCK_NONE' | 'OFF';
+
+export interface SafetySetting {
+  category: HarmCategory;
+  threshold: HarmBlockThreshold;
+}
+
+export interface ThinkingConfig {
+  thinkingBudget?: number;
+  includeThoughts?: boolean;
+  thinkingLevel?: 'THINKING_LEVEL_UNSPECIFIED' | 'MINIMAL' | 'LOW' | 'MEDIUM' | 'HIGH';
+}
+
+export interface GenerationConfig {
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  candidateCount?: number;
+  maxOutputTokens?: number;
+  stopSequences?: string[];
+  responseMimeType?: string;
+  responseSchema?: Schema;
+  responseJsonSchema?: unknown;
+  responseLogprobs?: boolean;
+  logprobs?: number;
+  responseModalities?: Array<'TEXT' | 'IMAGE' | 'AUDIO' | 'MODALITY_UNSPECIFIED'>;
+  mediaResolution?: string;
+  speechConfig?: Record<string, unknown>;
+  thinkingConfig?: ThinkingConfig;
+}
+
+export interface GenerateContentRequest {
+  /** Present in countTokens' `generateContentRequest` form and batch requests. */
+  model?: string;
+  contents: Content[];
+  systemInstruction?: Content;
+  tools?: Tool[];
+  toolConfig?: ToolConfig;
+  safetySettings?: SafetySetting[];
+  generationConfig?: GenerationConfig;
+  cachedContent?: string;
+}
+
+export type FinishReason =
+  | 'FINISH_REASON_UNSPECIFIED' | 'STOP' | 'MAX_TOKENS' | 'SAFETY' | 'RECITATION' | 'LANGUAGE'
+  | 'OTHER' | 'BLOCKLIST' | 'PROHIBITED_CONTENT' | 'SPII' | 'MALFORMED_FUNCTION_CALL'
+  | 'IMAGE_SAFETY' | 'UNEXPECTED_TOOL_CALL' | 'TOO_MANY_TOOL_CALLS';
+
+export type Modality = 'MODALITY_UNSPECIFIED' | 'TEXT' | 'IMAGE' | 'VIDEO' | 'AUDIO' | 'DOCUMENT';
+
+export interface ModalityTokenCount {
+  modality: Modality;
+  tokenCount: number;
+}
+
+export interface UsageMetadata {
+  promptTokenCount: number;
+  cachedContentTokenCount?: number;
+  candidatesTokenCount?: number;
+  toolUsePromptTokenCount?: number;
+  thoughtsTokenCount?: number;
+  totalTokenCount: number;
+  promptTokensDetails?: ModalityTokenCount[];
+  cacheTokensDetails?: ModalityTokenCount[];
+  candidatesTokensDetails?: ModalityTokenCount[];
+}
+
+export interface Candidate {
+  content: Content;
+  finishReason?: FinishReason;
+  finishMessage?: string;
+  index: number;
+  avgLogprobs?: number;
+}
+
+export interface GenerateContentResponse {
+  candidates?: Candidate[];
+  promptFeedback?: { blockReason?: string; safetyRatings?: unknown[] };
+  usageMetadata?: UsageMetadata;
+  modelVersion: string;
+  responseId: string;
+}
+
+export interface CountTokensRequest {
+  contents?: Content[];
+  generateContentRequest?: GenerateContentRequest;
+}
+
+export interface CountTokensResponse {
+  totalTokens: number;
+  cachedContentTokenCount?: number;
+  promptTokensDetails?: ModalityTokenCount[];
+}
+
+/** The `Model` resource of `GET /v1beta/models`. */
+export interface Model {
+  name: string;
+  baseModelId?: string;
+  version: string;
+  displayName: string;
+  description: string;
+  inputTokenLimit: number;
+  outputTokenLimit: number;
+  supportedGenerationMethods: string[];
+  temperature?: number;
+  maxTemperature?: number;
+  topP?: number;
+  topK?: number;
+  thinking?: boolean;
+}
+
+export interface ListModelsResponse {
+  models: Model[];
+  nextPageToken?: string;
+}
+
+/** google.rpc.Status as Google serialises it in error bodies. */
+export interface Status {
+  code: number;
+  message: string;
+  status: string;
+  details?: Array<Record<string, unknown> & { '@type': string }>;
+}
+
+export interface ErrorBody {
+  error: Status;
+}

@@ -1,0 +1,106 @@
+/**
+ * The engine spec: the one small interface every engine implements (llama-cpp, fake, and
+ * later openai-compatible, gemini-upstream, ...). Wire types never reach an engine: the HTTP
+ * layer converts Gemini requests into these engine-neutral shapes (src/convert/).
+ *
+ * An engine streams; `generate` is the stream collected (see `collectGeneration`). Every engine
+ * passes the shared conformance suite in src/engines/engine-conformance.case.ts.
+ */
+
+/** A piece of a message. Only text today; media, tool calls etc. extend this union. */
+export type MessagePart = { type: 'text'; text: string };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'model';
+  parts: MessagePart[];
+}
+
+/** Sampling and length settings, already validated and clamped by the catalog. */
+export interface SamplingOptions {
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** Upper bound on generated tokens; the catalog fills in the model's output limit. */
+  maxOutputTokens: number;
+  /** Generation stops before these; they never appear in the output. */
+  stopSequences: string[];
+}
+
+export interface GenerateInput {
+  messages: ChatMessage[];
+  sampling: SamplingOptions;
+  /** How many independent candidates (1..8). */
+  candidateCount: number;
+  /** Aborts the generation (client disconnect, deadline). The engine must stop promptly and free resources. */
+  signal: AbortSignal;
+}
+
+export type FinishReason =
+  /** Natural end of generation (end-of-generation token or a stop sequence). */
+  | 'stop'
+  /** maxOutputTokens (or the context) was exhausted. */
+  | 'max-tokens';
+
+/** The stream an engine produces, as discriminated parts (cf. Vercel AI's LanguageModelV2StreamPart). */
+export type GenerateEvent =
+  /** First event: the prompt's exact token count as the engine evaluates it. */
+  | { type: 'prompt'; promptTokens: number }
+  /** Text of one candidate; `tokens` is how many generated tokens this delta accounts for. */
+  | { type: 'text-delta'; candidate: number; text: string; tokens: number }
+  /** The candidate is complete. Every candidate gets exactly one. */
+  | { type: 'finish'; candidate: number; reason: FinishReason };
+
+export interface CountTokensInput {
+  messages: ChatMessage[];
+}
+
+/** What an engine can do; requests needing more are refused with a 400 before reaching it. */
+export interface EngineCapabilities {
+  /** Max candidates per request the engine supports. */
+  maxCandidates: number;
+  /** Context window in tokens (prompt + output). */
+  contextTokens: number;
+}
+
+export interface Engine extends AsyncDisposable {
+  /** Engine kind, e.g. `llama-cpp` or `fake`. */
+  readonly kind: string;
+  /** Human label of the loaded weights (file name), used as `modelVersion` detail. */
+  readonly label: string;
+  readonly capabilities: EngineCapabilities;
+  /** Streams one generation. Must honour `input.signal` and end with a `finish` per candidate. */
+  stream(input: GenerateInput): AsyncIterable<GenerateEvent>;
+  /** Exact prompt token count for these messages, equal to what `stream` reports in `prompt`. */
+  countTokens(input: CountTokensInput): Promise<number>;
+  dispose(): Promise<void>;
+}
+
+export interface CandidateResult {
+  text: string;
+  tokens: number;
+  finishReason: FinishReason;
+}
+
+export interface GenerationResult {
+  promptTokens: number;
+  candidates: CandidateResult[];
+}
+
+/** Runs a stream to completion: what `generateContent` needs. */
+export async function collectGeneration(events: AsyncIterable<GenerateEvent>): Promise<GenerationResult> {
+  let promptTokens = 0;
+  const candidates: CandidateResult[] = [];
+  const at = (i: number) => (candidates[i] ??= { text: '', tokens: 0, finishReason: 'stop' });
+  for await (const ev of events) {
+    if (ev.type === 'prompt') promptTokens = ev.promptTokens;
+    else if (ev.type === 'text-delta') {
+      const c = at(ev.candidate);
+      c.text += ev.text;
+      c.tokens += ev.tokens;
+    } else at(ev.candidate).finishReason = ev.reason;
+  }
+  return { promptTokens, candidates };
+}

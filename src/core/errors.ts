@@ -1,0 +1,223 @@
+/**
+ * The error catalog: every error gemserve raises on purpose is a `GemserveError` made by one
+ * of the factories below, each with a stable `code`, a Google canonical status, a user-or-system
+ * kind and a retryable flag. `src/http/error-envelope.ts` is the one place that turns them into
+ * Google's `{"error":{code,message,status,details}}` body.
+ *
+ * Messages copy Google's own texts where Google has one (sources in shared/docs/GEMINI-API.md §3).
+ */
+
+/** google.rpc.Code names and the HTTP status Google maps each to. */
+export const GOOGLE_STATUS_HTTP = {
+  INVALID_ARGUMENT: 400,
+  FAILED_PRECONDITION: 400,
+  OUT_OF_RANGE: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  NOT_FOUND: 404,
+  ABORTED: 409,
+  ALREADY_EXISTS: 409,
+  RESOURCE_EXHAUSTED: 429,
+  CANCELLED: 499,
+  INTERNAL: 500,
+  UNIMPLEMENTED: 501,
+  UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+} as const;
+
+export type GoogleStatus = keyof typeof GOOGLE_STATUS_HTTP;
+
+export type ErrorDetail = Record<string, unknown> & { '@type': string };
+
+export interface GemserveErrorInit {
+  /** Stable identifier, e.g. `MODEL_NOT_FOUND`; never changes once published. */
+  code: string;
+  status: GoogleStatus;
+  message: string;
+  /** `user`: the request is at fault; `system`: gemserve or an engine is. */
+  kind: 'user' | 'system';
+  retryable: boolean;
+  details?: ErrorDetail[];
+  /** Extra response headers (e.g. Retry-After). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+export class GemserveError extends Error {
+  readonly code: string;
+  readonly status: GoogleStatus;
+  readonly kind: 'user' | 'system';
+  readonly retryable: boolean;
+  readonly details: ErrorDetail[];
+  readonly headers: Record<string, string>;
+
+  constructor(init: GemserveErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'GemserveError';
+    this.code = init.code;
+    this.status = init.status;
+    this.kind = init.kind;
+    this.retryable = init.retryable;
+    this.details = init.details ?? [];
+    this.headers = init.headers ?? {};
+  }
+
+  get httpStatus(): number {
+    return GOOGLE_STATUS_HTTP[this.status];
+  }
+}
+
+export function isGemserveError(e: unknown): e is GemserveError {
+  return e instanceof GemserveError;
+}
+
+const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
+const LOCALIZED_MESSAGE = 'type.googleapis.com/google.rpc.LocalizedMessage';
+const BAD_REQUEST = 'type.googleapis.com/google.rpc.BadRequest';
+
+function user(code: string, status: GoogleStatus, message: string, extra: Partial<GemserveErrorInit> = {}) {
+  return new GemserveError({ code, status, message, kind: 'user', retryable: false, ...extra });
+}
+
+/** The catalog. Each factory documents when it is used. */
+export const Errors = {
+  /** A request field is malformed or out of range. `field` is the proto (snake_case) path. */
+  invalidArgument(message: string, field?: string): GemserveError {
+    const details: ErrorDetail[] = field
+      ? [{ '@type': BAD_REQUEST, fieldViolations: [{ field, description: message }] }]
+      : [];
+    return user('INVALID_ARGUMENT', 'INVALID_ARGUMENT', message, { details });
+  },
+
+  /** The body is not JSON at all. Google's text begins the same way. */
+  malformedJson(reason: string): GemserveError {
+    return user('MALFORMED_JSON', 'INVALID_ARGUMENT', `Invalid JSON payload received. ${reason}`);
+  },
+
+  /** The body exceeds the server's request size limit. */
+  payloadTooLarge(limitBytes: number): GemserveError {
+    return user(
+      'PAYLOAD_TOO_LARGE',
+      'INVALID_ARGUMENT',
+      `Request payload size exceeds the limit: ${limitBytes} bytes.`,
+    );
+  },
+
+  /** Google's exact text for an unknown model or a method the model does not support. */
+  modelNotFound(model: string, apiVersion: string, method: string): GemserveError {
+    const name = model.startsWith('models/') ? model : `models/${model}`;
+    return user(
+      'MODEL_NOT_FOUND',
+      'NOT_FOUND',
+      `${name} is not found for API version ${apiVersion}, or is not supported for ${method}. ` +
+        'Call ListModels to see the list of available models and their supported methods.',
+    );
+  },
+
+  /** No route matches the path. */
+  notFound(path: string): GemserveError {
+    return user('NOT_FOUND', 'NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+  },
+
+  /** The model exists but its bound engine cannot do what was asked (never silently downgraded). */
+  capabilityUnsupported(model: string, capability: string): GemserveError {
+    return user(
+      'CAPABILITY_UNSUPPORTED',
+      'INVALID_ARGUMENT',
+      `${capability} is not supported by models/${model} on this server: the engine bound to it cannot do it.`,
+    );
+  },
+
+  /** No API key on a server that requires one (Google's text). */
+  apiKeyMissing(): GemserveError {
+    return user(
+      'API_KEY_MISSING',
+      'PERMISSION_DENIED',
+      "Method doesn't allow unregistered callers (callers without established identity). " +
+        'Please use API Key or other form of API consumer identity to call this API.',
+    );
+  },
+
+  /** An API key that is not configured: 400, not 403, as Google answers. */
+  apiKeyInvalid(): GemserveError {
+    const message = 'API key not valid. Please pass a valid API key.';
+    return user('API_KEY_INVALID', 'INVALID_ARGUMENT', message, {
+      details: [
+        {
+          '@type': ERROR_INFO,
+          reason: 'API_KEY_INVALID',
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com' },
+        },
+        { '@type': LOCALIZED_MESSAGE, locale: 'en-US', message },
+      ],
+    });
+  },
+
+  /** The scheduler's queue is full: Google's overload text, retryable. */
+  overloaded(): GemserveError {
+    return new GemserveError({
+      code: 'OVERLOADED',
+      status: 'UNAVAILABLE',
+      message: 'The model is overloaded. Please try again later.',
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
+  /** The model is still loading or failed to load. */
+  modelUnavailable(model: string, reason: string): GemserveError {
+    return new GemserveError({
+      code: 'MODEL_UNAVAILABLE',
+      status: 'UNAVAILABLE',
+      message: `models/${model} is not available: ${reason}`,
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
+  /** The client's deadline (X-Server-Timeout) passed. */
+  deadlineExceeded(): GemserveError {
+    return new GemserveError({
+      code: 'DEADLINE_EXCEEDED',
+      status: 'DEADLINE_EXCEEDED',
+      message: 'Deadline expired before operation could complete.',
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
+  /** The client went away; never sent (there is nobody to send it to) but ends work cleanly. */
+  cancelled(): GemserveError {
+    return user('CANCELLED', 'CANCELLED', 'The operation was cancelled.');
+  },
+
+  /** Anything unexpected. Google's text; the cause is logged, never sent. */
+  internal(cause?: unknown): GemserveError {
+    return new GemserveError({
+      code: 'INTERNAL',
+      status: 'INTERNAL',
+      message:
+        'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+      kind: 'system',
+      retryable: true,
+      cause,
+    });
+  },
+
+  /** A model file that is missing, truncated or not GGUF: a startup error with a clear reason. */
+  badModelFile(path: string, reason: string): GemserveError {
+    return new GemserveError({
+      code: 'BAD_MODEL_FILE',
+      status: 'FAILED_PRECONDITION',
+      message: `Cannot load model file ${path}: ${reason}`,
+      kind: 'system',
+      retryable: false,
+    });
+  },
+} as const;
+
+/** Wraps anything thrown into a GemserveError (unknown errors become INTERNAL). */
+export function toGemserveError(e: unknown): GemserveError {
+  return isGemserveError(e) ? e : Errors.internal(e);
+}

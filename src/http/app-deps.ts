@@ -1,0 +1,15 @@
+import type { ModelCatalog } from '../core/catalog/model-catalog.js';
+
+/** Everything `createApp` needs, injected so tests and the CLI build the same server. */
+export interface AppDeps {
+  catalog: ModelCatalog;
+  /** Accepted API keys. Empty: any key (or none) is accepted. */
+  apiKeys: readonly string[];
+  /** Optional path prefix the API is mounted under, e.g. `/gemini`. */
+  mountPrefix?: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimitBytes: number;
+  logger?: boolean | Record<string, unknown>;
+  /** `/healthz` answers 200 only once this says the models are loaded. */
+  isReady?: () => boolean;
+}
