@@ -1,0 +1,132 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Scheduler } from './scheduler.js';
+import { isGemserveError } from './errors.js';
+
+const never = () => new AbortController().signal;
+/** Lets queued promise callbacks run. */
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+describe('Scheduler', () => {
+  it('hands out free slots at once, with distinct indexes', async () => {
+    const s = new Scheduler({ slots: 2, maxQueue: 0 });
+    const a = await s.acquire(never());
+    const b = await s.acquire(never());
+    assert.deepEqual([a.index, b.index].sort(), [0, 1]);
+    assert.deepEqual(s.stats(), { busy: 2, queued: 0, slots: 2, maxQueue: 0 });
+  });
+
+  it('serves waiters in FIFO order', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 3 });
+    const first = await s.acquire(never());
+    const order: string[] = [];
+    const waits = ['a', 'b', 'c'].map((name) =>
+      s.acquire(never()).then((slot) => { order.push(name); return slot; }));
+    assert.equal(s.stats().queued, 3);
+    first.release();
+    (await waits[0]).release();
+    (await waits[1]).release();
+    (await waits[2]).release();
+    assert.deepEqual(order, ['a', 'b', 'c']);
+    assert.deepEqual(s.stats(), { busy: 0, queued: 0, slots: 1, maxQueue: 3 });
+  });
+
+  it('rejects at once with OVERLOADED (503) when the queue is full', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 1 });
+    await s.acquire(never());
+    const queued = s.acquire(never());
+    await assert.rejects(s.acquire(never()), (e: unknown) => {
+      assert.ok(isGemserveError(e));
+      assert.equal(e.code, 'OVERLOADED');
+      assert.equal(e.httpStatus, 503);
+      assert.equal(e.retryable, true);
+      return true;
+    });
+    assert.equal(s.stats().queued, 1);
+    void queued;
+  });
+
+  it('maxQueue 0 refuses as soon as every slot is busy', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 0 });
+    await s.acquire(never());
+    await assert.rejects(s.acquire(never()), { code: 'OVERLOADED' });
+  });
+
+  it('a waiter that aborts leaves the queue, rejects with the reason and never takes a slot', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 2 });
+    const held = await s.acquire(never());
+    const ac = new AbortController();
+    const aborted = s.acquire(ac.signal);
+    const next = s.acquire(never());
+    const reason = new Error('client went away');
+    ac.abort(reason);
+    await assert.rejects(aborted, (e) => e === reason);
+    assert.deepEqual(s.stats(), { busy: 1, queued: 1, slots: 1, maxQueue: 2 });
+    held.release();
+    const slot = await next;
+    assert.equal(slot.index, held.index);
+    assert.deepEqual(s.stats(), { busy: 1, queued: 0, slots: 1, maxQueue: 2 });
+  });
+
+  it('an already aborted signal is refused without queueing', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 1 });
+    const ac = new AbortController();
+    ac.abort(new Error('gone'));
+    await assert.rejects(s.acquire(ac.signal), /gone/);
+    assert.deepEqual(s.stats(), { busy: 0, queued: 0, slots: 1, maxQueue: 1 });
+  });
+
+  it('release hands the same slot index to the next waiter', async () => {
+    const s = new Scheduler({ slots: 2, maxQueue: 1 });
+    await s.acquire(never());
+    const b = await s.acquire(never());
+    const waiting = s.acquire(never());
+    let got: number | undefined;
+    void waiting.then((slot) => { got = slot.index; });
+    await tick();
+    assert.equal(got, undefined);
+    b.release();
+    assert.equal((await waiting).index, b.index);
+    assert.equal(s.stats().busy, 2);
+  });
+
+  it('double release is harmless (no slot is freed twice)', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 2 });
+    const a = await s.acquire(never());
+    const w1 = s.acquire(never());
+    const w2 = s.acquire(never());
+    a.release();
+    a.release();
+    a[Symbol.dispose]();
+    await w1;
+    await tick();
+    assert.deepEqual(s.stats(), { busy: 1, queued: 1, slots: 1, maxQueue: 2 });
+    (await w1).release();
+    await w2;
+    assert.equal(s.stats().busy, 1);
+  });
+
+  it('works with `using`', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 0 });
+    {
+      using slot = await s.acquire(never());
+      assert.equal(slot.index, 0);
+      assert.equal(s.stats().busy, 1);
+    }
+    assert.equal(s.stats().busy, 0);
+  });
+
+  it('dispose rejects waiters and refuses new acquires', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 1 });
+    await s.acquire(never());
+    const waiting = s.acquire(never());
+    s[Symbol.dispose]();
+    await assert.rejects(waiting, /disposed/);
+    await assert.rejects(s.acquire(never()), /after dispose/);
+  });
+
+  it('validates its options', () => {
+    assert.throws(() => new Scheduler({ slots: 0, maxQueue: 0 }), RangeError);
+    assert.throws(() => new Scheduler({ slots: 1, maxQueue: -1 }), RangeError);
+  });
+});

@@ -1,0 +1,50 @@
+import type { ChatHistoryItem, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
+import { Errors } from '../../core/errors.js';
+import { withOpenModelReply } from './convert-to-chat-history.js';
+
+/**
+ * The prompt tokens LlamaChat evaluates for `history`: the chat wrapper's context text for the
+ * history plus the open model reply, tokenized — exactly what `getContextWindow` in
+ * node-llama-cpp's LlamaChat.js does (no functions, no context shift: the engine refuses
+ * prompts that do not fit, see `maxPromptTokens`). `countTokens` and the `prompt` event both
+ * come from here, so they cannot disagree.
+ *
+ * A Jinja template may refuse a conversation (e.g. "roles must alternate"): that is the
+ * request's fault, so it becomes INVALID_ARGUMENT.
+ */
+export function renderPromptTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[]): Token[] {
+  let state;
+  try {
+    state = chatWrapper.generateContextState({ chatHistory: withOpenModelReply(history) });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw Errors.invalidArgument(`The model's chat template cannot render these contents: ${why}`, 'contents');
+  }
+  return state.contextText.tokenize(tokenizer);
+}
+
+/**
+ * The longest prompt a sequence of `contextSize` tokens accepts. LlamaChat keeps a prompt
+ * whole only while `tokens + 1 < contextSize` (`minFreeContextTokens: 1` in LlamaChat.js);
+ * anything longer it would silently shorten by dropping history, which Gemini never does.
+ */
+export function maxPromptTokens(contextSize: number): number {
+  return contextSize - 2;
+}
+
+/**
+ * How many tokens may be generated after a prompt of `promptTokens`: LlamaChat shifts the
+ * context (erasing history) once `nextTokenIndex >= contextSize - 1`, but checks maxTokens
+ * first; with this cap the last generated token is never evaluated, so that never happens
+ * and the reply ends with 'max-tokens' instead (measured: P + cap - 1 = contextSize - 1).
+ */
+export function maxGeneratedTokens(contextSize: number, promptTokens: number): number {
+  return Math.max(0, contextSize - promptTokens);
+}
+
+/** Google's wording for an input over the limit (GenerateContent with too many tokens). */
+export function promptTooLong(promptTokens: number, contextSize: number) {
+  return Errors.invalidArgument(
+    `The input token count (${promptTokens}) exceeds the maximum number of tokens allowed (${maxPromptTokens(contextSize)}).`,
+  );
+}
