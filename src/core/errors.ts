@@ -205,6 +205,31 @@ export const Errors = {
     });
   },
 
+  /**
+   * `GET /v1beta/models/{id}` for an unknown model. Google's text differs from the method 404
+   * (observed: "Model is not found: models/invalid-model for api version v1beta").
+   */
+  modelGetNotFound(model: string, apiVersion: string): GemserveError {
+    const name = model.startsWith('models/') ? model : `models/${model}`;
+    return user('MODEL_NOT_FOUND', 'NOT_FOUND', `Model is not found: ${name} for api version ${apiVersion}`);
+  },
+
+  /** A `cachedContent` name that does not exist: Google answers 403, not 404 (observed text). */
+  cachedContentNotFound(): GemserveError {
+    return user('CACHED_CONTENT_NOT_FOUND', 'PERMISSION_DENIED', 'CachedContent not found (or permission denied)');
+  },
+
+  /** The server is up but not ready to serve (models still loading): `/healthz` says 503. */
+  notReady(): GemserveError {
+    return new GemserveError({
+      code: 'NOT_READY',
+      status: 'UNAVAILABLE',
+      message: 'The service is currently unavailable.',
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
   /** A model file that is missing, truncated or not GGUF: a startup error with a clear reason. */
   badModelFile(path: string, reason: string): GemserveError {
     return new GemserveError({

@@ -160,6 +160,8 @@ export interface GenerationConfig {
   responseMimeType?: string;
   responseSchema?: Schema;
   responseJsonSchema?: unknown;
+  /** The proto's own spelling of `responseJsonSchema`. */
+  _responseJsonSchema?: unknown;
   responseLogprobs?: boolean;
   logprobs?: number;
   responseModalities?: Array<'TEXT' | 'IMAGE' | 'AUDIO' | 'MODALITY_UNSPECIFIED'>;
@@ -178,6 +180,8 @@ export interface GenerateContentRequest {
   safetySettings?: SafetySetting[];
   generationConfig?: GenerationConfig;
   cachedContent?: string;
+  /** `flex | standard | priority`; newer SDKs send it top-level. */
+  serviceTier?: string;
 }
 
 export type FinishReason =
@@ -263,4 +267,14 @@ export interface Status {
 
 export interface ErrorBody {
   error: Status;
+}
+
+/**
+ * google.rpc.BadRequest.FieldViolation: which request field is wrong and why. `field` is the
+ * proto (snake_case) path, e.g. `generation_config.temperature`; `description` is the whole
+ * message Google would send.
+ */
+export interface FieldViolation {
+  field: string;
+  description: string;
 }

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isGemserveError } from '../core/errors.js';
+import { convertToChatMessages } from './convert-to-chat-messages.js';
+
+test('system instruction first, roles mapped, text parts kept', () => {
+  const messages = convertToChatMessages(
+    [
+      { parts: [{ text: 'hi' }] },
+      { role: 'model', parts: [{ text: 'hello' }, { text: '!' }] },
+      { role: 'function', parts: [{ text: 'result' }] },
+    ],
+    { role: 'user', parts: [{ text: 'be brief' }] },
+    'm',
+  );
+  assert.deepEqual(messages, [
+    { role: 'system', parts: [{ type: 'text', text: 'be brief' }] },
+    { role: 'user', parts: [{ type: 'text', text: 'hi' }] },
+    { role: 'model', parts: [{ type: 'text', text: 'hello' }, { type: 'text', text: '!' }] },
+    { role: 'user', parts: [{ type: 'text', text: 'result' }] },
+  ]);
+});
+
+test('non-text parts are refused with a 400 naming them, never dropped', () => {
+  const cases: Array<[object, RegExp]> = [
+    [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }, /Input of type inlineData \(image\/png\) is not supported by models\/m/],
+    [{ fileData: { fileUri: 'files/abc', mimeType: 'application/pdf' } }, /fileData \(application\/pdf\)/],
+    [{ functionCall: { name: 'get_weather', args: {} } }, /functionCall \(get_weather\)/],
+    [{ functionResponse: { name: 'get_weather', response: {} } }, /functionResponse \(get_weather\)/],
+    [{ executableCode: { language: 'PYTHON', code: '1' } }, /executableCode/],
+  ];
+  for (const [part, message] of cases) {
+    assert.throws(() => convertToChatMessages([{ parts: [{ text: 'look' }, part as any] }], undefined, 'm'), (e: unknown) => {
+      assert.ok(isGemserveError(e));
+      assert.equal(e.httpStatus, 400);
+      assert.equal(e.status, 'INVALID_ARGUMENT');
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+  assert.throws(() => convertToChatMessages([{ parts: [{ text: 'x' }] }], { parts: [{ inlineData: { mimeType: 'image/png', data: '' } }] }, 'm'));
+});

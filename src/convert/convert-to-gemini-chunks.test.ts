@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { GenerateContentResponse } from '../api/gemini/types.js';
+import type { GenerateEvent } from '../core/engine.js';
+import { convertToGeminiChunks } from './convert-to-gemini-chunks.js';
+
+const meta = { modelVersion: 'm', responseId: 'r' };
+
+async function chunksOf(events: GenerateEvent[]): Promise<GenerateContentResponse[]> {
+  async function* gen() { yield* events; }
+  const out: GenerateContentResponse[] = [];
+  for await (const c of convertToGeminiChunks(gen(), meta)) out.push(c);
+  return out;
+}
+const textOf = (c: GenerateContentResponse) => c.candidates![0].content.parts[0].text;
+
+test('cumulative usage, finishReason only on the last chunk, text never empty, same id', async () => {
+  const chunks = await chunksOf([
+    { type: 'prompt', promptTokens: 4 },
+    { type: 'text-delta', candidate: 0, text: 'Hello', tokens: 1 },
+    { type: 'text-delta', candidate: 0, text: ' world', tokens: 1 },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+  ]);
+  assert.equal(chunks.map(textOf).join(''), 'Hello world');
+  assert.ok(chunks.every((c) => textOf(c) !== ''));
+  assert.deepEqual(chunks.map((c) => c.usageMetadata?.candidatesTokenCount), [1, 2, 2]);
+  assert.deepEqual(chunks.map((c) => c.usageMetadata?.totalTokenCount), [5, 6, 6]);
+  assert.deepEqual(chunks.map((c) => c.candidates![0].finishReason), [undefined, undefined, 'STOP']);
+  assert.ok(chunks.every((c) => c.responseId === 'r' && c.modelVersion === 'm'));
+  assert.deepEqual(chunks.at(-1), {
+    candidates: [{ content: { role: 'model', parts: [{ text: 'd' }] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2, totalTokenCount: 6, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 4 }] },
+    modelVersion: 'm',
+    responseId: 'r',
+  });
+});
+
+test('one-character deltas and surrogate pairs are held back whole', async () => {
+  const chunks = await chunksOf([
+    { type: 'prompt', promptTokens: 1 },
+    { type: 'text-delta', candidate: 0, text: 'a', tokens: 1 },
+    { type: 'text-delta', candidate: 0, text: '😀', tokens: 1 },
+    { type: 'text-delta', candidate: 0, text: 'b😀', tokens: 1 },
+    { type: 'finish', candidate: 0, reason: 'max-tokens' },
+  ]);
+  assert.deepEqual(chunks.map(textOf), ['a', '😀b', '😀']);
+  assert.equal(chunks.at(-1)!.candidates![0].finishReason, 'MAX_TOKENS');
+});
+
+test('several candidates: each chunk carries its own index; usage sums all', async () => {
+  const chunks = await chunksOf([
+    { type: 'prompt', promptTokens: 2 },
+    { type: 'text-delta', candidate: 0, text: 'ab', tokens: 1 },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+    { type: 'text-delta', candidate: 1, text: 'cd', tokens: 1 },
+    { type: 'finish', candidate: 1, reason: 'stop' },
+  ]);
+  assert.deepEqual(chunks.map((c) => [c.candidates![0].index, textOf(c), c.candidates![0].finishReason ?? null]),
+    [[0, 'a', null], [0, 'b', 'STOP'], [1, 'c', null], [1, 'd', 'STOP']]);
+  assert.equal(chunks.at(-1)!.usageMetadata?.candidatesTokenCount, 2);
+});
+
+test('a candidate with no text at all ends with one empty part', async () => {
+  const chunks = await chunksOf([{ type: 'prompt', promptTokens: 2 }, { type: 'finish', candidate: 0, reason: 'max-tokens' }]);
+  assert.equal(chunks.length, 1);
+  assert.deepEqual(chunks[0].candidates![0].content.parts, [{ text: '' }]);
+});

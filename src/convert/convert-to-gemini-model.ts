@@ -1,0 +1,25 @@
+import type { Model } from '../api/gemini/types.js';
+import type { ModelDefinition } from '../core/catalog/gemini-models.js';
+
+/**
+ * A catalog definition → the `Model` resource of `GET /v1beta/models[/{id}]`, with the fields
+ * and order of Google's ListModels output (GEMINI-API.md §2.7). `thinking` appears only on
+ * thinking models, as in Google's listing; `baseModelId` is omitted as Google omits it.
+ */
+export function convertToGeminiModel(def: ModelDefinition): Model {
+  const model: Model = {
+    name: `models/${def.id}`,
+    version: def.version,
+    displayName: def.displayName,
+    description: def.description,
+    inputTokenLimit: def.inputTokenLimit,
+    outputTokenLimit: def.outputTokenLimit,
+    supportedGenerationMethods: [...def.supportedGenerationMethods],
+    temperature: def.temperature,
+    topP: def.topP,
+    topK: def.topK,
+    maxTemperature: def.maxTemperature,
+  };
+  if (def.thinking) model.thinking = true;
+  return model;
+}

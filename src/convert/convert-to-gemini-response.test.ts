@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GEMINI_MODELS } from '../core/catalog/gemini-models.js';
+import { convertToGeminiModel } from './convert-to-gemini-model.js';
+import { convertToGeminiResponse } from './convert-to-gemini-response.js';
+import { convertToCountTokensResponse } from './convert-to-usage-metadata.js';
+import { mapFinishReason } from './map-finish-reason.js';
+
+const meta = { modelVersion: 'gemini-2.0-flash', responseId: 'r1' };
+
+test('finish reasons', () => {
+  assert.equal(mapFinishReason('stop'), 'STOP');
+  assert.equal(mapFinishReason('max-tokens'), 'MAX_TOKENS');
+});
+
+test('a generation result becomes Google\'s response shape, usage summed over candidates', () => {
+  const res = convertToGeminiResponse(
+    { promptTokens: 5, candidates: [{ text: 'Hello', tokens: 2, finishReason: 'stop' }, { text: 'Hi', tokens: 1, finishReason: 'max-tokens' }] },
+    meta,
+  );
+  assert.deepEqual(res, {
+    candidates: [
+      { content: { role: 'model', parts: [{ text: 'Hello' }] }, finishReason: 'STOP', index: 0 },
+      { content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'MAX_TOKENS', index: 1 },
+    ],
+    usageMetadata: {
+      promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8,
+      promptTokensDetails: [{ modality: 'TEXT', tokenCount: 5 }],
+    },
+    modelVersion: 'gemini-2.0-flash',
+    responseId: 'r1',
+  });
+});
+
+test('an empty generation still has one part', () => {
+  const res = convertToGeminiResponse({ promptTokens: 1, candidates: [{ text: '', tokens: 0, finishReason: 'max-tokens' }] }, meta);
+  assert.deepEqual(res.candidates?.[0].content.parts, [{ text: '' }]);
+});
+
+test('countTokens response', () => {
+  assert.deepEqual(convertToCountTokensResponse(11), { totalTokens: 11, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 11 }] });
+});
+
+test('model definitions become ListModels entries; `thinking` only on thinking models', () => {
+  const flash = GEMINI_MODELS.find((m) => m.id === 'gemini-2.0-flash')!;
+  assert.deepEqual(convertToGeminiModel(flash), {
+    name: 'models/gemini-2.0-flash',
+    version: '2.0',
+    displayName: 'Gemini 2.0 Flash',
+    description: 'Gemini 2.0 Flash',
+    inputTokenLimit: 1_048_576,
+    outputTokenLimit: 8192,
+    supportedGenerationMethods: ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'],
+    temperature: 1,
+    topP: 0.95,
+    topK: 40,
+    maxTemperature: 2,
+  });
+  const thinking = GEMINI_MODELS.find((m) => m.id === 'gemini-2.5-flash')!;
+  assert.equal(convertToGeminiModel(thinking).thinking, true);
+  assert.equal('maxTopK' in convertToGeminiModel(GEMINI_MODELS.find((m) => m.id === 'gemini-1.5-flash-002')!), false);
+});

@@ -1,0 +1,21 @@
+import type { GenerateContentRequest } from '../api/gemini/types.js';
+import type { CatalogEntry } from '../core/catalog/model-catalog.js';
+import type { GenerateInput } from '../core/engine.js';
+import { convertToChatMessages } from './convert-to-chat-messages.js';
+import { convertToSamplingOptions } from './convert-to-sampling-options.js';
+import { refuseUnsupportedFeatures } from './refuse-unsupported-features.js';
+
+/**
+ * A validated GenerateContentRequest → everything the engine's `stream` needs but the abort
+ * signal, which belongs to the HTTP exchange. Throws a 400 for what the model or engine cannot
+ * do (see `refuse-unsupported-features.ts`).
+ */
+export function convertToGenerateInput(req: GenerateContentRequest, entry: CatalogEntry): Omit<GenerateInput, 'signal'> {
+  refuseUnsupportedFeatures(req, entry);
+  const { sampling, candidateCount } = convertToSamplingOptions(req.generationConfig, entry);
+  return {
+    messages: convertToChatMessages(req.contents, req.systemInstruction, entry.definition.id),
+    sampling,
+    candidateCount,
+  };
+}

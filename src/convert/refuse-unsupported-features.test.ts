@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { GenerateContentRequest, GenerationConfig } from '../api/gemini/types.js';
+import { ModelCatalog } from '../core/catalog/model-catalog.js';
+import { isGemserveError } from '../core/errors.js';
+import { FakeEngine } from '../engines/fake/fake-engine.js';
+import { refuseUnsupportedFeatures, refuseUnsupportedInputs } from './refuse-unsupported-features.js';
+
+const catalog = new ModelCatalog([
+  { id: 'gemini-2.0-flash', engine: new FakeEngine() },
+  { id: 'gemini-2.5-flash', engine: new FakeEngine() },
+  { id: 'gemini-2.0-flash-exp-image-generation', engine: new FakeEngine() },
+]);
+const contents = [{ parts: [{ text: 'hi' }] }];
+const refuse = (req: Partial<GenerateContentRequest>, id = 'gemini-2.0-flash') =>
+  refuseUnsupportedFeatures({ contents, ...req }, catalog.get(id)!);
+const config = (generationConfig: GenerationConfig, id?: string) => refuse({ generationConfig }, id);
+
+function refused(fn: () => void, status: number, message: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(isGemserveError(e));
+    assert.equal(e.httpStatus, status);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+test('what the engines can do passes', () => {
+  refuse({});
+  config({ responseMimeType: 'text/plain', responseModalities: ['TEXT'], thinkingConfig: { thinkingBudget: 0, includeThoughts: false }, candidateCount: 8 });
+  refuse({ tools: [], toolConfig: { functionCallingConfig: { mode: 'NONE' } } });
+  refuse({ tools: [{ functionDeclarations: [] }] });
+  refuse({ safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] });
+});
+
+test('structured output, logprobs, extra modalities are refused, not downgraded', () => {
+  refused(() => config({ responseMimeType: 'application/json' }), 400, /Structured output \(responseMimeType application\/json\) is not supported by models\/gemini-2.0-flash/);
+  refused(() => config({ responseSchema: { type: 'STRING' } }), 400, /Structured output/);
+  refused(() => config({ responseJsonSchema: { type: 'string' } }), 400, /Structured output/);
+  refused(() => config({ responseMimeType: 'image/png' }), 400, /allowed mimetypes are `text\/plain`, `application\/json`/);
+  refused(() => config({ responseLogprobs: true }), 400, /Log probabilities/);
+  refused(() => config({ responseModalities: ['TEXT', 'IMAGE'] }), 400,
+    /^The requested combination of response modalities \(TEXT, IMAGE\) is not supported by the model\. models\/gemini-2\.0-flash accepts the following combination of response modalities:\n\* TEXT\n$/);
+  refused(() => config({ responseModalities: ['TEXT', 'IMAGE'] }, 'gemini-2.0-flash-exp-image-generation'), 400, /Output of type IMAGE .*engine bound to it cannot do it/);
+});
+
+test('more candidates than the engine offers', () => {
+  const base = catalog.get('gemini-2.0-flash')!;
+  const oneCandidate = { ...base, engine: Object.assign(Object.create(base.engine), { capabilities: { maxCandidates: 1, contextTokens: 4096 } }) };
+  refuseUnsupportedFeatures({ contents, generationConfig: { candidateCount: 1 } }, oneCandidate);
+  refused(() => refuseUnsupportedFeatures({ contents, generationConfig: { candidateCount: 2 } }, oneCandidate), 400, /candidateCount 2 \(at most 1\)/);
+});
+
+test('thinking: Google\'s text on a non-thinking model, capability error on a thinking one', () => {
+  refused(() => config({ thinkingConfig: { includeThoughts: true } }), 400, /^Thinking is not supported for this model\.$/);
+  refused(() => config({ thinkingConfig: { thinkingBudget: 1024 } }, 'gemini-2.5-flash'), 400, /Thinking \(generationConfig\.thinkingConfig\) is not supported by models\/gemini-2\.5-flash/);
+  refused(() => config({ thinkingConfig: { thinkingBudget: -1 } }, 'gemini-2.5-flash'), 400, /Thinking/);
+  refused(() => config({ thinkingConfig: { thinkingLevel: 'LOW' } }, 'gemini-2.5-flash'), 400, /Thinking/);
+  config({ thinkingConfig: { thinkingBudget: 0 } }, 'gemini-2.5-flash');
+});
+
+test('tools and cached content', () => {
+  refused(() => refuse({ tools: [{ functionDeclarations: [{ name: 'f' }] }] }), 400, /Function calling \(tools\.functionDeclarations\)/);
+  refused(() => refuse({ tools: [{ codeExecution: {} }] }), 400, /Code execution/);
+  refused(() => refuse({ tools: [{ googleSearch: {} }] }), 400, /Google Search/);
+  refused(() => refuse({ cachedContent: 'cachedContents/abc' }), 403, /^CachedContent not found \(or permission denied\)$/);
+  // countTokens refuses only what it cannot count.
+  refuseUnsupportedInputs({ contents, generationConfig: { responseMimeType: 'application/json' } }, catalog.get('gemini-2.0-flash')!);
+  refused(() => refuseUnsupportedInputs({ contents, tools: [{ functionDeclarations: [{ name: 'f' }] }] }, catalog.get('gemini-2.0-flash')!), 400, /Function calling/);
+});

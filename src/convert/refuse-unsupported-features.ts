@@ -1,0 +1,104 @@
+import type { GenerateContentRequest, GenerationConfig, Tool } from '../api/gemini/types.js';
+import type { CatalogEntry } from '../core/catalog/model-catalog.js';
+import { Errors } from '../core/errors.js';
+
+/**
+ * Throws a 400 for anything the request asks for that the model or its engine cannot do.
+ * Never a silent downgrade: an app that asked for JSON, a tool call or an image must learn
+ * that it will not get one, rather than receive plain text and misparse it.
+ *
+ * Engines produce text only today (EngineCapabilities has no modalities, tools or thinking),
+ * so the checks below are written against that; they grow with the engine spec.
+ */
+export function refuseUnsupportedFeatures(req: GenerateContentRequest, entry: CatalogEntry): void {
+  refuseUnsupportedInputs(req, entry);
+  refuseGenerationConfig(req.generationConfig, entry);
+}
+
+/**
+ * The part of the checks that also applies to countTokens: inputs gemserve cannot count
+ * (cached contents it does not have, tool declarations its engines cannot take).
+ */
+export function refuseUnsupportedInputs(req: GenerateContentRequest, entry: CatalogEntry): void {
+  // Google answers 403 for a cachedContent it does not know (observed); gemserve knows none yet.
+  if (req.cachedContent) throw Errors.cachedContentNotFound();
+  for (const tool of req.tools ?? []) refuseTool(tool, entry.definition.id);
+}
+
+/** Google-hosted tools, by their field in `Tool`, and how to name them in the refusal. */
+const SERVER_TOOLS: Array<[string, string]> = [
+  ['codeExecution', 'Code execution (tools.codeExecution)'],
+  ['googleSearch', 'Grounding with Google Search (tools.googleSearch)'],
+  ['googleSearchRetrieval', 'Grounding with Google Search (tools.googleSearchRetrieval)'],
+  ['urlContext', 'URL context (tools.urlContext)'],
+  ['computerUse', 'Computer use (tools.computerUse)'],
+  ['fileSearch', 'File search (tools.fileSearch)'],
+  ['googleMaps', 'Grounding with Google Maps (tools.googleMaps)'],
+  ['mcpServers', 'MCP servers (tools.mcpServers)'],
+];
+
+function refuseTool(tool: Tool, model: string): void {
+  if (tool.functionDeclarations && tool.functionDeclarations.length > 0) {
+    throw Errors.capabilityUnsupported(model, 'Function calling (tools.functionDeclarations)');
+  }
+  const t = tool as Record<string, unknown>;
+  for (const [key, label] of SERVER_TOOLS) {
+    if (t[key] !== undefined) throw Errors.capabilityUnsupported(model, label);
+  }
+}
+
+/** Google's list of response MIME types (verified error text of generation_config.response_mime_type). */
+const KNOWN_MIME_TYPES = ['text/plain', 'application/json', 'application/xml', 'application/yaml', 'text/x.enum'];
+
+function refuseGenerationConfig(c: GenerationConfig | undefined, entry: CatalogEntry): void {
+  if (!c) return;
+  const def = entry.definition;
+  const model = def.id;
+
+  if (c.candidateCount !== undefined && c.candidateCount > entry.engine.capabilities.maxCandidates) {
+    throw Errors.capabilityUnsupported(model, `candidateCount ${c.candidateCount} (at most ${entry.engine.capabilities.maxCandidates})`);
+  }
+
+  const wanted = (c.responseModalities ?? []).filter((m) => m !== 'MODALITY_UNSPECIFIED');
+  const beyondText = wanted.filter((m) => m !== 'TEXT');
+  if (beyondText.length > 0) {
+    if (beyondText.some((m) => !def.outputModalities.includes(m as 'IMAGE' | 'AUDIO'))) {
+      // Google's text for a combination the model does not offer (seen verbatim in public logs).
+      throw Errors.invalidArgument(
+        `The requested combination of response modalities (${wanted.join(', ')}) is not supported by the model. ` +
+          `models/${model} accepts the following combination of response modalities:\n* ${def.outputModalities.join(', ')}\n`,
+        'generation_config.response_modalities',
+      );
+    }
+    throw Errors.capabilityUnsupported(model, `Output of type ${beyondText.join(', ')} (responseModalities)`);
+  }
+
+  const mime = c.responseMimeType;
+  if (mime !== undefined && mime !== '' && !KNOWN_MIME_TYPES.includes(mime)) {
+    throw Errors.invalidArgument(
+      '* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are `text/plain`, ' +
+        '`application/json`, `application/xml`, `application/yaml` and `text/x.enum`.\n',
+      'generation_config.response_mime_type',
+    );
+  }
+  if ((mime && mime !== 'text/plain') || c.responseSchema || c.responseJsonSchema || c._responseJsonSchema) {
+    throw Errors.capabilityUnsupported(model, `Structured output (responseMimeType ${mime ?? 'with a schema'})`);
+  }
+
+  if (c.responseLogprobs || (c.logprobs ?? 0) > 0) {
+    throw Errors.capabilityUnsupported(model, 'Log probabilities (responseLogprobs)');
+  }
+
+  const t = c.thinkingConfig;
+  const wantsThinking = t && (
+    t.includeThoughts === true ||
+    (t.thinkingBudget !== undefined && t.thinkingBudget !== 0) ||
+    (t.thinkingLevel !== undefined && t.thinkingLevel !== 'THINKING_LEVEL_UNSPECIFIED'));
+  if (wantsThinking) {
+    if (!def.thinking) {
+      // The text Gemini gives for thinkingConfig on a model without thinking (public reports).
+      throw Errors.invalidArgument('Thinking is not supported for this model.', 'generation_config.thinking_config');
+    }
+    throw Errors.capabilityUnsupported(model, 'Thinking (generationConfig.thinkingConfig)');
+  }
+}

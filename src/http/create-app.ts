@@ -1,0 +1,75 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Errors, type GemserveError } from '../core/errors.js';
+import type { AppDeps } from './app-deps.js';
+import { createAuthenticate } from './authenticate.js';
+import { answerPreflight, corsHeaders } from './cors.js';
+import { sendError, toWireError } from './error-envelope.js';
+import { parseJsonBody } from './parse-json-body.js';
+import { registerHealth } from './routes/health.js';
+import { registerModelMethods } from './routes/model-methods.js';
+import { registerModels } from './routes/models.js';
+
+/**
+ * Builds the whole Gemini-API server (without listening): the same app for tests (`inject`),
+ * the CLI and embedders.
+ *
+ * Order of work per request: CORS headers → API key → body parsing (any content type, as
+ * JSON) → route. One error handler turns anything thrown into Google's error envelope; the
+ * not-found handler answers Google-style 404s (also for a known path with the wrong HTTP
+ * method, as Google does).
+ */
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const errorContext = { bodyLimitBytes: deps.bodyLimitBytes };
+  const fail = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const e: GemserveError = toWireError(error, errorContext);
+    // Faults are logged with their cause; the client only ever sees Google's text.
+    if (e.cause !== undefined) request.log.error({ err: e.cause }, e.message);
+    else if (e.kind === 'system') request.log.warn(e.message);
+    return sendError(reply, e);
+  };
+
+  const app = Fastify({
+    // No logging unless asked for: pino's per-request lines cost more than the server itself.
+    logger: deps.logger ?? false,
+    bodyLimit: deps.bodyLimitBytes,
+    routerOptions: {
+      // The JS SDK produces `//` in some URLs (GEMINI-API.md TL;DR 18).
+      ignoreDuplicateSlashes: true,
+      // Model ids are path parameters; allow long ones.
+      maxParamLength: 1024,
+    },
+    frameworkErrors: fail,
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
+  app.setErrorHandler(fail);
+  app.setNotFoundHandler((request, reply) => fail(Errors.notFound(request.url.split('?')[0]), request, reply));
+
+  // Any POST body is JSON: give Fastify a content type to dispatch on when the client sent none.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!request.headers['content-type']) request.headers['content-type'] = 'application/json';
+    done();
+  });
+  app.addHook('onRequest', corsHeaders);
+  app.addHook('onRequest', createAuthenticate(deps.apiKeys));
+
+  const prefix = normalizePrefix(deps.mountPrefix);
+  app.options('*', answerPreflight);
+  registerHealth(app, prefix ? ['/healthz', `${prefix}/healthz`] : ['/healthz'], deps.isReady ?? (() => true));
+  await app.register(
+    async (api) => {
+      registerModels(api, deps.catalog);
+      registerModelMethods(api, deps.catalog);
+    },
+    { prefix },
+  );
+  return app;
+}
+
+/** `gemini/`, `/gemini/` → `/gemini`; `/` or nothing → ''. */
+function normalizePrefix(prefix: string | undefined): string {
+  const trimmed = (prefix ?? '').replace(/\/+$/, '').replace(/\/{2,}/g, '/');
+  if (trimmed === '') return '';
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}

@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import { Errors } from '../core/errors.js';
+
+/**
+ * Fastify content-type parser for every POST body, whatever its Content-Type: curl users often
+ * send JSON as `application/x-www-form-urlencoded` (curl's `-d` default) or `text/plain`, and
+ * the SDKs send `application/json` even on binary uploads (GEMINI-API.md TL;DR 16).
+ *
+ * An empty body is an empty request message (`{}`), as with Google. Invalid JSON gets Google's
+ * text: "Invalid JSON payload received. Unexpected token.\n<line>\n^" (seen verbatim in public
+ * reports), with the offending line and a caret when the position is known.
+ */
+export function parseJsonBody(_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.trim() === '') return done(null, {});
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return done(Errors.malformedJson(describeSyntaxError(text, e as Error)));
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return done(Errors.malformedJson('Unknown name "": Root element must be a message.'));
+  }
+  done(null, value);
+}
+
+function describeSyntaxError(text: string, e: Error): string {
+  const m = /position (\d+)/.exec(e.message);
+  if (/end of JSON input/.test(e.message)) return `Unexpected end of string. Expected a value.\n${excerpt(text, text.length)}`;
+  return `Unexpected token.\n${excerpt(text, m ? Number(m[1]) : 0)}`;
+}
+
+/** The line around `pos` (at most ~60 characters of it) and a caret under `pos`. */
+function excerpt(text: string, pos: number): string {
+  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  const lineEnd = text.indexOf('\n', pos) === -1 ? text.length : text.indexOf('\n', pos);
+  const from = Math.max(lineStart, pos - 30);
+  const to = Math.min(lineEnd, pos + 30);
+  return `${text.slice(from, to)}\n${' '.repeat(pos - from)}^`;
+}

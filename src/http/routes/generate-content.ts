@@ -1,0 +1,31 @@
+import type { GenerateContentResponse } from '../../api/gemini/types.js';
+import { collectGeneration } from '../../core/engine.js';
+import { convertToGeminiResponse } from '../../convert/convert-to-gemini-response.js';
+import { convertToGenerateInput } from '../../convert/convert-to-generate-input.js';
+import type { MethodContext } from '../method-context.js';
+import { newResponseMeta } from '../new-response-meta.js';
+import { parseGenerateContentRequest } from '../parse-gemini-request.js';
+import { watchRequest } from '../watch-request.js';
+
+/**
+ * `POST /{version}/models/{id}:generateContent`. The generation is aborted if the client
+ * disconnects (freeing the engine) or its `X-Server-Timeout` passes (504).
+ */
+export async function generateContent({ request, reply, entry }: MethodContext): Promise<GenerateContentResponse> {
+  const input = convertToGenerateInput(parseGenerateContentRequest(request.body), entry);
+  const watch = watchRequest(request, reply);
+  try {
+    let result;
+    try {
+      result = await collectGeneration(entry.engine.stream({ ...input, signal: watch.signal }));
+    } catch (e) {
+      // An engine may throw on abort; the abort's reason is the real story.
+      throw watch.abortReason() ?? e;
+    }
+    const aborted = watch.abortReason();
+    if (aborted) throw aborted;
+    return convertToGeminiResponse(result, newResponseMeta(entry));
+  } finally {
+    watch.dispose();
+  }
+}

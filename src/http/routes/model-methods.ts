@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
+import { Errors } from '../../core/errors.js';
+import { API_VERSIONS } from '../api-versions.js';
+import type { MethodHandler } from '../method-context.js';
+import { parseModelMethodPath } from '../model-method-path.js';
+import { countTokens } from './count-tokens.js';
+import { generateContent } from './generate-content.js';
+import { streamGenerateContent } from './stream-generate-content.js';
+
+/** Methods served, and the `supportedGenerationMethods` entry a model needs for each. */
+const METHODS: Record<string, { handle: MethodHandler; requires: string }> = {
+  generateContent: { handle: generateContent, requires: 'generateContent' },
+  // Google lists only `generateContent`; streaming comes with it.
+  streamGenerateContent: { handle: streamGenerateContent, requires: 'generateContent' },
+  countTokens: { handle: countTokens, requires: 'countTokens' },
+};
+
+/**
+ * `POST /{version}/{models|tunedModels}/{id}:{method}`: one catch-all route per collection
+ * and a parser, because model ids may contain `/` and the method hides behind a colon in
+ * the last segment. A method gemserve does not serve (embedContent, batchGenerateContent, …),
+ * or one the model does not list, gets Google's 404 for it ("… is not supported for
+ * embedContent. Call ListModels …").
+ */
+export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog): void {
+  for (const apiVersion of API_VERSIONS) {
+    for (const collection of ['models', 'tunedModels']) {
+      app.post(`/${apiVersion}/${collection}/*`, async (request, reply) => {
+        const target = parseModelMethodPath((request.params as { '*': string })['*']);
+        if (!target) throw Errors.notFound(request.url.split('?')[0]);
+        const method = METHODS[target.method];
+        if (!method) throw Errors.modelNotFound(target.model, apiVersion, target.method);
+        const entry = catalog.resolve(target.model, apiVersion, target.method);
+        if (!entry.definition.supportedGenerationMethods.includes(method.requires)) {
+          throw Errors.modelNotFound(target.model, apiVersion, target.method);
+        }
+        return method.handle({ request, reply, entry, apiVersion });
+      });
+    }
+  }
+}

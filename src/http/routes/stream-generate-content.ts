@@ -1,0 +1,51 @@
+import { convertToGeminiChunks } from '../../convert/convert-to-gemini-chunks.js';
+import { convertToGenerateInput } from '../../convert/convert-to-generate-input.js';
+import { Errors, isGemserveError, type GemserveError } from '../../core/errors.js';
+import { toErrorEnvelope } from '../error-envelope.js';
+import type { MethodContext } from '../method-context.js';
+import { newResponseMeta } from '../new-response-meta.js';
+import { parseGenerateContentRequest } from '../parse-gemini-request.js';
+import { StreamWriter } from '../stream-writer.js';
+import { watchRequest } from '../watch-request.js';
+
+/**
+ * `POST /{version}/models/{id}:streamGenerateContent[?alt=sse]`.
+ *
+ * Headers are committed only when the first chunk is ready, so that anything failing before
+ * (validation, an unknown model, an overloaded engine, a deadline) is an ordinary non-200 JSON
+ * error; after that, failures go in-band (GEMINI-API.md TL;DR 7). A client disconnect or an
+ * `X-Server-Timeout` aborts the engine's signal, which stops the generation and frees its slot.
+ */
+export async function streamGenerateContent({ request, reply, entry }: MethodContext): Promise<void> {
+  const input = convertToGenerateInput(parseGenerateContentRequest(request.body), entry);
+  const format = (request.query as Record<string, unknown>).alt === 'sse' ? 'sse' : 'json-array';
+  const watch = watchRequest(request, reply);
+  try {
+    const events = entry.engine.stream({ ...input, signal: watch.signal });
+    const chunks = convertToGeminiChunks(events, newResponseMeta(entry));
+    let first;
+    try {
+      first = await chunks.next();
+    } catch (e) {
+      throw watch.abortReason() ?? e;
+    }
+    if (first.done) throw watch.abortReason() ?? Errors.internal(new Error('engine ended without any output'));
+
+    reply.hijack();
+    const writer = new StreamWriter(reply.raw, format);
+    try {
+      writer.start(reply.getHeaders());
+      await writer.write(first.value);
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) await writer.write(next.value);
+      const aborted = watch.abortReason();
+      if (aborted && !watch.clientGone) await writer.fail(toErrorEnvelope(aborted).body);
+      else writer.end();
+    } catch (e) {
+      const error: GemserveError = watch.abortReason() ?? (isGemserveError(e) ? e : Errors.internal(e));
+      if (error.cause !== undefined) request.log.error({ err: error.cause }, 'stream failed after headers were sent');
+      await writer.fail(toErrorEnvelope(error).body);
+    }
+  } finally {
+    watch.dispose();
+  }
+}
