@@ -1,0 +1,83 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GEMINI_MODELS } from '../core/catalog/gemini-models.js';
+import { ConfigError } from '../config/config-error.js';
+import { parseConfig } from '../config/load-config.js';
+import { resolveSettings, type FlagValues } from '../config/resolve-settings.js';
+import type { LoadedSettings } from '../config/load-settings.js';
+import { MODEL_FLAG_ENGINE, planServe } from './plan-serve.js';
+
+let dir: string;
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gemserve-plan-'));
+  await writeFile(join(dir, 'stories260K.gguf'), '');
+  await mkdir(join(dir, 'cache'));
+  await writeFile(join(dir, 'cache', 'pulled-Q4_K_M.gguf'), '');
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+function loaded(flags: FlagValues, config?: unknown): LoadedSettings {
+  const file = config === undefined ? undefined : { path: join(dir, 'c.json'), ...parseConfig(config, dir) };
+  const env = { GEMSERVE_MODELS_DIR: join(dir, 'cache') };
+  return { ...resolveSettings({ flags, env, cwd: dir, file: file?.settings }), file };
+}
+
+test('--model PATH binds every Gemini model and the file name to one llama-cpp engine', async () => {
+  const plan = await planServe(loaded({ model: './stories260K.gguf', threads: '1' }), dir);
+  assert.deepEqual([...plan.engines.keys()], [MODEL_FLAG_ENGINE]);
+  assert.deepEqual(plan.engines.get(MODEL_FLAG_ENGINE), {
+    kind: 'llama-cpp', model: join(dir, 'stories260K.gguf'), threads: 1, parallel: 4, maxQueue: 64, contextSize: undefined,
+  });
+  assert.deepEqual(plan.bindings.map((b) => b.id), [...GEMINI_MODELS.map((m) => m.id), 'stories260K']);
+  assert.ok(plan.bindings.every((b) => b.engine === MODEL_FLAG_ENGINE));
+});
+
+test('--model NAME finds a pulled model; an explicit --context-size is passed on', async () => {
+  const plan = await planServe(loaded({ model: 'pulled-Q4_K_M', 'context-size': '1024' }), dir);
+  const spec = plan.engines.get(MODEL_FLAG_ENGINE);
+  assert.equal(spec?.kind === 'llama-cpp' && spec.model, join(dir, 'cache', 'pulled-Q4_K_M.gguf'));
+  assert.equal(spec?.kind === 'llama-cpp' && spec.contextSize, 1024);
+  assert.equal(plan.bindings.at(-1)?.id, 'pulled-Q4_K_M');
+});
+
+test('an unknown model name is BAD_MODEL_FILE naming the cache', async () => {
+  await assert.rejects(planServe(loaded({ model: 'nope' }), dir), (e: unknown) =>
+    (e as { code?: string }).code === 'BAD_MODEL_FILE' && /no model named "nope" in the pull cache .*pulled-Q4_K_M/.test((e as Error).message));
+});
+
+test('config engines and bindings; settings fill unset engine tuning; unbound engines are skipped', async () => {
+  const plan = await planServe(loaded({ parallel: '2' }, {
+    maxQueue: 8,
+    engines: {
+      main: { kind: 'llama-cpp', model: './stories260K.gguf', threads: 1 },
+      demo: { kind: 'fake' },
+      spare: { kind: 'fake' },
+    },
+    models: { 'gemini-2.0-flash': { engine: 'main' }, 'my-local': { engine: 'demo', displayName: 'Mine' } },
+  }), dir);
+  assert.deepEqual([...plan.engines.keys()], ['main', 'demo']);
+  assert.deepEqual(plan.engines.get('main'), {
+    kind: 'llama-cpp', model: join(dir, 'stories260K.gguf'), threads: 1, parallel: 2, maxQueue: 8, contextSize: undefined,
+  });
+  assert.deepEqual(plan.bindings, [
+    { id: 'gemini-2.0-flash', engine: 'main' },
+    { id: 'my-local', engine: 'demo', definition: { displayName: 'Mine' } },
+  ]);
+  assert.deepEqual(plan.notes, ['engine spare is not bound to any model in "models"; not loading it']);
+});
+
+test('--model with a config: the config keeps the ids it binds, --model takes the rest', async () => {
+  const plan = await planServe(loaded({ model: 'stories260K.gguf' }, {
+    engines: { demo: { kind: 'fake' } }, models: { 'gemini-2.5-pro': 'demo' },
+  }), dir);
+  assert.equal(plan.bindings.find((b) => b.id === 'gemini-2.5-pro')?.engine, 'demo');
+  assert.equal(plan.bindings.find((b) => b.id === 'gemini-2.0-flash')?.engine, MODEL_FLAG_ENGINE);
+  assert.equal(plan.bindings.filter((b) => b.id === 'gemini-2.5-pro').length, 1);
+});
+
+test('nothing to serve is a usage error', async () => {
+  await assert.rejects(planServe(loaded({}), dir), (e: unknown) => e instanceof ConfigError && /nothing to serve/.test(e.message));
+});

@@ -1,0 +1,90 @@
+/**
+ * Decides what `serve` runs, before anything is loaded: which engines to build (with every
+ * setting filled in) and which model ids each one answers for. Pure apart from looking model
+ * names up in the pull cache, so the binding rules are tested without loading a model.
+ *
+ * Rules:
+ * - Engines and `models` from the config file are used as written; an engine that no model
+ *   binds is not loaded (a note says so).
+ * - `--model PATH|NAME` adds one llama-cpp engine bound to every Gemini model id
+ *   (src/core/catalog/gemini-models.ts) not already bound by the config, and to the file's
+ *   own name (`stories260K` for `stories260K.gguf`), so both are listed.
+ * - llama-cpp tuning left unset on an engine comes from the settings (`--threads`,
+ *   `--parallel`, ...); `contextSize` only when set explicitly, so an unset one lets the
+ *   engine use its default, min(the model's trained context, 4096).
+ */
+import { basename } from 'node:path';
+import { GEMINI_MODELS, type ModelDefinition } from '../core/catalog/gemini-models.js';
+import { ConfigError } from '../config/config-error.js';
+import type { EngineConfig } from '../config/engine-config.js';
+import type { LoadedSettings } from '../config/load-settings.js';
+import type { EngineSpec } from './create-engine.js';
+import { resolveModelPath } from './resolve-model-path.js';
+
+/** One model id bound to a named engine of the plan. */
+export interface PlannedBinding {
+  id: string;
+  engine: string;
+  definition?: Partial<ModelDefinition>;
+}
+
+/** What serve will load and bind. */
+export interface ServePlan {
+  /** Engines to create, by name, in load order. */
+  engines: Map<string, EngineSpec>;
+  bindings: PlannedBinding[];
+  /** Human notes about the plan (unused engines), for stderr. */
+  notes: string[];
+}
+
+/** Name of the engine `--model` creates; `$` keeps it apart from the names a config file declares. */
+export const MODEL_FLAG_ENGINE = '$model';
+
+/** The model id a GGUF file is served under: its file name without `.gguf`. */
+export function modelIdOfFile(path: string): string {
+  return basename(path).replace(/\.gguf$/i, '');
+}
+
+/** Builds the plan. Throws ConfigError when nothing would be served, GemserveError BAD_MODEL_FILE for an unknown model name. */
+export async function planServe(loaded: LoadedSettings, cwd: string): Promise<ServePlan> {
+  const { settings, sources, file } = loaded;
+  const resolveModel = (ref: string) => resolveModelPath(ref, { cwd, modelsDir: settings.modelsDir });
+  const withDefaults = async (e: EngineConfig): Promise<EngineSpec> => {
+    if (e.kind !== 'llama-cpp') return e;
+    return {
+      ...e,
+      model: await resolveModel(e.model),
+      threads: e.threads ?? settings.threads,
+      parallel: e.parallel ?? settings.parallel,
+      maxQueue: e.maxQueue ?? settings.maxQueue,
+      contextSize: e.contextSize ?? (sources.contextSize === 'default' ? undefined : settings.contextSize),
+    };
+  };
+
+  const bindings: PlannedBinding[] = Object.entries(file?.models ?? {}).map(([id, b]) => {
+    const { engine, ...definition } = b;
+    return Object.keys(definition).length ? { id, engine, definition } : { id, engine };
+  });
+  const declared = new Map(Object.entries(file?.engines ?? {}));
+  if (settings.model) {
+    declared.set(MODEL_FLAG_ENGINE, { kind: 'llama-cpp', model: settings.model });
+    const bound = new Set(bindings.map((b) => b.id));
+    const ids = [...GEMINI_MODELS.map((m) => m.id), modelIdOfFile(await resolveModel(settings.model))];
+    for (const id of ids) if (!bound.has(id)) bindings.push({ id, engine: MODEL_FLAG_ENGINE });
+  }
+  if (bindings.length === 0) {
+    throw new ConfigError(
+      'nothing to serve: pass --model PATH|NAME (a GGUF file, or a model from `gemserve pull`), ' +
+        'or --config FILE with "engines" and "models". See: gemserve serve --help',
+    );
+  }
+
+  const used = new Set(bindings.map((b) => b.engine));
+  const engines = new Map<string, EngineSpec>();
+  const notes: string[] = [];
+  for (const [name, e] of declared) {
+    if (used.has(name)) engines.set(name, await withDefaults(e));
+    else notes.push(`engine ${name} is not bound to any model in "models"; not loading it`);
+  }
+  return { engines, bindings, notes };
+}

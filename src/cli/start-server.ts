@@ -1,0 +1,133 @@
+/**
+ * The composition root of `serve`: settings → engines → model catalog → `createApp(deps)` →
+ * listening socket, and the reverse on close. Everything the HTTP layer gets is built here.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ModelCatalog, type ModelBinding } from '../core/catalog/model-catalog.js';
+import type { Engine } from '../core/engine.js';
+import type { LoadedSettings } from '../config/load-settings.js';
+import { createApp } from '../http/create-app.js';
+import { assertModelFile } from './check-model-file.js';
+import { assertSafeBind } from './check-bind-safety.js';
+import type { OutputStream } from './cli-context.js';
+import { CliError } from './cli-error.js';
+import { createEngine as defaultCreateEngine, type EngineSpec } from './create-engine.js';
+import { MODEL_FLAG_ENGINE, planServe } from './plan-serve.js';
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  loaded: LoadedSettings;
+  cwd: string;
+  /** Loading progress and notes. */
+  stderr: OutputStream;
+  /** Replaces engine creation, for tests. */
+  createEngine?: (spec: EngineSpec) => Promise<Engine>;
+}
+
+/** A listening server. */
+export interface RunningServer extends AsyncDisposable {
+  app: FastifyInstance;
+  catalog: ModelCatalog;
+  /** `http://host:port`, with the real port when `port` was 0. */
+  origin: string;
+  port: number;
+  /** The one line printed on start: `gemserve listening on http://HOST:PORT (models: N, engine: ...)`. */
+  banner: string;
+  /** Stops accepting requests, lets those in flight finish, then disposes every engine. Idempotent. */
+  close(): Promise<void>;
+}
+
+const displayName = (name: string) => (name === MODEL_FLAG_ENGINE ? '--model' : name);
+
+function describeEngine(spec: EngineSpec): string {
+  return spec.kind === 'llama-cpp' ? `llama-cpp: ${spec.model}` : spec.kind;
+}
+
+/** Creates the engines one by one (models compete for memory), disposing them all if one fails. */
+async function loadEngines(
+  specs: Map<string, EngineSpec>,
+  create: (spec: EngineSpec) => Promise<Engine>,
+  stderr: OutputStream,
+): Promise<Map<string, Engine>> {
+  // Check every model file first: a typo in the third engine's path should not cost the
+  // minutes it takes to load the first two.
+  for (const spec of specs.values()) if (spec.kind === 'llama-cpp') await assertModelFile(spec.model);
+  const engines = new Map<string, Engine>();
+  try {
+    for (const [name, spec] of specs) {
+      stderr.write(`loading engine ${displayName(name)} (${describeEngine(spec)}) ...\n`);
+      const started = Date.now();
+      const engine = await create(spec);
+      engines.set(name, engine);
+      const secs = ((Date.now() - started) / 1000).toFixed(1);
+      stderr.write(`loaded engine ${displayName(name)} in ${secs} s (context ${engine.capabilities.contextTokens} tokens)\n`);
+    }
+  } catch (e) {
+    await Promise.allSettled([...engines.values()].map((en) => en.dispose()));
+    throw e;
+  }
+  return engines;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Plans, loads the engines, builds the app and listens. Throws ConfigError, GemserveError or CliError. */
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { settings } = opts.loaded;
+  // Before loading anything: refusing late would waste the load.
+  assertSafeBind(settings);
+  const plan = await planServe(opts.loaded, opts.cwd);
+  for (const note of plan.notes) opts.stderr.write(`note: ${note}\n`);
+  const engines = await loadEngines(plan.engines, opts.createEngine ?? defaultCreateEngine, opts.stderr);
+  const disposeEngines = async () => {
+    await Promise.allSettled([...engines.values()].map((e) => e.dispose()));
+  };
+
+  let closing = false;
+  let app: FastifyInstance;
+  let catalog: ModelCatalog;
+  try {
+    const bindings: ModelBinding[] = plan.bindings.map((b) => ({
+      id: b.id, engine: engines.get(b.engine) as Engine, ...(b.definition ? { definition: b.definition } : {}),
+    }));
+    catalog = new ModelCatalog(bindings);
+    app = await createApp({
+      catalog,
+      apiKeys: settings.apiKeys,
+      mountPrefix: settings.mountPrefix,
+      bodyLimitBytes: settings.bodyLimit,
+      // Logs go to stderr so stdout carries only the start line (scripts read the port there).
+      logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: opts.stderr },
+      // Engines are loaded before listening; readiness ends when shutdown begins.
+      isReady: () => !closing,
+    });
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (e) {
+    await disposeEngines();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new CliError(`cannot listen on ${settings.host}:${settings.port}: ${(e as Error).message.replace(/^listen /, '')}`);
+    }
+    throw e;
+  }
+
+  const address = app.server.address();
+  const port = address && typeof address === 'object' ? address.port : settings.port;
+  const origin = `http://${urlHost(settings.host)}:${port}`;
+  const kinds = [...engines.values()].map((e) => (e.kind === 'llama-cpp' ? `${e.kind} ${e.label}` : e.kind));
+  const banner = `gemserve listening on ${origin}${settings.mountPrefix} (models: ${catalog.list().length}, ` +
+    `${kinds.length === 1 ? 'engine' : 'engines'}: ${kinds.join(', ')})`;
+
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= (async () => {
+    closing = true;
+    try {
+      await app.close();
+    } finally {
+      await disposeEngines();
+    }
+  })());
+  return { app, catalog, origin, port, banner, close, [Symbol.asyncDispose]: close };
+}

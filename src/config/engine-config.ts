@@ -1,0 +1,154 @@
+/**
+ * The `engines` and `models` sections of the config file: which engines to build and which
+ * model ids each serves. Shapes and validation live here; building engines from them is the
+ * CLI's job (src/cli/create-engine.ts), so config stays free of engine code.
+ *
+ * ```json
+ * { "engines": { "main": { "kind": "llama-cpp", "model": "./m.gguf", "threads": 1, "parallel": 4 },
+ *                "demo": { "kind": "fake" } },
+ *   "models":  { "gemini-2.0-flash": { "engine": "main" }, "my-local": "demo" } }
+ * ```
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { autoOrInteger, integer, text, InvalidSettingValue, type SettingParser } from './setting-parsers.js';
+
+/** A llama.cpp engine on one GGUF file; unset tuning falls back to the global settings. */
+export interface LlamaCppEngineConfig {
+  kind: 'llama-cpp';
+  /** An absolute GGUF path, or a model name to look up in the pull cache. */
+  model: string;
+  threads?: 'auto' | number;
+  parallel?: number;
+  contextSize?: number;
+  maxQueue?: number;
+}
+
+/** The deterministic fake engine (src/engines/fake), for demos and tests. */
+export interface FakeEngineConfig {
+  kind: 'fake';
+  label?: string;
+  tokenDelayMs?: number;
+  contextTokens?: number;
+  failAfterTokens?: number;
+}
+
+/** One engine declared in the config file. */
+export type EngineConfig = LlamaCppEngineConfig | FakeEngineConfig;
+
+/** One model id bound to a declared engine, with optional listing overrides. */
+export interface ModelBindingConfig {
+  engine: string;
+  displayName?: string;
+  description?: string;
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+}
+
+type Fields = Record<string, SettingParser<unknown>>;
+
+const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
+  'llama-cpp': {
+    model: text(),
+    threads: autoOrInteger(1, 1024),
+    parallel: integer(1, 256),
+    contextSize: integer(16, 1 << 24),
+    maxQueue: integer(0, 1_000_000),
+  },
+  fake: {
+    label: text(),
+    tokenDelayMs: integer(0, 60_000),
+    contextTokens: integer(16, 1 << 24),
+    failAfterTokens: integer(0),
+  },
+};
+
+const BINDING_FIELDS: Fields = {
+  engine: text(),
+  displayName: text(),
+  description: text(),
+  inputTokenLimit: integer(1),
+  outputTokenLimit: integer(1),
+};
+
+/** A config-file validation failure at a dotted path such as `engines.main.threads`. */
+export class ConfigFieldError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(`${field} ${message}`);
+    this.name = 'ConfigFieldError';
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Checks every key of `raw` against `fields`; unknown keys are errors so typos do not pass silently. */
+function parseFields(at: string, raw: Record<string, unknown>, fields: Fields, skip: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (skip.includes(key)) continue;
+    const parse = fields[key];
+    if (!parse) throw new ConfigFieldError(`${at}.${key}`, `is not a known key; expected one of ${Object.keys(fields).join(', ')}`);
+    try {
+      out[key] = parse(value);
+    } catch (e) {
+      throw new ConfigFieldError(`${at}.${key}`, e instanceof InvalidSettingValue ? e.message : String(e));
+    }
+  }
+  return out;
+}
+
+/**
+ * Anchors a model reference written in the config file: a relative path counts from the
+ * config file's folder; a bare name that is not a file there stays a pull-cache name.
+ */
+export function anchorModelRef(ref: string, baseDir: string): string {
+  if (isAbsolute(ref)) return ref;
+  const looksLikePath = /[\\/]/.test(ref) || existsSync(resolve(baseDir, ref));
+  return looksLikePath ? resolve(baseDir, ref) : ref;
+}
+
+/** Validates the `engines` section. `baseDir` anchors relative model paths. */
+export function parseEngines(raw: unknown, baseDir: string): Record<string, EngineConfig> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw new ConfigFieldError('engines', 'must be an object of engine name to engine');
+  const engines: Record<string, EngineConfig> = {};
+  for (const [name, def] of Object.entries(raw)) {
+    const at = `engines.${name}`;
+    if (!isObject(def)) throw new ConfigFieldError(at, 'must be an object like {"kind": "llama-cpp", "model": "./m.gguf"}');
+    const kinds = Object.keys(ENGINE_FIELDS);
+    if (typeof def.kind !== 'string' || !kinds.includes(def.kind)) {
+      throw new ConfigFieldError(`${at}.kind`, `must be one of ${kinds.join(', ')} (got ${JSON.stringify(def.kind)})`);
+    }
+    const kind = def.kind as EngineConfig['kind'];
+    const fields = parseFields(at, def, ENGINE_FIELDS[kind], ['kind']);
+    if (kind === 'llama-cpp') {
+      if (fields.model === undefined) throw new ConfigFieldError(`${at}.model`, 'is required: the GGUF file (or pulled model name) to load');
+      fields.model = anchorModelRef(fields.model as string, baseDir);
+    }
+    engines[name] = { kind, ...fields } as EngineConfig;
+  }
+  return engines;
+}
+
+/** Validates the `models` section against the declared engines. `"id": "engine"` is short for `{"engine": "engine"}`. */
+export function parseModelBindings(raw: unknown, engines: Record<string, EngineConfig>): Record<string, ModelBindingConfig> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw new ConfigFieldError('models', 'must be an object of model id to {"engine": NAME}');
+  const models: Record<string, ModelBindingConfig> = {};
+  for (const [id, def] of Object.entries(raw)) {
+    const at = `models.${id}`;
+    if (!/^[A-Za-z0-9][\w.-]*$/.test(id)) throw new ConfigFieldError(at, 'is not a valid model id (letters, digits, ".", "_", "-")');
+    const obj = typeof def === 'string' ? { engine: def } : def;
+    if (!isObject(obj)) throw new ConfigFieldError(at, 'must be an engine name or an object like {"engine": "main"}');
+    const fields = parseFields(at, obj, BINDING_FIELDS) as Partial<ModelBindingConfig>;
+    if (fields.engine === undefined) throw new ConfigFieldError(`${at}.engine`, 'is required: the name of an engine under "engines"');
+    if (!engines[fields.engine]) {
+      const known = Object.keys(engines);
+      throw new ConfigFieldError(`${at}.engine`, `names no engine declared under "engines" (got ${JSON.stringify(fields.engine)}; declared: ${known.join(', ') || 'none'})`);
+    }
+    models[id] = fields as ModelBindingConfig;
+  }
+  return models;
+}
