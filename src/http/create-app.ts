@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Errors, type GemserveError } from '../core/errors.js';
 import type { AppDeps } from './app-deps.js';
 import { createAuthenticate } from './authenticate.js';
+import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { answerPreflight, corsHeaders } from './cors.js';
 import { sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
@@ -41,6 +42,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors: fail,
   });
 
+  closeUnusedConnectionsOnClose(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   app.setErrorHandler(fail);
