@@ -1,5 +1,5 @@
 import type { FinishReason, GenerateContentResponse } from '../api/gemini/types.js';
-import type { GenerateEvent } from '../core/engine.js';
+import type { GenerateEvent, PromptTokenCount } from '../core/engine.js';
 import type { ResponseMeta } from './convert-to-gemini-response.js';
 import { convertToUsageMetadata } from './convert-to-usage-metadata.js';
 import { mapFinishReason } from './map-finish-reason.js';
@@ -23,7 +23,7 @@ export async function* convertToGeminiChunks(
   events: AsyncIterable<GenerateEvent>,
   meta: ResponseMeta,
 ): AsyncGenerator<GenerateContentResponse> {
-  let promptTokens = 0;
+  let prompt: PromptTokenCount = { total: 0 };
   let candidatesTokens = 0;
   const held = new Map<number, string>();
   const chunk = (index: number, text: string, finishReason?: FinishReason): GenerateContentResponse => ({
@@ -32,14 +32,14 @@ export async function* convertToGeminiChunks(
       ...(finishReason ? { finishReason } : {}),
       index,
     }],
-    usageMetadata: convertToUsageMetadata(promptTokens, candidatesTokens),
+    usageMetadata: convertToUsageMetadata(prompt, candidatesTokens),
     modelVersion: meta.modelVersion,
     responseId: meta.responseId,
   });
 
   for await (const ev of events) {
     if (ev.type === 'prompt') {
-      promptTokens = ev.promptTokens;
+      prompt = { total: ev.promptTokens, byModality: ev.byModality };
     } else if (ev.type === 'text-delta') {
       candidatesTokens += ev.tokens;
       const text = (held.get(ev.candidate) ?? '') + ev.text;

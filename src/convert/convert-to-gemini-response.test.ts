@@ -38,7 +38,7 @@ test('an empty generation still has one part', () => {
 });
 
 test('countTokens response', () => {
-  assert.deepEqual(convertToCountTokensResponse(11), { totalTokens: 11, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 11 }] });
+  assert.deepEqual(convertToCountTokensResponse({ total: 11 }), { totalTokens: 11, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 11 }] });
 });
 
 test('model definitions become ListModels entries; `thinking` only on thinking models', () => {
@@ -59,4 +59,11 @@ test('model definitions become ListModels entries; `thinking` only on thinking m
   const thinking = GEMINI_MODELS.find((m) => m.id === 'gemini-2.5-flash')!;
   assert.equal(convertToGeminiModel(thinking).thinking, true);
   assert.equal('maxTopK' in convertToGeminiModel(GEMINI_MODELS.find((m) => m.id === 'gemini-1.5-flash-002')!), false);
+});
+
+test('prompt tokens split by modality, in Gemini order, zeros omitted', () => {
+  assert.deepEqual(convertToCountTokensResponse({ total: 270, byModality: { IMAGE: 258, TEXT: 12, AUDIO: 0 } }), {
+    totalTokens: 270,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12 }, { modality: 'IMAGE', tokenCount: 258 }],
+  });
 });

@@ -33,7 +33,7 @@ export function convertToGeminiResponse(result: GenerationResult, meta: Response
   });
   return {
     candidates,
-    usageMetadata: convertToUsageMetadata(result.promptTokens, candidatesTokens),
+    usageMetadata: convertToUsageMetadata({ total: result.promptTokens, byModality: result.promptByModality }, candidatesTokens),
     modelVersion: meta.modelVersion,
     responseId: meta.responseId,
   };

@@ -1,20 +1,31 @@
-import type { CountTokensResponse, UsageMetadata } from '../api/gemini/types.js';
+import type { CountTokensResponse, ModalityTokenCount, UsageMetadata } from '../api/gemini/types.js';
+import type { PromptTokenCount, TokensByModality } from '../core/engine.js';
 
 /**
  * Token counts → Gemini `usageMetadata`. `candidatesTokenCount` is the sum over all candidates
  * and `totalTokenCount` = prompt + candidates (no thoughts, tool-use prompts or cache yet;
- * GEMINI-API.md TL;DR 10). Engines take text only, so the whole prompt is TEXT modality.
+ * GEMINI-API.md TL;DR 10). `promptTokensDetails` splits the prompt by modality as the engine
+ * counted it (all TEXT when it gave no split).
  */
-export function convertToUsageMetadata(promptTokens: number, candidatesTokens: number): UsageMetadata {
+export function convertToUsageMetadata(prompt: PromptTokenCount, candidatesTokens: number): UsageMetadata {
   return {
-    promptTokenCount: promptTokens,
+    promptTokenCount: prompt.total,
     candidatesTokenCount: candidatesTokens,
-    totalTokenCount: promptTokens + candidatesTokens,
-    promptTokensDetails: [{ modality: 'TEXT', tokenCount: promptTokens }],
+    totalTokenCount: prompt.total + candidatesTokens,
+    promptTokensDetails: convertToModalityDetails(prompt),
   };
 }
 
 /** An engine token count → the countTokens response, with the same modality breakdown. */
-export function convertToCountTokensResponse(totalTokens: number): CountTokensResponse {
-  return { totalTokens, promptTokensDetails: [{ modality: 'TEXT', tokenCount: totalTokens }] };
+export function convertToCountTokensResponse(prompt: PromptTokenCount): CountTokensResponse {
+  return { totalTokens: prompt.total, promptTokensDetails: convertToModalityDetails(prompt) };
+}
+
+/** Gemini lists modalities in this order (TEXT first), omitting those with no tokens. */
+const ORDER = ['TEXT', 'IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT'] as const;
+
+function convertToModalityDetails(prompt: PromptTokenCount): ModalityTokenCount[] {
+  const by: TokensByModality = prompt.byModality ?? { TEXT: prompt.total };
+  const details = ORDER.filter((m) => (by[m] ?? 0) > 0).map((modality) => ({ modality, tokenCount: by[modality] ?? 0 }));
+  return details.length ? details : [{ modality: 'TEXT', tokenCount: prompt.total }];
 }

@@ -7,8 +7,23 @@
  * passes the shared conformance suite in src/engines/engine-conformance.case.ts.
  */
 
-/** A piece of a message. Only text today; media, tool calls etc. extend this union. */
-export type MessagePart = { type: 'text'; text: string };
+/** Gemini's prompt modalities, as `usageMetadata.promptTokensDetails` reports them. */
+export type InputModality = 'TEXT' | 'IMAGE' | 'AUDIO' | 'VIDEO' | 'DOCUMENT';
+
+/** Prompt tokens split by the modality they came from (a video's frames count as VIDEO). */
+export type TokensByModality = Partial<Record<InputModality, number>>;
+
+/**
+ * A piece of a message. `source` says which input modality a part came from when it differs
+ * from its own kind: frames sampled from a video are images with source VIDEO, a PDF's text
+ * is text with source DOCUMENT. Engines count tokens under `source ?? kind`.
+ */
+export type MessagePart =
+  | { type: 'text'; text: string; source?: InputModality }
+  /** Decoded, orientation-fixed image bytes (PNG or JPEG) ready for the engine's projector. */
+  | { type: 'image'; mimeType: string; data: Uint8Array; source?: InputModality }
+  /** Audio for engines that hear natively (WAV PCM). */
+  | { type: 'audio'; mimeType: string; data: Uint8Array; source?: InputModality };
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'model';
@@ -46,8 +61,8 @@ export type FinishReason =
 
 /** The stream an engine produces, as discriminated parts (cf. Vercel AI's LanguageModelV2StreamPart). */
 export type GenerateEvent =
-  /** First event: the prompt's exact token count as the engine evaluates it. */
-  | { type: 'prompt'; promptTokens: number }
+  /** First event: the prompt's exact token count as the engine evaluates it (`byModality` sums to it; absent means all TEXT). */
+  | { type: 'prompt'; promptTokens: number; byModality?: TokensByModality }
   /** Text of one candidate; `tokens` is how many generated tokens this delta accounts for. */
   | { type: 'text-delta'; candidate: number; text: string; tokens: number }
   /** The candidate is complete. Every candidate gets exactly one. */
@@ -57,12 +72,20 @@ export interface CountTokensInput {
   messages: ChatMessage[];
 }
 
+/** An exact prompt token count; `byModality` (absent: all TEXT) sums to `total`. */
+export interface PromptTokenCount {
+  total: number;
+  byModality?: TokensByModality;
+}
+
 /** What an engine can do; requests needing more are refused with a 400 before reaching it. */
 export interface EngineCapabilities {
   /** Max candidates per request the engine supports. */
   maxCandidates: number;
   /** Context window in tokens (prompt + output). */
   contextTokens: number;
+  /** Media the engine takes natively besides text; absent means text only. */
+  inputModalities?: Array<'IMAGE' | 'AUDIO'>;
 }
 
 export interface Engine extends AsyncDisposable {
@@ -74,7 +97,7 @@ export interface Engine extends AsyncDisposable {
   /** Streams one generation. Must honour `input.signal` and end with a `finish` per candidate. */
   stream(input: GenerateInput): AsyncIterable<GenerateEvent>;
   /** Exact prompt token count for these messages, equal to what `stream` reports in `prompt`. */
-  countTokens(input: CountTokensInput): Promise<number>;
+  countTokens(input: CountTokensInput): Promise<PromptTokenCount>;
   dispose(): Promise<void>;
 }
 
@@ -86,21 +109,26 @@ export interface CandidateResult {
 
 export interface GenerationResult {
   promptTokens: number;
+  promptByModality?: TokensByModality;
   candidates: CandidateResult[];
 }
 
 /** Runs a stream to completion: what `generateContent` needs. */
 export async function collectGeneration(events: AsyncIterable<GenerateEvent>): Promise<GenerationResult> {
   let promptTokens = 0;
+  let promptByModality: TokensByModality | undefined;
   const candidates: CandidateResult[] = [];
   const at = (i: number) => (candidates[i] ??= { text: '', tokens: 0, finishReason: 'stop' });
   for await (const ev of events) {
-    if (ev.type === 'prompt') promptTokens = ev.promptTokens;
+    if (ev.type === 'prompt') {
+      promptTokens = ev.promptTokens;
+      promptByModality = ev.byModality;
+    }
     else if (ev.type === 'text-delta') {
       const c = at(ev.candidate);
       c.text += ev.text;
       c.tokens += ev.tokens;
     } else at(ev.candidate).finishReason = ev.reason;
   }
-  return { promptTokens, candidates };
+  return { promptTokens, ...(promptByModality ? { promptByModality } : {}), candidates };
 }

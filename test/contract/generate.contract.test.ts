@@ -47,7 +47,7 @@ describe('generateContent (contract, @google/genai)', () => {
 
     const u = r.usageMetadata!;
     assert.ok(u, 'usageMetadata missing');
-    const expectedPrompt = await fake.countTokens({ messages: g.input.messages });
+    const expectedPrompt = (await fake.countTokens({ messages: g.input.messages })).total;
     assert.equal(promptTokens(g), expectedPrompt);
     assert.equal(u.promptTokenCount, expectedPrompt);
     assert.equal(u.candidatesTokenCount, emittedTokens(g));
@@ -92,7 +92,7 @@ describe('generateContent (contract, @google/genai)', () => {
       { role: 'system', text: 'Answer in one word.' },
       { role: 'user', text: 'Hello there' },
     ]);
-    assert.equal(r.usageMetadata?.promptTokenCount, await fake.countTokens({ messages: g.input.messages }));
+    assert.equal(r.usageMetadata?.promptTokenCount, (await fake.countTokens({ messages: g.input.messages })).total);
   });
 
   it('sampling settings reach the engine unchanged', async () => {
@@ -240,7 +240,7 @@ describe('generateContent (contract, legacy @google/generative-ai 0.24.1)', () =
 
   it('countTokens (sent as {generateContentRequest:{model, contents}}) equals the prompt count', async () => {
     const { totalTokens } = await model().countTokens('Hello there');
-    const expected = await fake.countTokens({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hello there' }] }] });
+    const expected = (await fake.countTokens({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hello there' }] }] })).total;
     assert.equal(totalTokens, expected);
     const { response } = await model().generateContent('Hello there');
     assert.equal(response.usageMetadata?.promptTokenCount, totalTokens);

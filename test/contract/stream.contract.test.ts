@@ -95,7 +95,7 @@ describe('streamGenerateContent (contract)', () => {
     // (an answer the SDK judged invalid would be replaced by one empty model turn).
     const second: Array<{ role: string; text: string }> = [];
     for (const m of rec.generations[1].input.messages) {
-      const text = m.parts.map((p) => p.text).join('');
+      const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
       const prev = second.at(-1);
       if (prev && prev.role === m.role) prev.text += text;
       else second.push({ role: m.role, text });

@@ -1,5 +1,5 @@
 import type {
-  ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput,
+  ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
 
 /** Settings of the fake engine; all optional. */
@@ -31,7 +31,7 @@ function hash(s: string): number {
 
 /** The fake engine's "chat template": one line per message, `role: text`. */
 function render(messages: ChatMessage[]): string {
-  return messages.map((m) => `${m.role}: ${m.parts.map((p) => p.text).join('')}`).join('\n');
+  return messages.map((m) => `${m.role}: ${m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')}`).join('\n');
 }
 
 /** One token per whitespace-separated word; exact and cheap. */
@@ -68,8 +68,8 @@ export class FakeEngine implements Engine {
     this.capabilities = { maxCandidates: 8, contextTokens: opts.contextTokens ?? 32_768 };
   }
 
-  async countTokens(input: CountTokensInput): Promise<number> {
-    return countWords(render(input.messages));
+  async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
+    return { total: countWords(render(input.messages)) };
   }
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {

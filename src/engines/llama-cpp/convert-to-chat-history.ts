@@ -8,7 +8,7 @@ import type { ChatMessage } from '../../core/engine.js';
  */
 export function convertToChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
   return messages.map((m): ChatHistoryItem => {
-    const text = m.parts.map((p) => p.text).join('');
+    const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
     if (m.role === 'system') return { type: 'system', text };
     if (m.role === 'user') return { type: 'user', text };
     return { type: 'model', response: [text] };

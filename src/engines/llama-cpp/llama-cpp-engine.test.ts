@@ -83,13 +83,13 @@ for (const m of models) {
       let hi = 4 * max;
       while (lo < hi) { // largest word count whose prompt fits
         const mid = Math.ceil((lo + hi) / 2);
-        if ((await engine.countTokens({ messages: words(mid) })) <= max) lo = mid; else hi = mid - 1;
+        if ((await engine.countTokens({ messages: words(mid) })).total <= max) lo = mid; else hi = mid - 1;
       }
-      const fits = await engine.countTokens({ messages: words(lo) });
+      const fits = (await engine.countTokens({ messages: words(lo) })).total;
       const r = await collectGeneration(engine.stream(input({ messages: words(lo), max: 1_000 })));
       assert.equal(r.promptTokens, fits);
       assert.ok(r.candidates[0].tokens <= engine.capabilities.contextTokens - fits, 'output capped by the room left');
-      const over = await engine.countTokens({ messages: words(lo + 1) });
+      const over = (await engine.countTokens({ messages: words(lo + 1) })).total;
       await assert.rejects(collectGeneration(engine.stream(input({ messages: words(lo + 1) }))), (e: unknown) => {
         assert.ok(isGemserveError(e));
         assert.equal(e.code, 'INVALID_ARGUMENT');

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { LlamaChat, type ChatWrapper, type LlamaContext } from 'node-llama-cpp';
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput,
+  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
 import { Errors, toGemserveError } from '../../core/errors.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
@@ -118,9 +118,9 @@ export class LlamaCppEngine implements Engine {
     return this.#scheduler.stats();
   }
 
-  async countTokens(input: CountTokensInput): Promise<number> {
+  async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     this.#assertOpen();
-    return this.#promptTokens(convertToChatHistory(input.messages));
+    return { total: await this.#promptTokens(convertToChatHistory(input.messages)) };
   }
 
   stream(input: GenerateInput): AsyncIterable<GenerateEvent> {

@@ -7,7 +7,7 @@
  * until the request's signal aborts (it then returns at once, as the engine spec requires).
  */
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput,
+  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../../src/core/engine.js';
 import { deferred, type Deferred } from './recording-engine.js';
 
@@ -43,8 +43,8 @@ export class GatedEngine implements Engine {
     return c;
   }
 
-  async countTokens(_input: CountTokensInput): Promise<number> {
-    return GATED_PROMPT_TOKENS;
+  async countTokens(_input: CountTokensInput): Promise<PromptTokenCount> {
+    return { total: GATED_PROMPT_TOKENS };
   }
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {

@@ -4,7 +4,7 @@
  * into the server. Middleware in the Vercel AI SDK sense: each wraps any `Engine`.
  */
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput,
+  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../../src/core/engine.js';
 import type { GemserveError } from '../../../src/core/errors.js';
 import { Scheduler } from '../../../src/core/scheduler.js';
@@ -53,7 +53,7 @@ abstract class EngineWrapper implements Engine {
 
   abstract stream(input: GenerateInput): AsyncIterable<GenerateEvent>;
 
-  countTokens(input: CountTokensInput): Promise<number> {
+  countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     return this.inner.countTokens(input);
   }
 
@@ -94,7 +94,7 @@ export class RecordingEngine extends EngineWrapper {
     return d.promise;
   }
 
-  override countTokens(input: CountTokensInput): Promise<number> {
+  override countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     this.countCalls.push(structuredClone(input));
     return this.inner.countTokens(input);
   }
@@ -191,5 +191,5 @@ export function definedSampling(rec: RecordedGeneration): Record<string, unknown
 
 /** Messages as `role: text` pairs with each message's parts joined, for comparisons that do not care how text is split into parts. */
 export function flatMessages(rec: RecordedGeneration | { input: { messages: GenerateInput['messages'] } }): Array<{ role: string; text: string }> {
-  return rec.input.messages.map((m) => ({ role: m.role, text: m.parts.map((p) => p.text).join('') }));
+  return rec.input.messages.map((m) => ({ role: m.role, text: m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('') }));
 }
