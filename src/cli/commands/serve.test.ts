@@ -1,3 +1,4 @@
+import { GoogleGenAI } from '@google/genai';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -76,6 +77,14 @@ test('serve --model FILE lists every Gemini model and the file name (llama-cpp o
   for (const g of GEMINI_MODELS) assert.ok(names.includes(`models/${g.id}`), g.id);
   assert.ok(names.includes('models/tiny'));
   assert.equal(Number(m[2]), names.length);
+
+  // The user's path end to end: the official SDK against the started CLI, on the real engine.
+  const ai = new GoogleGenAI({ apiKey: 'anything', httpOptions: { baseUrl: m[1] } });
+  const r = await ai.models.generateContent({ model: 'gemini-2.0-flash', contents: 'Hello', config: { maxOutputTokens: 3, seed: 1 } });
+  assert.equal(r.usageMetadata?.candidatesTokenCount, 3);
+  assert.equal(r.candidates?.[0].finishReason, 'MAX_TOKENS');
+  const counted = await ai.models.countTokens({ model: 'tiny', contents: 'Hello' });
+  assert.equal(counted.totalTokens, r.usageMetadata?.promptTokenCount);
   child.kill('SIGTERM');
   assert.equal((await exited)[0], 0);
 });
