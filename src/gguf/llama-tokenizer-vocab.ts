@@ -47,14 +47,41 @@ export interface LlamaTokenizerVocab {
   readonly imEndId: number;
 }
 
-/** Fixed ids, in the layout of Llama 2's tokenizer: 0-2 specials, 3-258 the bytes. */
-const UNK_ID = 0;
-const BOS_ID = 1;
-const EOS_ID = 2;
-const FIRST_BYTE_ID = 3;
-const IM_START_ID = FIRST_BYTE_ID + 256;
-const IM_END_ID = IM_START_ID + 1;
-const FIXED_TOKENS = IM_END_ID + 1;
+/** A special token of a vocabulary layout: its text and its `tokenizer.ggml.token_type`. */
+export interface SpecialTokenSpec {
+  readonly text: string;
+  readonly type: LlamaTokenType;
+}
+
+/**
+ * Where a vocabulary's special tokens go: `beforeBytes` from id 0, then the 256 byte tokens,
+ * then `afterBytes`, then the normal pieces.
+ */
+export interface SentencePieceVocabLayout {
+  readonly beforeBytes: readonly SpecialTokenSpec[];
+  readonly afterBytes: readonly SpecialTokenSpec[];
+}
+
+/** A vocabulary of any layout, with the id of each special token by its text. */
+export interface SentencePieceVocab {
+  readonly tokens: readonly string[];
+  readonly scores: Float32Array;
+  readonly tokenTypes: Int32Array;
+  readonly specialIds: ReadonlyMap<string, number>;
+}
+
+/** Llama 2's layout: `<unk>` `<s>` `</s>` at 0-2, the bytes at 3-258, then the ChatML tokens. */
+const LLAMA_LAYOUT: SentencePieceVocabLayout = {
+  beforeBytes: [
+    { text: '<unk>', type: LlamaTokenType.UNKNOWN },
+    { text: '<s>', type: LlamaTokenType.CONTROL },
+    { text: '</s>', type: LlamaTokenType.CONTROL },
+  ],
+  afterBytes: [
+    { text: IM_START, type: LlamaTokenType.CONTROL },
+    { text: IM_END, type: LlamaTokenType.CONTROL },
+  ],
+};
 
 function capitalize(word: string): string {
   return word[0].toUpperCase() + word.slice(1);
@@ -96,7 +123,16 @@ const SINGLE_PIECES = [SPACE_MARKER, ...SINGLE_CHARACTERS];
 
 /** The largest vocabulary {@link buildLlamaTokenizerVocab} can build. */
 export function maxLlamaTokenizerVocabSize(): number {
-  return FIXED_TOKENS + mergePieces().length + SINGLE_PIECES.length;
+  return maxSentencePieceVocabSize(LLAMA_LAYOUT);
+}
+
+/** The largest vocabulary {@link buildSentencePieceVocab} can build with `layout`. */
+export function maxSentencePieceVocabSize(layout: SentencePieceVocabLayout): number {
+  return fixedTokenCount(layout) + mergePieces().length + SINGLE_PIECES.length;
+}
+
+function fixedTokenCount(layout: SentencePieceVocabLayout): number {
+  return layout.beforeBytes.length + 256 + layout.afterBytes.length;
 }
 
 /**
@@ -108,23 +144,48 @@ export function maxLlamaTokenizerVocabSize(): number {
  * @throws RangeError when `vocabSize` is below the fixed tokens or above the maximum.
  */
 export function buildLlamaTokenizerVocab(options: LlamaTokenizerVocabOptions = {}): LlamaTokenizerVocab {
+  const { tokens, scores, tokenTypes, specialIds } = buildSentencePieceVocab(LLAMA_LAYOUT, options);
+  const id = (text: string) => specialIds.get(text)!;
+  return {
+    tokens, scores, tokenTypes,
+    unkId: id('<unk>'), bosId: id('<s>'), eosId: id('</s>'), imStartId: id(IM_START), imEndId: id(IM_END),
+  };
+}
+
+/**
+ * Builds a SentencePiece-style vocabulary with the special tokens of `layout` (see
+ * {@link SentencePieceVocabLayout}) and the same byte tokens and normal pieces as
+ * {@link buildLlamaTokenizerVocab}, which is this function with Llama 2's layout.
+ * @throws RangeError when `vocabSize` is below the fixed tokens or above the maximum.
+ */
+export function buildSentencePieceVocab(
+  layout: SentencePieceVocabLayout, options: LlamaTokenizerVocabOptions = {},
+): SentencePieceVocab {
   const merges = mergePieces();
-  const max = FIXED_TOKENS + merges.length + SINGLE_PIECES.length;
-  const min = FIXED_TOKENS + SINGLE_PIECES.length;
+  const fixed = fixedTokenCount(layout);
+  const max = fixed + merges.length + SINGLE_PIECES.length;
+  const min = fixed + SINGLE_PIECES.length;
   const size = options.vocabSize ?? max;
   if (!Number.isInteger(size) || size < min || size > max) {
     throw new RangeError(`vocabSize must be an integer in ${min}..${max}, got ${size}`);
   }
   const normal = [...merges.slice(0, size - min), ...SINGLE_PIECES];
 
-  const tokens: string[] = ['<unk>', '<s>', '</s>'];
-  const types: number[] = [LlamaTokenType.UNKNOWN, LlamaTokenType.CONTROL, LlamaTokenType.CONTROL];
+  const tokens: string[] = [];
+  const types: number[] = [];
+  const specialIds = new Map<string, number>();
+  const addSpecial = ({ text, type }: SpecialTokenSpec) => {
+    if (specialIds.has(text)) throw new Error(`duplicate special token ${text}`);
+    specialIds.set(text, tokens.length);
+    tokens.push(text);
+    types.push(type);
+  };
+  layout.beforeBytes.forEach(addSpecial);
   for (let b = 0; b < 256; b++) {
     tokens.push(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
     types.push(LlamaTokenType.BYTE);
   }
-  tokens.push(IM_START, IM_END);
-  types.push(LlamaTokenType.CONTROL, LlamaTokenType.CONTROL);
+  layout.afterBytes.forEach(addSpecial);
 
   const scores = new Float32Array(size);
   normal.forEach((piece, rank) => {
@@ -132,15 +193,5 @@ export function buildLlamaTokenizerVocab(options: LlamaTokenizerVocabOptions = {
     tokens.push(piece);
     types.push(LlamaTokenType.NORMAL);
   });
-
-  return {
-    tokens,
-    scores,
-    tokenTypes: Int32Array.from(types),
-    unkId: UNK_ID,
-    bosId: BOS_ID,
-    eosId: EOS_ID,
-    imStartId: IM_START_ID,
-    imEndId: IM_END_ID,
-  };
+  return { tokens, scores, tokenTypes: Int32Array.from(types), specialIds };
 }

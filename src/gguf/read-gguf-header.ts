@@ -32,6 +32,11 @@ export interface GgufTensorInfo {
 export interface GgufHeader {
   readonly version: number;
   readonly metadata: Readonly<Record<string, GgufReadValue>>;
+  /**
+   * The stored type of each metadata value, which `metadata` does not keep for scalars:
+   * llama.cpp reads most keys with a fixed type (`gguf_get_val_u32` asserts it is UINT32).
+   */
+  readonly metadataTypes: Readonly<Record<string, GgufValueType>>;
   readonly tensors: readonly GgufTensorInfo[];
   readonly alignment: number;
   /** Absolute file offset where tensor data starts. */
@@ -163,11 +168,14 @@ export async function readGgufHeader(
   const kvCount = size(c, 'the metadata count', fileSize);
 
   const metadata: Record<string, GgufReadValue> = {};
+  const metadataTypes: Record<string, GgufValueType> = {};
   for (let i = 0; i < kvCount; i++) {
     const key = await readString(c, `metadata key #${i}`);
     if (Object.hasOwn(metadata, key)) throw new GgufFormatError('corrupt', `corrupt: duplicate metadata key ${key}`);
     await c.need(4, `the type of ${key}`);
-    metadata[key] = await readValue(c, c.uint32(), key, options.arrayValues ?? false);
+    const type = c.uint32();
+    metadata[key] = await readValue(c, type, key, options.arrayValues ?? false);
+    metadataTypes[key] = type;
   }
   const alignment = alignmentOf(metadata);
 
@@ -206,5 +214,5 @@ export async function readGgufHeader(
   const last = tensors.at(-1);
   // Without tensors there is no data section to pad to, and llama.cpp does not seek to it.
   const dataEnd = last ? dataOffset + last.offset + last.byteSize : c.position;
-  return { version, metadata, tensors, alignment, dataOffset, dataEnd };
+  return { version, metadata, metadataTypes, tensors, alignment, dataOffset, dataEnd };
 }

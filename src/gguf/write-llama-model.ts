@@ -5,7 +5,7 @@ import { GgufValue, type GgufMetadataValue } from './gguf-metadata-value.js';
 import { writeGgufFile, type GgufTensorSource } from './gguf-writer.js';
 import type { LlamaModelOptions, LlamaWeightEncoding } from './llama-model-options.js';
 import { buildLlamaTokenizerVocab, type LlamaTokenizerVocab } from './llama-tokenizer-vocab.js';
-import { SeededRandom } from './seeded-random.js';
+import { randomRows } from './random-tensor-values.js';
 
 /**
  * Version of what {@link writeLlamaModel} produces for given options. Bump it whenever the
@@ -34,14 +34,15 @@ export interface LlamaModelWriteResult {
   readonly eosTokenId: number;
 }
 
-// `enum llama_ftype` (llama.h): what `general.file_type` says about the bulk of the weights.
-const FILE_TYPE: Record<LlamaWeightEncoding, number> = { f32: 0, f16: 1, q8_0: 7 };
-const MATRIX_TYPE: Record<LlamaWeightEncoding, EncodableGgmlType> = {
+/**
+ * `general.file_type` for each weight encoding: `enum llama_ftype` (llama.h) says what the
+ * bulk of the weights are.
+ */
+export const WEIGHT_FILE_TYPE: Readonly<Record<LlamaWeightEncoding, number>> = { f32: 0, f16: 1, q8_0: 7 };
+/** The ggml type of the weight matrices for each encoding. */
+export const WEIGHT_MATRIX_TYPE: Readonly<Record<LlamaWeightEncoding, EncodableGgmlType>> = {
   f32: GgmlType.F32, f16: GgmlType.F16, q8_0: GgmlType.Q8_0,
 };
-
-/** Values generated per chunk handed to the writer: small enough to stay in cache. */
-const CHUNK_VALUES = 64 * 1024;
 
 function validate(o: LlamaModelOptions): void {
   if (!Number.isInteger(o.seed)) throw new RangeError(`seed must be an integer, got ${o.seed}`);
@@ -57,22 +58,12 @@ function validate(o: LlamaModelOptions): void {
   }
 }
 
-function* randomRows(seed: number, name: string, rowLength: number, rows: number, scale: number) {
-  const random = SeededRandom.forStream(seed, name);
-  const rowsPerChunk = Math.max(1, Math.floor(CHUNK_VALUES / rowLength));
-  const chunk = new Float32Array(rowsPerChunk * rowLength);
-  for (let row = 0; row < rows; row += rowsPerChunk) {
-    const n = Math.min(rowsPerChunk, rows - row) * rowLength;
-    yield random.fillNormalish(n === chunk.length ? chunk : chunk.subarray(0, n), scale);
-  }
-}
-
 /**
  * The tensors of a llama model in llama.cpp's GGUF naming (LLM_TENSOR_NAMES, llama-arch.cpp)
  * and shapes, ne0 first: a weight used as `y = W x` has ne0 = size of x (its input).
  */
 function llamaTensors(o: LlamaModelOptions, nVocab: number): GgufTensorSource[] {
-  const matrixType = MATRIX_TYPE[o.quantization];
+  const matrixType = WEIGHT_MATRIX_TYPE[o.quantization];
   const scale = o.weightScale ?? 0.02;
   const nEmbdKv = (o.nEmbd / o.nHead) * o.nHeadKv;
   const matrix = (name: string, ne0: number, ne1: number): GgufTensorSource => ({
@@ -123,7 +114,7 @@ function llamaMetadata(o: LlamaModelOptions, vocab: LlamaTokenizerVocab): Record
   const metadata: Record<string, GgufMetadataValue> = {
     'general.architecture': 'llama',
     'general.name': o.name,
-    'general.file_type': GgufValue.uint32(FILE_TYPE[o.quantization]),
+    'general.file_type': GgufValue.uint32(WEIGHT_FILE_TYPE[o.quantization]),
     'general.quantization_version': GgufValue.uint32(2), // GGML_QNT_VERSION
     [GENERATOR_METADATA_KEY]: llamaGeneratorStamp(o),
     'llama.vocab_size': GgufValue.uint32(vocab.tokens.length),
