@@ -81,3 +81,33 @@ test('--model with a config: the config keeps the ids it binds, --model takes th
 test('nothing to serve is a usage error', async () => {
   await assert.rejects(planServe(loaded({}), dir), (e: unknown) => e instanceof ConfigError && /nothing to serve/.test(e.message));
 });
+
+test('--mmproj runs --model on llama-server with the projector, the binary setting and the engine cache', async () => {
+  await writeFile(join(dir, 'mmproj.gguf'), '');
+  const plan = await planServe(loaded({ model: './stories260K.gguf', mmproj: './mmproj.gguf', 'engine-cache-dir': '/e', 'llama-server': '/bin/ls' }), dir);
+  assert.deepEqual(plan.engines.get(MODEL_FLAG_ENGINE), {
+    kind: 'llama-server', model: join(dir, 'stories260K.gguf'), mmproj: join(dir, 'mmproj.gguf'),
+    threads: 'auto', parallel: 4, maxQueue: 64, contextSize: undefined, binary: '/bin/ls', cacheDir: '/e',
+  });
+});
+
+test('--engine llama-server runs a text model on llama-server; --mmproj with --engine llama-cpp or without --model is refused', async () => {
+  const plan = await planServe(loaded({ model: './stories260K.gguf', engine: 'llama-server' }), dir);
+  assert.equal(plan.engines.get(MODEL_FLAG_ENGINE)?.kind, 'llama-server');
+  await assert.rejects(planServe(loaded({ model: './stories260K.gguf', mmproj: './mmproj.gguf', engine: 'llama-cpp' }), dir),
+    (e: unknown) => e instanceof ConfigError && /--mmproj needs --engine llama-server/.test(e.message));
+  await assert.rejects(planServe(loaded({ mmproj: './mmproj.gguf' }), dir),
+    (e: unknown) => e instanceof ConfigError && /--mmproj goes with --model/.test(e.message));
+});
+
+test('config llama-server engines get their paths anchored and the settings filled in', async () => {
+  const plan = await planServe(loaded({}, {
+    engines: { eyes: { kind: 'llama-server', model: './stories260K.gguf', mmproj: 'mmproj.gguf', parallel: 1 } },
+    models: { 'gemini-2.0-flash': 'eyes' },
+  }), dir);
+  const spec = plan.engines.get('eyes');
+  assert.equal(spec?.kind, 'llama-server');
+  assert.equal(spec?.kind === 'llama-server' && spec.mmproj, join(dir, 'mmproj.gguf'));
+  assert.equal(spec?.kind === 'llama-server' && spec.parallel, 1);
+  assert.equal(spec?.kind === 'llama-server' && typeof spec.cacheDir, 'string');
+});

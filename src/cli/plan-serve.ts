@@ -6,10 +6,12 @@
  * Rules:
  * - Engines and `models` from the config file are used as written; an engine that no model
  *   binds is not loaded (a note says so).
- * - `--model PATH|NAME` adds one llama-cpp engine bound to every Gemini model id
+ * - `--model PATH|NAME` adds one engine bound to every Gemini model id
  *   (src/core/catalog/gemini-models.ts) not already bound by the config, and to the file's
- *   own name (`stories260K` for `stories260K.gguf`), so both are listed.
- * - llama-cpp tuning left unset on an engine comes from the settings (`--threads`,
+ *   own name (`stories260K` for `stories260K.gguf`), so both are listed. The engine is
+ *   llama-cpp (embedded), or llama-server with `--engine llama-server` or `--mmproj` (images
+ *   need llama.cpp's multimodal projector, which only llama-server runs).
+ * - llama-cpp / llama-server tuning left unset on an engine comes from the settings (`--threads`,
  *   `--parallel`, ...); `contextSize` only when set explicitly, so an unset one lets the
  *   engine use its default, min(the model's trained context, 4096).
  */
@@ -45,20 +47,31 @@ export function modelIdOfFile(path: string): string {
   return basename(path).replace(/\.gguf$/i, '');
 }
 
+/** The engine `--model` runs on: llama-server when asked for, or when `--mmproj` needs it. */
+function modelFlagEngine({ settings, sources }: LoadedSettings, model: string): EngineConfig {
+  if (settings.mmproj && settings.engine === 'llama-cpp' && sources.engine !== 'default') {
+    throw new ConfigError('--mmproj needs --engine llama-server: the embedded llama-cpp engine cannot take images');
+  }
+  if (settings.mmproj) return { kind: 'llama-server', model, mmproj: settings.mmproj };
+  return settings.engine === 'llama-server' ? { kind: 'llama-server', model } : { kind: 'llama-cpp', model };
+}
+
 /** Builds the plan. Throws ConfigError when nothing would be served, GemserveError BAD_MODEL_FILE for an unknown model name. */
 export async function planServe(loaded: LoadedSettings, cwd: string): Promise<ServePlan> {
   const { settings, sources, file } = loaded;
   const resolveModel = (ref: string) => resolveModelPath(ref, { cwd, modelsDir: settings.modelsDir });
+  const tune = async <E extends Exclude<EngineConfig, { kind: 'fake' }>>(e: E): Promise<E> => ({
+    ...e,
+    model: await resolveModel(e.model),
+    threads: e.threads ?? settings.threads,
+    parallel: e.parallel ?? settings.parallel,
+    maxQueue: e.maxQueue ?? settings.maxQueue,
+    contextSize: e.contextSize ?? (sources.contextSize === 'default' ? undefined : settings.contextSize),
+  });
   const withDefaults = async (e: EngineConfig): Promise<EngineSpec> => {
-    if (e.kind !== 'llama-cpp') return e;
-    return {
-      ...e,
-      model: await resolveModel(e.model),
-      threads: e.threads ?? settings.threads,
-      parallel: e.parallel ?? settings.parallel,
-      maxQueue: e.maxQueue ?? settings.maxQueue,
-      contextSize: e.contextSize ?? (sources.contextSize === 'default' ? undefined : settings.contextSize),
-    };
+    if (e.kind === 'fake') return e;
+    if (e.kind === 'llama-cpp') return tune(e);
+    return { ...await tune(e), binary: e.binary ?? settings.llamaServer, cacheDir: settings.engineCacheDir };
   };
 
   const bindings: PlannedBinding[] = Object.entries(file?.models ?? {}).map(([id, b]) => {
@@ -66,8 +79,11 @@ export async function planServe(loaded: LoadedSettings, cwd: string): Promise<Se
     return Object.keys(definition).length ? { id, engine, definition } : { id, engine };
   });
   const declared = new Map(Object.entries(file?.engines ?? {}));
+  if (settings.mmproj && !settings.model) {
+    throw new ConfigError('--mmproj goes with --model: the projector belongs to the text model it serves');
+  }
   if (settings.model) {
-    declared.set(MODEL_FLAG_ENGINE, { kind: 'llama-cpp', model: settings.model });
+    declared.set(MODEL_FLAG_ENGINE, modelFlagEngine(loaded, settings.model));
     const bound = new Set(bindings.map((b) => b.id));
     const ids = [...GEMINI_MODELS.map((m) => m.id), modelIdOfFile(await resolveModel(settings.model))];
     for (const id of ids) if (!bound.has(id)) bindings.push({ id, engine: MODEL_FLAG_ENGINE });

@@ -7,6 +7,8 @@ import { ModelCatalog, type ModelBinding } from '../core/catalog/model-catalog.j
 import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { createApp } from '../http/create-app.js';
+import type { FileService } from '../storage/files/file-service.js';
+import { openLocalFileService, SWEEP_INTERVAL_MS } from '../storage/open-file-service.js';
 import { assertModelFile } from './check-model-file.js';
 import { assertSafeBind } from './check-bind-safety.js';
 import type { OutputStream } from './cli-context.js';
@@ -73,6 +75,24 @@ function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/**
+ * The Files API on disk below `dataDir` (cleaned up after a crash), its sweeper of expired
+ * files and abandoned uploads running until close.
+ */
+async function openFiles(dataDir: string, stderr: OutputStream): Promise<FileService> {
+  let files: FileService;
+  try {
+    files = await openLocalFileService({
+      dataDir,
+      onBadRecord: (path) => stderr.write(`note: skipping unreadable file record ${path}\n`),
+    });
+  } catch (e) {
+    throw new CliError(`cannot open the data dir ${dataDir}: ${(e as Error).message}`);
+  }
+  files.startSweeper(SWEEP_INTERVAL_MS, (e) => stderr.write(`warning: sweeping expired files failed: ${(e as Error).message}\n`));
+  return files;
+}
+
 /** Plans, loads the engines, builds the app and listens. Throws ConfigError, GemserveError or CliError. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { settings } = opts.loaded;
@@ -84,6 +104,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const disposeEngines = async () => {
     await Promise.allSettled([...engines.values()].map((e) => e.dispose()));
   };
+  let files: FileService;
+  try {
+    files = await openFiles(settings.dataDir, opts.stderr);
+  } catch (e) {
+    await disposeEngines();
+    throw e;
+  }
 
   let closing = false;
   let app: FastifyInstance;
@@ -102,9 +129,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: opts.stderr },
       // Engines are loaded before listening; readiness ends when shutdown begins.
       isReady: () => !closing,
+      files,
     });
     await app.listen({ host: settings.host, port: settings.port });
   } catch (e) {
+    await files.close();
     await disposeEngines();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
@@ -126,6 +155,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     try {
       await app.close();
     } finally {
+      await files.close();
       await disposeEngines();
     }
   })());

@@ -5,6 +5,7 @@
  *
  * ```json
  * { "engines": { "main": { "kind": "llama-cpp", "model": "./m.gguf", "threads": 1, "parallel": 4 },
+ *                "eyes": { "kind": "llama-server", "model": "./g.gguf", "mmproj": "./mmproj-g.gguf" },
  *                "demo": { "kind": "fake" } },
  *   "models":  { "gemini-2.0-flash": { "engine": "main" }, "my-local": "demo" } }
  * ```
@@ -24,6 +25,24 @@ export interface LlamaCppEngineConfig {
   maxQueue?: number;
 }
 
+/**
+ * llama.cpp's llama-server run as a child process (src/engines/llama-server): the engine for
+ * images and audio (`mmproj`); unset tuning falls back to the global settings.
+ */
+export interface LlamaServerEngineConfig {
+  kind: 'llama-server';
+  /** An absolute GGUF path, or a model name to look up in the pull cache. */
+  model: string;
+  /** The multimodal projector GGUF (absolute once parsed). */
+  mmproj?: string;
+  /** The llama-server binary (absolute once parsed); default `--llama-server`, PATH, then `gemserve engine build`'s. */
+  binary?: string;
+  threads?: 'auto' | number;
+  parallel?: number;
+  contextSize?: number;
+  maxQueue?: number;
+}
+
 /** The deterministic fake engine (src/engines/fake), for demos and tests. */
 export interface FakeEngineConfig {
   kind: 'fake';
@@ -34,7 +53,7 @@ export interface FakeEngineConfig {
 }
 
 /** One engine declared in the config file. */
-export type EngineConfig = LlamaCppEngineConfig | FakeEngineConfig;
+export type EngineConfig = LlamaCppEngineConfig | LlamaServerEngineConfig | FakeEngineConfig;
 
 /** One model id bound to a declared engine, with optional listing overrides. */
 export interface ModelBindingConfig {
@@ -50,6 +69,15 @@ type Fields = Record<string, SettingParser<unknown>>;
 const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
   'llama-cpp': {
     model: text(),
+    threads: autoOrInteger(1, 1024),
+    parallel: integer(1, 256),
+    contextSize: integer(16, 1 << 24),
+    maxQueue: integer(0, 1_000_000),
+  },
+  'llama-server': {
+    model: text(),
+    mmproj: text(),
+    binary: text(),
     threads: autoOrInteger(1, 1024),
     parallel: integer(1, 256),
     contextSize: integer(16, 1 << 24),
@@ -123,9 +151,13 @@ export function parseEngines(raw: unknown, baseDir: string): Record<string, Engi
     }
     const kind = def.kind as EngineConfig['kind'];
     const fields = parseFields(at, def, ENGINE_FIELDS[kind], ['kind']);
-    if (kind === 'llama-cpp') {
+    if (kind === 'llama-cpp' || kind === 'llama-server') {
       if (fields.model === undefined) throw new ConfigFieldError(`${at}.model`, 'is required: the GGUF file (or pulled model name) to load');
       fields.model = anchorModelRef(fields.model as string, baseDir);
+    }
+    // Plain paths: relative to the config file's folder.
+    for (const key of ['mmproj', 'binary'] as const) {
+      if (typeof fields[key] === 'string') fields[key] = resolve(baseDir, fields[key] as string);
     }
     engines[name] = { kind, ...fields } as EngineConfig;
   }

@@ -14,7 +14,7 @@ import {
 } from './setting-parsers.js';
 
 /** The commands that read settings; each setting lists the ones it applies to. */
-export type CommandName = 'serve' | 'models' | 'pull';
+export type CommandName = 'serve' | 'models' | 'pull' | 'engine';
 
 /**
  * How a relative path in the config file is anchored. `path`: always against the config
@@ -67,6 +67,27 @@ export function defaultModelsDir(env: NodeJS.ProcessEnv): string {
   return join(cache, 'gemserve', 'models');
 }
 
+/**
+ * Where gemserve keeps what clients store (uploaded files today): `$XDG_DATA_HOME/gemserve`,
+ * else `~/.local/share/gemserve` (XDG Base Directory spec).
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const data = env.XDG_DATA_HOME?.startsWith('/') ? env.XDG_DATA_HOME : join(env.HOME || homedir(), '.local', 'share');
+  return join(data, 'gemserve');
+}
+
+/**
+ * The engine cache root: `$XDG_CACHE_HOME/gemserve`, else `~/.cache/gemserve`. `gemserve engine
+ * build` puts llama-server in `<root>/llama-server/<llama.cpp release>/bin/llama-server`.
+ */
+export function defaultEngineCacheDir(env: NodeJS.ProcessEnv): string {
+  const cache = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
+  return join(cache, 'gemserve');
+}
+
+/** The engines `--model` can run on. */
+export const TEXT_ENGINES = ['llama-cpp', 'llama-server'] as const;
+
 const constant = <T>(v: T) => () => v;
 const optional = <T>(p: SettingParser<T>): SettingParser<T | undefined> => p;
 const SERVE = ['serve'] as const;
@@ -114,6 +135,24 @@ export const SETTINGS = {
     help: 'GGUF file to serve under every Gemini model id and its own name, or a model name from the pull cache.',
     parse: optional(text()), commands: SERVE, pathKind: 'model',
   }),
+  mmproj: setting<string | undefined>({
+    flag: 'mmproj', env: 'GEMSERVE_MMPROJ', type: 'string', valueName: 'PATH',
+    default: constant(undefined), defaultText: 'none',
+    help: "Vision/audio projector GGUF for --model (e.g. a Gemma 3 mmproj): images then reach the model. Implies --engine llama-server, since the embedded engine cannot take images.",
+    parse: optional(text()), commands: SERVE, pathKind: 'path',
+  }),
+  engine: setting<(typeof TEXT_ENGINES)[number]>({
+    flag: 'engine', env: 'GEMSERVE_ENGINE', type: 'string', valueName: 'KIND',
+    default: constant('llama-cpp'), defaultText: 'llama-cpp (llama-server with --mmproj)',
+    help: 'What runs --model: llama-cpp (embedded in gemserve) or llama-server (llama.cpp\'s server as a child process; see `gemserve engine build`).',
+    parse: oneOf(TEXT_ENGINES), commands: SERVE,
+  }),
+  llamaServer: setting<string | undefined>({
+    flag: 'llama-server', env: 'GEMSERVE_LLAMA_SERVER', type: 'string', valueName: 'PATH',
+    default: constant(undefined), defaultText: 'llama-server on PATH, else the `gemserve engine build` one',
+    help: 'The llama-server binary the llama-server engine runs.',
+    parse: optional(text()), commands: SERVE, pathKind: 'path',
+  }),
   mountPrefix: setting({
     flag: 'mount-prefix', env: 'GEMSERVE_MOUNT_PREFIX', type: 'string', valueName: 'PATH',
     default: constant(''), defaultText: 'none',
@@ -129,13 +168,13 @@ export const SETTINGS = {
   threads: setting<'auto' | number>({
     flag: 'threads', env: 'GEMSERVE_THREADS', type: 'string', valueName: 'N',
     default: constant('auto'),
-    help: 'CPU threads per llama-cpp model; auto picks per host (1 on 2 cores or fewer, else measured).',
+    help: 'CPU threads per model; auto picks per host (llama-cpp: 1 on 2 cores or fewer, else measured; llama-server: its own default).',
     parse: autoOrInteger(1, 1024), commands: SERVE,
   }),
   parallel: setting({
     flag: 'parallel', env: 'GEMSERVE_PARALLEL', type: 'string', valueName: 'N',
     default: constant(4),
-    help: 'Requests a llama-cpp model serves at once (context sequences per model).',
+    help: 'Requests a model serves at once (llama-cpp context sequences, llama-server slots).',
     parse: integer(1, 256), commands: SERVE,
   }),
   contextSize: setting({
@@ -155,6 +194,18 @@ export const SETTINGS = {
     default: defaultModelsDir, defaultText: '$XDG_CACHE_HOME/gemserve/models or ~/.cache/gemserve/models',
     help: 'The pull cache: where `gemserve pull` stores models and where model names are looked up.',
     parse: text(), commands: ['serve', 'models', 'pull'], pathKind: 'path',
+  }),
+  engineCacheDir: setting({
+    flag: 'engine-cache-dir', env: 'GEMSERVE_ENGINE_CACHE_DIR', type: 'string', valueName: 'DIR',
+    default: defaultEngineCacheDir, defaultText: '$XDG_CACHE_HOME/gemserve or ~/.cache/gemserve',
+    help: 'Where `gemserve engine build` puts llama-server builds (llama-server/<release>/bin/) and where the engine finds them.',
+    parse: text(), commands: ['serve', 'engine'], pathKind: 'path',
+  }),
+  dataDir: setting({
+    flag: 'data-dir', env: 'GEMSERVE_DATA_DIR', type: 'string', valueName: 'DIR',
+    default: defaultDataDir, defaultText: '$XDG_DATA_HOME/gemserve or ~/.local/share/gemserve',
+    help: 'Where uploaded files (Files API) are kept; created on the first upload.',
+    parse: text(), commands: SERVE, pathKind: 'path',
   }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({
     flag: 'log-level', env: 'GEMSERVE_LOG_LEVEL', type: 'string', valueName: 'LEVEL',

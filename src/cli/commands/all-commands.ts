@@ -1,9 +1,10 @@
 /** The commands `gemserve` dispatches to, in the order `gemserve --help` lists them. */
 import type { Command } from './command.js';
+import { engineBuildCommand } from './engine-build.js';
 import { genModelCommand } from './gen-model.js';
 import { modelsCommand } from './models.js';
 import { pullCommand } from './pull.js';
 import { serveCommand } from './serve.js';
 
 /** Every command. */
-export const ALL_COMMANDS: readonly Command[] = [serveCommand, pullCommand, modelsCommand, genModelCommand];
+export const ALL_COMMANDS: readonly Command[] = [serveCommand, pullCommand, modelsCommand, genModelCommand, engineBuildCommand];

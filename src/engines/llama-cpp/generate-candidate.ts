@@ -1,7 +1,7 @@
 import type { ChatHistoryItem, LlamaChat, LlamaChatResponse } from 'node-llama-cpp';
 import type { GenerateEvent, SamplingOptions } from '../../core/engine.js';
 import { AsyncEventQueue } from './async-event-queue.js';
-import { linkAbortSignals } from './link-abort-signals.js';
+import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { mapSamplingOptions } from './map-sampling-options.js';
 

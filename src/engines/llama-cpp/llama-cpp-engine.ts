@@ -8,7 +8,7 @@ import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { chooseThreadCount, decodeSpeedProbe, type ThreadSetting } from './choose-thread-count.js';
 import { convertToChatHistory } from './convert-to-chat-history.js';
 import { generateCandidate } from './generate-candidate.js';
-import { linkAbortSignals } from './link-abort-signals.js';
+import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
 import { maxGeneratedTokens, maxPromptTokens, promptTooLong, renderPromptTokens } from './render-prompt.js';
 import { resolveChatWrapperFor } from './resolve-chat-wrapper.js';

@@ -1,14 +1,12 @@
 import type { LLamaChatGenerateResponseOptions } from 'node-llama-cpp';
 import type { SamplingOptions } from '../../core/engine.js';
+import { candidateSeed } from '../shared/candidate-seed.js';
 
 /** The LlamaChat options a request's sampling settings decide. */
 export type LlamaSamplingOptions = Pick<
   LLamaChatGenerateResponseOptions,
   'temperature' | 'topP' | 'topK' | 'seed' | 'repeatPenalty' | 'customStopTriggers' | 'maxTokens'
 >;
-
-/** llama.cpp reads this seed as "pick a random one" (LLAMA_DEFAULT_SEED in llama.h). */
-const LLAMA_RANDOM_SEED = 0xffff_ffff;
 
 /**
  * SamplingOptions → node-llama-cpp's `generateResponse` options for one candidate.
@@ -51,7 +49,3 @@ export function mapSamplingOptions(sampling: SamplingOptions, candidate = 0): Ll
   };
 }
 
-function candidateSeed(seed: number, candidate: number): number {
-  const s = (Math.trunc(seed) + candidate) >>> 0;
-  return s === LLAMA_RANDOM_SEED ? s - 1 : s;
-}

@@ -1,5 +1,6 @@
 import type { ChatHistoryItem, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
 import { Errors } from '../../core/errors.js';
+import { promptTooLong as sharedPromptTooLong } from '../shared/prompt-too-long.js';
 import { withOpenModelReply } from './convert-to-chat-history.js';
 
 /**
@@ -44,7 +45,5 @@ export function maxGeneratedTokens(contextSize: number, promptTokens: number): n
 
 /** Google's wording for an input over the limit (GenerateContent with too many tokens). */
 export function promptTooLong(promptTokens: number, contextSize: number) {
-  return Errors.invalidArgument(
-    `The input token count (${promptTokens}) exceeds the maximum number of tokens allowed (${maxPromptTokens(contextSize)}).`,
-  );
+  return sharedPromptTooLong(promptTokens, maxPromptTokens(contextSize));
 }

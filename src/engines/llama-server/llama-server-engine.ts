@@ -1,0 +1,397 @@
+/**
+ * The llama-server engine: llama.cpp's own HTTP server run as a managed child process on
+ * loopback, for what node-llama-cpp 3.x cannot do in-process (images and audio through a
+ * multimodal projector). One child per engine; the shared `Scheduler` in front gives each
+ * request one of its `--parallel` slots (pinned with `id_slot`), so the queue bound and the
+ * 503 OVERLOADED answer behave as in the embedded engine.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { basename, join } from 'node:path';
+import type {
+  ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+} from '../../core/engine.js';
+import { Errors, isGemserveError, toGemserveError, type GemserveError } from '../../core/errors.js';
+import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
+import { checkGgufFile } from '../shared/check-gguf-file.js';
+import { linkAbortSignals } from '../shared/link-abort-signals.js';
+import { promptTooLong } from '../shared/prompt-too-long.js';
+import { chatPromptFields, convertToOpenAiMessages } from './convert-to-openai-messages.js';
+import { countPromptTokens, type TokenCountingApi } from './count-prompt-tokens.js';
+import { findLlamaServerBinary, LlamaServerBinaryNotFound } from './find-llama-server-binary.js';
+import { llamaServerArgs } from './llama-server-args.js';
+import { LlamaServerClient, LlamaServerConnectionError, LlamaServerHttpError } from './llama-server-client.js';
+import { LlamaServerSupervisor, LlamaServerUnavailable, type RestartPolicy, type SupervisorEvent } from './llama-server-supervisor.js';
+import { mapSamplingOptions } from './map-sampling-options.js';
+import { PLAIN_TEXT_CHAT_TEMPLATE } from './plain-text-chat-template.js';
+import { readModelFacts } from './read-model-facts.js';
+import { describeExit, LlamaServerStartError } from './start-llama-server.js';
+import { streamCandidate } from './stream-candidate.js';
+
+/** Settings of the llama-server engine. */
+export interface LlamaServerEngineOptions {
+  /** The GGUF text model. */
+  modelPath: string;
+  /** A multimodal projector GGUF (`--mmproj`); with it the engine takes images (and audio, if the projector hears). */
+  mmprojPath?: string;
+  /** The llama-server binary; default: `llama-server` on PATH, else the build cached in `cacheDir`. */
+  binary?: string;
+  /**
+   * The engine cache root where `gemserve engine build` puts its build (the `engineCacheDir`
+   * setting; `defaultEngineCacheDir(process.env)` from src/config/settings.ts). Unset: the
+   * cache is not searched.
+   */
+  cacheDir?: string;
+  /** Slots = requests served at once. Default 4. */
+  parallel?: number;
+  /** Context per slot in tokens (prompt + output). Default: min(the model's trained context, 4096). */
+  contextSize?: number;
+  /** CPU threads; 'auto' or unset leaves llama-server's default (its count of physical cores). */
+  threads?: 'auto' | number;
+  /** Requests that may wait for a slot; more are refused with 503. Default 64. */
+  maxQueue?: number;
+  /** A fixed loopback port; default a free one, new on each (re)start. */
+  port?: number;
+  /** Label of the weights; default the model's file name. */
+  label?: string;
+  /** How long loading may take. Default 120 s. */
+  startTimeoutMs?: number;
+  /** Restart policy after crashes; default 5 crashes a minute give up, backoff from 0.25 s. */
+  restart?: RestartPolicy;
+  /** Every line llama-server prints (default: kept only for error messages). */
+  onLog?: (line: string) => void;
+  /** Crashes, restarts and giving up; default: one line each on stderr. */
+  onEvent?: (event: SupervisorEvent) => void;
+}
+
+/** Default slots, as the embedded engine's default parallel sequences. */
+export const DEFAULT_PARALLEL = 4;
+/** Default context per slot, capped by the model's trained context, as the embedded engine. */
+export const DEFAULT_CONTEXT_SIZE = 4096;
+/** Default queue length, as the embedded engine. */
+export const DEFAULT_MAX_QUEUE = 64;
+/** Loading a multi-GB model from a cold disk can take a while; a tiny one takes a second. */
+export const DEFAULT_START_TIMEOUT_MS = 120_000;
+/** Gemini accepts candidateCount 1..8 (GenerationConfig docs); generated one after another. */
+const MAX_CANDIDATES = 8;
+/** llama-server's words for media it cannot decode (mtmd-helper / server-common.cpp). */
+const MEDIA_REJECTED = /failed to load image or audio|failed to decode (image|audio)/i;
+/** How long a failed count waits for the child's exit to be seen before trying again. */
+const RECONNECT_WAIT_MS = 1_000;
+/** How long dispose lets streams in flight notice the shutdown before the child is stopped. */
+const DISPOSE_GRACE_MS = 2_000;
+
+/** The parts of `GET /props` the engine reads (tools/server/README.md, "GET /props"). */
+interface ServerProps {
+  default_generation_settings?: { n_ctx?: number };
+  total_slots?: number;
+  modalities?: { vision?: boolean; audio?: boolean };
+}
+
+/** The default `onEvent`: a crash of the child is worth a line in the server's log. */
+function logEvent(label: string, e: SupervisorEvent): void {
+  const line = e.type === 'crashed' ? `llama-server for ${label} stopped unexpectedly (${describeExit(e.exit)}); restarting it`
+    : e.type === 'restarted' ? `llama-server for ${label} restarted (pid ${e.pid}, restart ${e.restarts})`
+    : `llama-server for ${label}: ${e.reason}`;
+  process.stderr.write(`[gemserve] ${line}\n`);
+}
+
+/**
+ * Starts llama-server on the model (and projector) and returns the engine once it answers.
+ * Fails with `Errors.badModelFile` for a missing or broken GGUF, and `Errors.modelUnavailable`
+ * when no llama-server binary is found (the message says to run `gemserve engine build`) or the
+ * child does not start (the message carries its last output).
+ */
+export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): Promise<LlamaServerEngine> {
+  const label = opts.label ?? basename(opts.modelPath);
+  for (const file of [opts.modelPath, opts.mmprojPath]) {
+    const problem = file === undefined ? undefined : await checkGgufFile(file);
+    if (problem) throw problem;
+  }
+  let binary: string;
+  try {
+    binary = (await findLlamaServerBinary({ binary: opts.binary, cacheDir: opts.cacheDir })).path;
+  } catch (e) {
+    if (e instanceof LlamaServerBinaryNotFound) throw Errors.modelUnavailable(label, e.message);
+    throw e;
+  }
+  const facts = await readModelFacts(opts.modelPath);
+  const parallel = Math.max(1, Math.floor(opts.parallel ?? DEFAULT_PARALLEL));
+  const contextSize = opts.contextSize ?? Math.min(facts.trainContextSize ?? DEFAULT_CONTEXT_SIZE, DEFAULT_CONTEXT_SIZE);
+  let tempDir: string | undefined;
+  let supervisor: LlamaServerSupervisor | undefined;
+  try {
+    let chatTemplateFile: string | undefined;
+    const overrideKv: string[] = [];
+    if (!facts.hasChatTemplate) {
+      tempDir = await mkdtemp(join(tmpdir(), 'gemserve-llama-server-'));
+      chatTemplateFile = join(tempDir, 'plain-text.jinja');
+      await writeFile(chatTemplateFile, PLAIN_TEXT_CHAT_TEMPLATE);
+      // llama2.c-trained base models end a story by starting the next document with BOS; the
+      // embedded engine stops there (plain-text-chat-wrapper.ts). llama-server stops only at
+      // end-of-generation tokens, so BOS becomes the end-of-turn token when there is none.
+      if (facts.bosTokenId !== undefined && !facts.hasEotToken) overrideKv.push(`tokenizer.ggml.eot_token_id=int:${facts.bosTokenId}`);
+    }
+    const threads = opts.threads === undefined || opts.threads === 'auto' ? undefined : Math.max(1, Math.floor(opts.threads));
+    const args = llamaServerArgs({
+      modelPath: opts.modelPath, mmprojPath: opts.mmprojPath, contextSize, parallel, threads, chatTemplateFile, overrideKv,
+    });
+    try {
+      supervisor = await LlamaServerSupervisor.start({
+        binary, args, port: opts.port, startTimeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+        restart: opts.restart, onOutput: opts.onLog, onEvent: opts.onEvent ?? ((e) => logEvent(label, e)),
+      });
+    } catch (e) {
+      if (e instanceof LlamaServerStartError) throw Errors.modelUnavailable(label, e.message);
+      throw e;
+    }
+    const child = await supervisor.ready();
+    const probe = new LlamaServerClient(child.baseUrl);
+    const props = await probe.getJson<ServerProps>('/props').finally(() => probe.close());
+    const inputModalities: Array<'IMAGE' | 'AUDIO'> = [];
+    if (opts.mmprojPath && props.modalities?.vision) inputModalities.push('IMAGE');
+    if (opts.mmprojPath && props.modalities?.audio) inputModalities.push('AUDIO');
+    return new LlamaServerEngine({
+      label, binary, supervisor, tempDir,
+      slotContext: props.default_generation_settings?.n_ctx ?? contextSize,
+      parallel: props.total_slots ?? parallel,
+      inputModalities,
+      maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE,
+    });
+  } catch (e) {
+    await supervisor?.dispose();
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * The engine. Per request: count the prompt exactly with llama-server (count-prompt-tokens.ts),
+ * refuse it if it does not fit a slot, take a slot, then stream each candidate from
+ * `/v1/chat/completions` (stream-candidate.ts), one after another with seed + i. If the
+ * child crashes, requests in flight fail with a retryable MODEL_UNAVAILABLE (503) and the
+ * supervisor restarts it; later requests wait for the restart. Create it with
+ * `createLlamaServerEngine`.
+ */
+export class LlamaServerEngine implements Engine {
+  readonly kind = 'llama-server';
+  readonly label: string;
+  readonly capabilities: EngineCapabilities;
+  /** The llama-server binary in use. */
+  readonly binary: string;
+  readonly #supervisor: LlamaServerSupervisor;
+  readonly #scheduler: Scheduler;
+  readonly #tempDir: string | undefined;
+  /** Aborted by dispose: stops every generation in flight. */
+  readonly #closing = new AbortController();
+  readonly #inFlight = new Set<Promise<void>>();
+  #client: LlamaServerClient | undefined;
+  #disposed: Promise<void> | undefined;
+
+  /** Use `createLlamaServerEngine`; this takes a started supervisor and owns it. */
+  constructor(parts: {
+    label: string; binary: string; supervisor: LlamaServerSupervisor; tempDir?: string;
+    slotContext: number; parallel: number; inputModalities: Array<'IMAGE' | 'AUDIO'>; maxQueue: number;
+  }) {
+    this.label = parts.label;
+    this.binary = parts.binary;
+    this.#supervisor = parts.supervisor;
+    this.#tempDir = parts.tempDir;
+    this.capabilities = {
+      maxCandidates: MAX_CANDIDATES,
+      contextTokens: parts.slotContext,
+      ...(parts.inputModalities.length ? { inputModalities: parts.inputModalities } : {}),
+    };
+    this.#scheduler = new Scheduler({ slots: parts.parallel, maxQueue: parts.maxQueue });
+  }
+
+  /** The pid of the running llama-server, or undefined while it (re)starts. */
+  get pid(): number | undefined {
+    return this.#supervisor.child?.pid;
+  }
+
+  /** `http://127.0.0.1:<port>` of the running llama-server, or undefined while it (re)starts. */
+  get baseUrl(): string | undefined {
+    return this.#supervisor.child?.baseUrl;
+  }
+
+  /** How many times llama-server has been restarted after a crash. */
+  get restarts(): number {
+    return this.#supervisor.restarts;
+  }
+
+  /** Slot and queue occupancy, for metrics. */
+  stats(): SchedulerStats {
+    return this.#scheduler.stats();
+  }
+
+  /**
+   * The longest prompt a slot takes: llama-server ends a generation once the prompt plus the
+   * tokens so far reach `n_ctx - 1` (server-context.cpp, "running out of context capacity"),
+   * so a prompt of `n_ctx - 1` tokens still gets its one token.
+   */
+  get maxPromptTokens(): number {
+    return this.capabilities.contextTokens - 1;
+  }
+
+  async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
+    try {
+      this.#assertOpen();
+      return await this.#count(input.messages);
+    } catch (e) {
+      throw this.#toError(e);
+    }
+  }
+
+  stream(input: GenerateInput): AsyncIterable<GenerateEvent> {
+    return this.#stream(input);
+  }
+
+  async *#stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
+    let done!: () => void;
+    const tracked = new Promise<void>((r) => { done = r; });
+    this.#inFlight.add(tracked);
+    try {
+      this.#assertOpen();
+      if (!Number.isInteger(input.candidateCount) || input.candidateCount < 1 || input.candidateCount > MAX_CANDIDATES) {
+        throw Errors.invalidArgument(`candidateCount must be between 1 and ${MAX_CANDIDATES}.`, 'generation_config.candidate_count');
+      }
+      if (input.signal.aborted) return;
+      let count: PromptTokenCount;
+      try {
+        count = await this.#count(input.messages, input.signal);
+      } catch (e) {
+        if (input.signal.aborted) return;
+        throw e;
+      }
+      if (count.total > this.maxPromptTokens) throw promptTooLong(count.total, this.maxPromptTokens);
+      let slot;
+      try {
+        slot = await this.#scheduler.acquire(input.signal);
+      } catch (e) {
+        if (input.signal.aborted) return;
+        this.#assertOpen(); // disposed while queued
+        throw e;
+      }
+      using linked = linkAbortSignals(input.signal, this.#closing.signal);
+      try {
+        yield { type: 'prompt', promptTokens: count.total, ...(count.byModality ? { byModality: count.byModality } : {}) };
+        // Generation ends when prompt + generated reaches n_ctx - 1 (see maxPromptTokens):
+        // capping the budget there makes it end as 'max-tokens' with an exact count.
+        const room = this.capabilities.contextTokens - count.total;
+        const maxTokens = Math.min(input.sampling.maxOutputTokens, room);
+        const prompt = chatPromptFields(convertToOpenAiMessages(input.messages));
+        for (let candidate = 0; candidate < input.candidateCount; candidate++) {
+          if (input.signal.aborted) return;
+          this.#assertOpen();
+          if (maxTokens < 1) {
+            yield { type: 'finish', candidate, reason: 'max-tokens' };
+            continue;
+          }
+          const client = await this.#clientFor(linked.signal);
+          const outcome = yield* streamCandidate({
+            client, candidate, signal: linked.signal,
+            body: { ...prompt, id_slot: slot.index, cache_prompt: true, ...mapSamplingOptions(input.sampling, candidate, maxTokens) },
+          });
+          if (!outcome.finished) {
+            // Stopped by dispose rather than by the client: tell the client why.
+            if (!input.signal.aborted) this.#assertOpen();
+            return;
+          }
+        }
+      } finally {
+        slot.release();
+      }
+    } catch (e) {
+      if (input.signal.aborted && !isGemserveError(e)) return;
+      throw this.#toError(e);
+    } finally {
+      this.#inFlight.delete(tracked);
+      done();
+    }
+  }
+
+  /** Exact prompt tokens of these messages, as `/v1/chat/completions` evaluates them. */
+  async #count(messages: readonly ChatMessage[], signal?: AbortSignal): Promise<PromptTokenCount> {
+    const api: TokenCountingApi = {
+      inputTokens: async (msgs, s) => {
+        const client = await this.#clientFor(s);
+        const res = await client.postJson<{ input_tokens: number }>('/v1/chat/completions/input_tokens', chatPromptFields(msgs), s);
+        return res.input_tokens;
+      },
+      textTokens: async (text, s) => {
+        const client = await this.#clientFor(s);
+        const res = await client.postJson<{ tokens: unknown[] }>('/tokenize', { content: text, add_special: false }, s);
+        return res.tokens.length;
+      },
+    };
+    try {
+      return await countPromptTokens(api, messages, signal);
+    } catch (e) {
+      if (!(e instanceof LlamaServerConnectionError) || signal?.aborted) throw e;
+      // The child died before the supervisor noticed: once its exit is seen, ready() waits
+      // for the restart (or reports giving up), and counting has no side effects to repeat.
+      const failed = this.#supervisor.child;
+      if (failed) await Promise.race([failed.exited, sleep(RECONNECT_WAIT_MS)]);
+      return countPromptTokens(api, messages, signal);
+    }
+  }
+
+  /** A client for the running child, waiting for a restart in progress. */
+  async #clientFor(signal?: AbortSignal): Promise<LlamaServerClient> {
+    const child = await this.#supervisor.ready(signal);
+    if (this.#client?.baseUrl !== child.baseUrl) {
+      this.#client?.close();
+      this.#client = new LlamaServerClient(child.baseUrl);
+    }
+    return this.#client;
+  }
+
+  /** Maps what llama-server and the supervisor throw to the error catalog. */
+  #toError(e: unknown): GemserveError {
+    if (isGemserveError(e)) return e;
+    if (e instanceof LlamaServerUnavailable) {
+      return this.#disposed ? Errors.modelUnavailable(this.label, 'the engine has been shut down') : Errors.modelUnavailable(this.label, e.message);
+    }
+    if (e instanceof LlamaServerConnectionError) {
+      return Errors.modelUnavailable(this.label, 'llama-server stopped while answering; it is being restarted, retry the request');
+    }
+    if (e instanceof LlamaServerHttpError) {
+      // 400s are the request's fault (an image it cannot decode, a template refusing the
+      // conversation); 503 is llama-server loading or busy; anything else is ours.
+      if (e.status === 400) return Errors.invalidArgument(`The model server refused the request: ${e.message}`);
+      // Media it cannot decode is a runtime_error there, hence a 500 (server-common.cpp
+      // `process_mtmd_prompt`), but it is the request's bytes that are bad.
+      if (MEDIA_REJECTED.test(e.message)) return Errors.invalidArgument(`The model server cannot read an image or audio part: ${e.message}`);
+      if (e.status === 503) return Errors.modelUnavailable(this.label, e.message);
+    }
+    return toGemserveError(e);
+  }
+
+  #assertOpen(): void {
+    if (this.#disposed) throw Errors.modelUnavailable(this.label, 'the engine has been shut down');
+  }
+
+  /** Stops generations in flight, waits briefly for them, then stops llama-server. */
+  dispose(): Promise<void> {
+    this.#disposed ??= (async () => {
+      this.#scheduler.dispose();
+      this.#closing.abort(Errors.modelUnavailable(this.label, 'the engine is shutting down'));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#inFlight]),
+        new Promise((r) => { timer = setTimeout(r, DISPOSE_GRACE_MS); }),
+      ]);
+      clearTimeout(timer);
+      this.#client?.close();
+      await this.#supervisor.dispose();
+      if (this.#tempDir) await rm(this.#tempDir, { recursive: true, force: true });
+    })();
+    return this.#disposed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
