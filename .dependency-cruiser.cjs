@@ -1,6 +1,8 @@
 /**
  * Holds the layering of ARCHITECTURE.md: dependencies point inward.
- * http -> convert, core, gateway, engines(only via factories in config) ; engines -> core ;
+ * http -> convert, core, gateway, storage, media, engines(only via factories in config) ; engines -> core ;
+ * media -> convert, core, api (the I/O step between parsing and conversion) ;
+ * storage -> core ;
  * nothing imports http (but cli, which composes the app); core imports no engine.
  */
 module.exports = {
@@ -8,13 +10,20 @@ module.exports = {
     { name: 'nothing-imports-http', severity: 'error',
       from: { path: '^src/', pathNot: '^src/(http|cli|console)/' }, to: { path: '^src/http/' } },
     { name: 'core-is-engine-neutral', severity: 'error',
-      from: { path: '^src/core/' }, to: { path: '^src/(engines|http|convert|gateway|storage|config|cli|console)/' } },
+      from: { path: '^src/core/' }, to: { path: '^src/(engines|http|convert|media|gateway|storage|config|cli|console)/' } },
     { name: 'api-types-import-nothing-local', severity: 'error',
       from: { path: '^src/api/' }, to: { path: '^src/(?!api/)' } },
     { name: 'engines-see-only-core', severity: 'error',
-      from: { path: '^src/engines/' }, to: { path: '^src/(api|http|convert|gateway|config|cli|console)/' } },
+      from: { path: '^src/engines/' }, to: { path: '^src/(api|http|convert|media|gateway|config|cli|console)/' } },
     { name: 'convert-is-pure', severity: 'error',
-      from: { path: '^src/convert/' }, to: { path: '^src/(engines|http|gateway|storage|config|cli|console)/' } },
+      from: { path: '^src/convert/' }, to: { path: '^src/(engines|http|gateway|storage|config|cli|console|media)/' } },
+    // The media step does I/O (decoders, the recogniser, Files) between parsing and conversion:
+    // it sees wire types, core and the converters' types; the Files service reaches it as a
+    // function (media/resolve-file-data.ts), and engines only through their capabilities.
+    { name: 'media-sits-below-http', severity: 'error',
+      from: { path: '^src/media/' }, to: { path: '^src/(http|engines|gateway|storage|config|cli|console)/' } },
+    { name: 'storage-sees-only-core', severity: 'error',
+      from: { path: '^src/storage/' }, to: { path: '^src/(?!storage/|core/)' } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Part } from '../api/gemini/types.js';
+import type { MessagePart } from '../core/engine.js';
 import { isGemserveError } from '../core/errors.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
 
@@ -39,4 +41,24 @@ test('non-text parts are refused with a 400 naming them, never dropped', () => {
     });
   }
   assert.throws(() => convertToChatMessages([{ parts: [{ text: 'x' }] }], { parts: [{ inlineData: { mimeType: 'image/png', data: '' } }] }, 'm'));
+});
+
+test('media parts become the engine parts the media step made of them, in place', () => {
+  const image: Part = { inlineData: { mimeType: 'image/png', data: 'AA==' } };
+  const pdf: Part = { fileData: { fileUri: 'files/abc', mimeType: 'application/pdf' } };
+  const pixels = new Uint8Array([1, 2, 3]);
+  const media = new Map<Part, MessagePart[]>([
+    [image, [{ type: 'image', mimeType: 'image/png', data: pixels }]],
+    [pdf, [{ type: 'text', text: '[page 1]\nhi', source: 'DOCUMENT' }, { type: 'text', text: '[page 2]', source: 'DOCUMENT' }]],
+  ]);
+  const messages = convertToChatMessages([{ parts: [{ text: 'look' }, image, pdf, { text: '?' }] }], undefined, 'm', media);
+  assert.deepEqual(messages[0].parts, [
+    { type: 'text', text: 'look' },
+    { type: 'image', mimeType: 'image/png', data: pixels },
+    { type: 'text', text: '[page 1]\nhi', source: 'DOCUMENT' },
+    { type: 'text', text: '[page 2]', source: 'DOCUMENT' },
+    { type: 'text', text: '?' },
+  ]);
+  // The same wire part without a resolution is refused, as before.
+  assert.throws(() => convertToChatMessages([{ parts: [{ ...image }] }], undefined, 'm', media), /Input of type inlineData/);
 });

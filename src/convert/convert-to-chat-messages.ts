@@ -1,6 +1,7 @@
 import type { Content, Part } from '../api/gemini/types.js';
 import type { ChatMessage, MessagePart } from '../core/engine.js';
 import { Errors } from '../core/errors.js';
+import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
 
 /**
  * Gemini `contents` (+ `systemInstruction`) → the engine's `ChatMessage[]`.
@@ -9,25 +10,32 @@ import { Errors } from '../core/errors.js';
  *   `user`, or none; its role is not meaningful, GEMINI-API.md §2.1).
  * - Role `model` stays `model`; `user`, the legacy `function` and a missing role (Gemini's
  *   default is `user`, §2.1) become `user`.
- * - Engines take text only today. Any other part (inline data, files, function calls and
- *   responses, code) is refused with a 400 naming it, never dropped: a model answering
- *   without the image it was shown is worse than an error.
+ * - Text parts stay text. Media parts (`inlineData`, `fileData`) become the engine parts the
+ *   media step made of them (`media`, see src/media/resolve-media-parts.ts): images, video
+ *   frames, audio, transcripts, PDF pages and text, in place, in order.
+ * - Any other part (function calls and responses, code), or a media part the media step did not
+ *   resolve, is refused with a 400 naming it, never dropped: a model answering without the
+ *   image it was shown is worse than an error.
  *
  * generateContent and countTokens both go through here, so the prompt the engine counts is
  * the prompt it generates from.
  */
-export function convertToChatMessages(contents: Content[], systemInstruction: Content | undefined, modelId: string): ChatMessage[] {
+export function convertToChatMessages(
+  contents: Content[], systemInstruction: Content | undefined, modelId: string, media: ResolvedMedia = NO_MEDIA,
+): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  if (systemInstruction) messages.push({ role: 'system', parts: convertParts(systemInstruction.parts, modelId) });
+  if (systemInstruction) messages.push({ role: 'system', parts: convertParts(systemInstruction.parts, modelId, media) });
   for (const content of contents) {
-    messages.push({ role: content.role === 'model' ? 'model' : 'user', parts: convertParts(content.parts, modelId) });
+    messages.push({ role: content.role === 'model' ? 'model' : 'user', parts: convertParts(content.parts, modelId, media) });
   }
   return messages;
 }
 
-function convertParts(parts: Part[], modelId: string): MessagePart[] {
-  return parts.map((part) => {
-    if (typeof part.text === 'string') return { type: 'text', text: part.text };
+function convertParts(parts: Part[], modelId: string, media: ResolvedMedia): MessagePart[] {
+  return parts.flatMap((part): MessagePart[] => {
+    if (typeof part.text === 'string') return [{ type: 'text', text: part.text }];
+    const resolved = media.get(part);
+    if (resolved) return resolved;
     throw Errors.capabilityUnsupported(modelId, `Input of type ${describePart(part)}`);
   });
 }

@@ -3,20 +3,22 @@ import type { CatalogEntry } from '../core/catalog/model-catalog.js';
 import type { CountTokensInput } from '../core/engine.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
 import { refuseUnsupportedInputs } from './refuse-unsupported-features.js';
+import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
 
 /**
  * A validated CountTokensRequest (either shape) → the engine's `countTokens` input.
  *
  * It goes through the same `convertToChatMessages` as generateContent, so `totalTokens` equals
  * the `promptTokenCount` a generateContent of the same contents (and system instruction)
- * reports. The nested `generateContentRequest` wins over top-level `contents`
+ * reports, media parts included (both take the same `media`, see src/media/). The nested
+ * `generateContentRequest` wins over top-level `contents`
  * (generative_service.proto: contents "is ignored when generate_content_request is set").
  */
-export function convertToCountTokensInput(req: CountTokensRequest, entry: CatalogEntry): CountTokensInput {
+export function convertToCountTokensInput(req: CountTokensRequest, entry: CatalogEntry, media: ResolvedMedia = NO_MEDIA): CountTokensInput {
   const nested = req.generateContentRequest;
   if (nested) {
     refuseUnsupportedInputs(nested, entry);
-    return { messages: convertToChatMessages(nested.contents, nested.systemInstruction, entry.definition.id) };
+    return { messages: convertToChatMessages(nested.contents, nested.systemInstruction, entry.definition.id, media) };
   }
-  return { messages: convertToChatMessages(req.contents ?? [], undefined, entry.definition.id) };
+  return { messages: convertToChatMessages(req.contents ?? [], undefined, entry.definition.id, media) };
 }

@@ -4,17 +4,21 @@ import type { GenerateInput } from '../core/engine.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
 import { convertToSamplingOptions } from './convert-to-sampling-options.js';
 import { refuseUnsupportedFeatures } from './refuse-unsupported-features.js';
+import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
 
 /**
  * A validated GenerateContentRequest → everything the engine's `stream` needs but the abort
- * signal, which belongs to the HTTP exchange. Throws a 400 for what the model or engine cannot
- * do (see `refuse-unsupported-features.ts`).
+ * signal, which belongs to the HTTP exchange. `media` holds the request's media parts as the
+ * media step resolved them (src/media/). Throws a 400 for what the model or engine cannot do
+ * (see `refuse-unsupported-features.ts`).
  */
-export function convertToGenerateInput(req: GenerateContentRequest, entry: CatalogEntry): Omit<GenerateInput, 'signal'> {
+export function convertToGenerateInput(
+  req: GenerateContentRequest, entry: CatalogEntry, media: ResolvedMedia = NO_MEDIA,
+): Omit<GenerateInput, 'signal'> {
   refuseUnsupportedFeatures(req, entry);
   const { sampling, candidateCount } = convertToSamplingOptions(req.generationConfig, entry);
   return {
-    messages: convertToChatMessages(req.contents, req.systemInstruction, entry.definition.id),
+    messages: convertToChatMessages(req.contents, req.systemInstruction, entry.definition.id, media),
     sampling,
     candidateCount,
   };

@@ -7,8 +7,11 @@ import { Errors } from '../core/errors.js';
  * Never a silent downgrade: an app that asked for JSON, a tool call or an image must learn
  * that it will not get one, rather than receive plain text and misparse it.
  *
- * Engines produce text only today (EngineCapabilities has no modalities, tools or thinking),
- * so the checks below are written against that; they grow with the engine spec.
+ * Engines produce text only today (EngineCapabilities has no output modalities, tools or
+ * thinking), so the checks below are written against that; they grow with the engine spec.
+ * Media *inputs* are checked earlier, by the media step (src/media/resolve-media-parts.ts), which
+ * knows each part's real type and the engine's `inputModalities` (an image for an engine that
+ * does not see is refused there, naming the part).
  */
 export function refuseUnsupportedFeatures(req: GenerateContentRequest, entry: CatalogEntry): void {
   refuseUnsupportedInputs(req, entry);

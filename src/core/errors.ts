@@ -119,6 +119,29 @@ export const Errors = {
     return user('NOT_FOUND', 'NOT_FOUND', `The requested URL ${path} was not found on this server.`);
   },
 
+  /**
+   * A media part (`inlineData`/`fileData`) is wrong: bad base64, a MIME type gemserve does not take
+   * or that its bytes contradict, undecodable, too large or too long. `field` is the part's proto
+   * path (`contents[0].parts[1].inline_data`), which the message starts with.
+   */
+  invalidMedia(field: string, reason: string): GemserveError {
+    const message = `${field}: ${reason}`;
+    return user('INVALID_MEDIA', 'INVALID_ARGUMENT', message, {
+      details: [{ '@type': BAD_REQUEST, fieldViolations: [{ field, description: message }] }],
+    });
+  },
+
+  /** A media part needs a tool this server lacks (e.g. a speech recogniser): a 400 saying what to install, never silence. */
+  mediaToolMissing(field: string, need: string, tool: string, packages: string): GemserveError {
+    return new GemserveError({
+      code: 'MEDIA_TOOL_MISSING',
+      status: 'FAILED_PRECONDITION',
+      message: `${field}: ${need} needs ${tool}, which is not installed on this server (Debian: apt-get install ${packages}).`,
+      kind: 'system',
+      retryable: false,
+    });
+  },
+
   /** The model exists but its bound engine cannot do what was asked (never silently downgraded). */
   capabilityUnsupported(model: string, capability: string): GemserveError {
     return user(
@@ -217,6 +240,44 @@ export const Errors = {
   /** A `cachedContent` name that does not exist: Google answers 403, not 404 (observed text). */
   cachedContentNotFound(): GemserveError {
     return user('CACHED_CONTENT_NOT_FOUND', 'PERMISSION_DENIED', 'CachedContent not found (or permission denied)');
+  },
+
+  /**
+   * A File that does not exist, has expired or belongs to another caller: Google answers all
+   * three with this 403 (googleapis/python-genai#1218; the same text for a made-up id
+   * `doesnotexist1` in public client tests), so existence is never revealed. `id` is the bare id.
+   */
+  fileNotFound(id: string): GemserveError {
+    return user(
+      'FILE_NOT_FOUND',
+      'PERMISSION_DENIED',
+      `You do not have permission to access the File ${id} or it may not exist.`,
+    );
+  },
+
+  /** An upload asking for a File name its caller already uses (google.rpc ALREADY_EXISTS). */
+  fileAlreadyExists(name: string): GemserveError {
+    return user('FILE_ALREADY_EXISTS', 'ALREADY_EXISTS', `File ${name} already exists.`);
+  },
+
+  /** An `upload_id` that never existed, was finished or cancelled, or expired unused. */
+  uploadNotFound(): GemserveError {
+    return user(
+      'UPLOAD_NOT_FOUND',
+      'NOT_FOUND',
+      'No such upload session: the upload_id is unknown, already finalized or cancelled, or expired. Start a new upload.',
+    );
+  },
+
+  /**
+   * A bad resumable-upload chunk (wrong offset, more bytes than announced, a final size other
+   * than the announced one). The headers tell the client how much the server has, as the
+   * resumable protocol's `query` command would (GEMINI-API.md §1.4).
+   */
+  uploadRejected(message: string, receivedBytes: number): GemserveError {
+    return user('UPLOAD_REJECTED', 'INVALID_ARGUMENT', message, {
+      headers: { 'x-goog-upload-status': 'active', 'x-goog-upload-size-received': String(receivedBytes) },
+    });
   },
 
   /** The server is up but not ready to serve (models still loading): `/healthz` says 503. */

@@ -1,4 +1,5 @@
 import type { ModelCatalog } from '../core/catalog/model-catalog.js';
+import type { FileService } from '../storage/files/file-service.js';
 
 /** Everything `createApp` needs, injected so tests and the CLI build the same server. */
 export interface AppDeps {
@@ -12,4 +13,9 @@ export interface AppDeps {
   logger?: boolean | Record<string, unknown>;
   /** `/healthz` answers 200 only once this says the models are loaded. */
   isReady?: () => boolean;
+  /**
+   * The Files API (uploads, files.get/list/delete/download) and the bytes behind `fileData`
+   * parts. Absent: the Files routes answer 404 like any unknown path.
+   */
+  files?: FileService;
 }

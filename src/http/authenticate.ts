@@ -1,11 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Errors } from '../core/errors.js';
+import { callerIdOf } from './caller-id.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route needs no API key (health checks). */
     public?: boolean;
+    /**
+     * Requests carrying `?upload_id=` are authorised by that upload session (a capability the
+     * route checks), not by an API key: Python sends upload chunks with no key (GEMINI-API.md TL;DR 15).
+     */
+    uploadCapability?: boolean;
+  }
+  interface FastifyRequest {
+    /** Who the request acts for (see `callerIdOf`): the owner of the Files it creates and reads. */
+    callerId: string;
   }
 }
 
@@ -32,7 +42,9 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
  * The `onRequest` hook that admits a request only with a configured API key. With no keys
  * configured every request is admitted. Otherwise, as Google does: no key → 403
  * PERMISSION_DENIED, an unknown key → 400 INVALID_ARGUMENT with ErrorInfo API_KEY_INVALID.
- * Routes marked `config.public`, CORS preflights and unknown paths need no key.
+ * Routes marked `config.public`, CORS preflights and unknown paths need no key, nor do requests
+ * with `?upload_id=` to routes marked `config.uploadCapability` (the route checks the id).
+ * Every request gets `request.callerId` from its key (or the anonymous caller without one).
  *
  * Keys are compared as SHA-256 digests with `timingSafeEqual`, against every configured key
  * without an early exit, so timing reveals neither a key's prefix nor which key matched.
@@ -40,14 +52,21 @@ const digest = (key: string) => createHash('sha256').update(key).digest();
 export function createAuthenticate(apiKeys: readonly string[]): onRequestHookHandler {
   const digests = apiKeys.map(digest);
   return function authenticate(request, _reply, done) {
+    const key = apiKeyOf(request);
+    request.callerId = callerIdOf(key);
     if (digests.length === 0 || request.method === 'OPTIONS' || request.is404 || request.routeOptions.config?.public) {
       return done();
     }
-    const key = apiKeyOf(request);
+    if (request.routeOptions.config?.uploadCapability && hasUploadId(request)) return done();
     if (key === undefined) return done(Errors.apiKeyMissing());
     const d = digest(key);
     let ok = false;
     for (const k of digests) ok = timingSafeEqual(k, d) || ok;
     done(ok ? undefined : Errors.apiKeyInvalid());
   };
+}
+
+function hasUploadId(request: FastifyRequest): boolean {
+  const id = (request.query as Record<string, unknown> | undefined)?.upload_id;
+  return typeof id === 'string' && id !== '';
 }

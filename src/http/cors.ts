@@ -14,6 +14,9 @@ export const CORS_ALLOW_HEADERS = [
 
 export const CORS_EXPOSE_HEADERS = [
   'x-goog-upload-url', 'x-goog-upload-status', 'x-goog-upload-size-received', 'x-goog-upload-chunk-granularity',
+  'x-goog-upload-control-url',
+  // Which path media input took (src/http/resolve-request-media.ts), readable by browser apps too.
+  'x-gemserve-media-path',
 ].join(', ');
 
 /** Adds the CORS response headers to every request that comes with an `Origin`. */

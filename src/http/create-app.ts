@@ -6,9 +6,11 @@ import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { answerPreflight, corsHeaders } from './cors.js';
 import { sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { registerFiles } from './routes/files.js';
 import { registerHealth } from './routes/health.js';
 import { registerModelMethods } from './routes/model-methods.js';
 import { registerModels } from './routes/models.js';
+import { registerUpload } from './routes/upload.js';
 
 /**
  * Builds the whole Gemini-API server (without listening): the same app for tests (`inject`),
@@ -54,6 +56,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
   app.addHook('onRequest', corsHeaders);
+  app.decorateRequest('callerId', '');
   app.addHook('onRequest', createAuthenticate(deps.apiKeys));
 
   const prefix = normalizePrefix(deps.mountPrefix);
@@ -62,7 +65,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       registerModels(api, deps.catalog);
-      registerModelMethods(api, deps.catalog);
+      registerModelMethods(api, deps.catalog, deps.files);
+      if (deps.files) {
+        registerFiles(api, deps.files);
+        // Its own context: the upload route takes raw bytes whatever the Content-Type.
+        await registerUpload(api, deps.files);
+      }
     },
     { prefix },
   );

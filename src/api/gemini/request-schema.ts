@@ -119,7 +119,7 @@ message('Part', [
   ['thoughtSignature', 'bytes'],
   ['videoMetadata', { message: 'VideoMetadata' }],
   ['partMetadata', 'struct'],
-  ['mediaResolution', 'struct'],
+  ['mediaResolution', { message: 'PartMediaResolution' }],
   ['toolCall', 'struct'],
   ['toolResponse', 'struct'],
 ]);
@@ -148,6 +148,8 @@ message('CodeExecutionResult', [
   ['id', 'string'],
 ]);
 message('VideoMetadata', [['startOffset', 'string'], ['endOffset', 'string'], ['fps', 'float']]);
+// Level kept a string, like GenerationConfig.mediaResolution, so new levels Google adds are not refused.
+message('PartMediaResolution', [['level', 'string'], ['numTokens', 'int32']]);
 
 message('Tool', [
   ['functionDeclarations', { message: 'FunctionDeclaration' }, 'repeated'],
@@ -227,7 +229,7 @@ message('GenerationConfig', [
   ['responseLogprobs', 'bool'],
   ['logprobs', 'int32'],
   ['responseModalities', enumOf('GenerationConfig.Modality', ['MODALITY_UNSPECIFIED', 'TEXT', 'IMAGE', 'AUDIO']), 'repeated'],
-  // Read by nothing yet; kept loose so new enum values Google adds are not refused.
+  // Read by the media step (src/media/choose-pixel-budget.ts); kept loose so new enum values Google adds are not refused.
   ['mediaResolution', 'string'],
   ['speechConfig', 'struct'],
   ['imageConfig', 'struct'],

@@ -67,6 +67,14 @@ export interface Part {
   /** base64, opaque */
   thoughtSignature?: string;
   videoMetadata?: VideoMetadata;
+  /** Per-part media resolution (Gemini 3); overrides `generationConfig.mediaResolution`. */
+  mediaResolution?: PartMediaResolution;
+}
+
+/** `Part.mediaResolution` (SDK `PartMediaResolution`): a `MEDIA_RESOLUTION_*` level, or a token count. */
+export interface PartMediaResolution {
+  level?: string;
+  numTokens?: number;
 }
 
 export interface Content {
@@ -255,6 +263,49 @@ export interface Model {
 export interface ListModelsResponse {
   models: Model[];
   nextPageToken?: string;
+}
+
+/**
+ * A File of the Files API as it goes on the wire (v1beta file.proto; GEMINI-API.md §2.7):
+ * int64 `sizeBytes` is a string, timestamps are RFC 3339 with `Z`, `sha256Hash` is base64.
+ * Named `File` as in Google's API; import it under another name where the DOM `File` is used.
+ */
+export interface File {
+  name: string;
+  displayName?: string;
+  mimeType: string;
+  sizeBytes: string;
+  createTime: string;
+  updateTime: string;
+  expirationTime?: string;
+  sha256Hash: string;
+  uri: string;
+  downloadUri?: string;
+  state: 'STATE_UNSPECIFIED' | 'PROCESSING' | 'ACTIVE' | 'FAILED';
+  source?: 'SOURCE_UNSPECIFIED' | 'UPLOADED' | 'GENERATED' | 'REGISTERED';
+  error?: Status;
+}
+
+/** `files.list` response; no `nextPageToken` on the last page. */
+export interface ListFilesResponse {
+  files: File[];
+  nextPageToken?: string;
+}
+
+/** Body of the resumable upload's `start` request and of `media.upload` (`{file:{…}}`). */
+export interface CreateFileRequest {
+  file?: {
+    name?: string;
+    displayName?: string;
+    mimeType?: string;
+    /** int64: a string from the JS SDK, a number from Python (GEMINI-API.md §1.4). */
+    sizeBytes?: string | number;
+  };
+}
+
+/** The final upload response: `{"file":{…}}`. */
+export interface CreateFileResponse {
+  file: File;
 }
 
 /** google.rpc.Status as Google serialises it in error bodies. */

@@ -3,12 +3,23 @@ import { convertToCountTokensInput } from '../../convert/convert-to-count-tokens
 import { convertToCountTokensResponse } from '../../convert/convert-to-usage-metadata.js';
 import type { MethodContext } from '../method-context.js';
 import { parseCountTokensRequest } from '../parse-gemini-request.js';
+import { resolveRequestMedia } from '../resolve-request-media.js';
+import { watchRequest } from '../watch-request.js';
 
 /**
  * `POST /{version}/models/{id}:countTokens`, with `{contents}` or `{generateContentRequest}`.
- * The total equals the `promptTokenCount` generateContent reports for the same input.
+ * The total equals the `promptTokenCount` generateContent reports for the same input, media
+ * included (the same media step prepares it; a client that leaves stops its decoders).
  */
-export async function countTokens({ request, entry }: MethodContext): Promise<CountTokensResponse> {
-  const input = convertToCountTokensInput(parseCountTokensRequest(request.body), entry);
-  return convertToCountTokensResponse(await entry.engine.countTokens(input));
+export async function countTokens(ctx: MethodContext): Promise<CountTokensResponse> {
+  const req = parseCountTokensRequest(ctx.request.body);
+  const watch = watchRequest(ctx.request, ctx.reply);
+  try {
+    const input = convertToCountTokensInput(req, ctx.entry, await resolveRequestMedia(ctx, req, watch.signal));
+    return convertToCountTokensResponse(await ctx.entry.engine.countTokens(input));
+  } catch (e) {
+    throw watch.abortReason() ?? e;
+  } finally {
+    watch.dispose();
+  }
 }

@@ -5,21 +5,24 @@ import { convertToGenerateInput } from '../../convert/convert-to-generate-input.
 import type { MethodContext } from '../method-context.js';
 import { newResponseMeta } from '../new-response-meta.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
+import { resolveRequestMedia } from '../resolve-request-media.js';
 import { watchRequest } from '../watch-request.js';
 
 /**
- * `POST /{version}/models/{id}:generateContent`. The generation is aborted if the client
- * disconnects (freeing the engine) or its `X-Server-Timeout` passes (504).
+ * `POST /{version}/models/{id}:generateContent`. The generation (and the media step before it)
+ * is aborted if the client disconnects (freeing the engine) or its `X-Server-Timeout` passes (504).
  */
-export async function generateContent({ request, reply, entry }: MethodContext): Promise<GenerateContentResponse> {
-  const input = convertToGenerateInput(parseGenerateContentRequest(request.body), entry);
+export async function generateContent(ctx: MethodContext): Promise<GenerateContentResponse> {
+  const { request, reply, entry } = ctx;
+  const req = parseGenerateContentRequest(request.body);
   const watch = watchRequest(request, reply);
   try {
     let result;
     try {
+      const input = convertToGenerateInput(req, entry, await resolveRequestMedia(ctx, req, watch.signal));
       result = await collectGeneration(entry.engine.stream({ ...input, signal: watch.signal }));
     } catch (e) {
-      // An engine may throw on abort; the abort's reason is the real story.
+      // An engine (or a media tool) may throw on abort; the abort's reason is the real story.
       throw watch.abortReason() ?? e;
     }
     const aborted = watch.abortReason();

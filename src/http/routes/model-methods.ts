@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
+import type { FileService } from '../../storage/files/file-service.js';
 import { API_VERSIONS } from '../api-versions.js';
 import type { MethodHandler } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
@@ -23,7 +24,7 @@ const METHODS: Record<string, { handle: MethodHandler; requires: string }> = {
  * or one the model does not list, gets Google's 404 for it ("… is not supported for
  * embedContent. Call ListModels …").
  */
-export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog): void {
+export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog, files?: FileService): void {
   for (const apiVersion of API_VERSIONS) {
     for (const collection of ['models', 'tunedModels']) {
       app.post(`/${apiVersion}/${collection}/*`, async (request, reply) => {
@@ -35,7 +36,7 @@ export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog
         if (!entry.definition.supportedGenerationMethods.includes(method.requires)) {
           throw Errors.modelNotFound(target.model, apiVersion, target.method);
         }
-        return method.handle({ request, reply, entry, apiVersion });
+        return method.handle({ request, reply, entry, apiVersion, ...(files ? { files } : {}) });
       });
     }
   }

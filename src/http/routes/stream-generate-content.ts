@@ -5,6 +5,7 @@ import { toErrorEnvelope } from '../error-envelope.js';
 import type { MethodContext } from '../method-context.js';
 import { newResponseMeta } from '../new-response-meta.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
+import { resolveRequestMedia } from '../resolve-request-media.js';
 import { StreamWriter } from '../stream-writer.js';
 import { watchRequest } from '../watch-request.js';
 
@@ -12,19 +13,21 @@ import { watchRequest } from '../watch-request.js';
  * `POST /{version}/models/{id}:streamGenerateContent[?alt=sse]`.
  *
  * Headers are committed only when the first chunk is ready, so that anything failing before
- * (validation, an unknown model, an overloaded engine, a deadline) is an ordinary non-200 JSON
+ * (validation, media, an unknown model, an overloaded engine, a deadline) is an ordinary non-200 JSON
  * error; after that, failures go in-band (GEMINI-API.md TL;DR 7). A client disconnect or an
  * `X-Server-Timeout` aborts the engine's signal, which stops the generation and frees its slot.
  */
-export async function streamGenerateContent({ request, reply, entry }: MethodContext): Promise<void> {
-  const input = convertToGenerateInput(parseGenerateContentRequest(request.body), entry);
+export async function streamGenerateContent(ctx: MethodContext): Promise<void> {
+  const { request, reply, entry } = ctx;
+  const req = parseGenerateContentRequest(request.body);
   const format = (request.query as Record<string, unknown>).alt === 'sse' ? 'sse' : 'json-array';
   const watch = watchRequest(request, reply);
   try {
-    const events = entry.engine.stream({ ...input, signal: watch.signal });
-    const chunks = convertToGeminiChunks(events, newResponseMeta(entry));
+    let chunks;
     let first;
     try {
+      const input = convertToGenerateInput(req, entry, await resolveRequestMedia(ctx, req, watch.signal));
+      chunks = convertToGeminiChunks(entry.engine.stream({ ...input, signal: watch.signal }), newResponseMeta(entry));
       first = await chunks.next();
     } catch (e) {
       throw watch.abortReason() ?? e;

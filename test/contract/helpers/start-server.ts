@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../../src/http/create-app.js';
 import { ModelCatalog, type ModelBinding } from '../../../src/core/catalog/model-catalog.js';
+import type { FileService } from '../../../src/storage/files/file-service.js';
 
 /** What a test configures; everything else gets a permissive default. */
 export interface TestServerOptions {
@@ -17,6 +18,8 @@ export interface TestServerOptions {
   /** Defaults to 100 MiB: Google's documented inline request limit (GEMINI-API.md §2.7). */
   bodyLimitBytes?: number;
   isReady?: () => boolean;
+  /** The Files API behind the server (e.g. `openLocalFileService` on a temp dir with a FakeClock); none by default. */
+  files?: FileService;
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -41,6 +44,7 @@ export async function startServer(opts: TestServerOptions): Promise<TestServer> 
     bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     logger: false,
     isReady: opts.isReady,
+    files: opts.files,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
