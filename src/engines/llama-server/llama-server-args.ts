@@ -19,6 +19,8 @@ export interface LlamaServerArgsOptions {
   chatTemplateFile?: string;
   /** `--override-kv` entries, e.g. `tokenizer.ggml.eot_token_id=int:1`. */
   overrideKv?: string[];
+  /** False adds `--no-repack` (see createLlamaServerEngine's SIGILL fallback). */
+  repack?: boolean;
 }
 
 /** Builds the arguments. */
@@ -30,5 +32,6 @@ export function llamaServerArgs(o: LlamaServerArgsOptions): string[] {
   args.push('--jinja', '--no-webui');
   if (o.chatTemplateFile) args.push('--chat-template-file', o.chatTemplateFile);
   for (const kv of o.overrideKv ?? []) args.push('--override-kv', kv);
+  if (o.repack === false) args.push('--no-repack');
   return args;
 }

@@ -223,3 +223,29 @@ describe('llama-server engine', { skip }, () => {
     });
   });
 });
+
+describe('llama-server engine on Q8_0 weights', { skip }, () => {
+  // Q8_0 is where llama.cpp repacks weights into extra CPU buffer types (AMX on CPUs that
+  // advertise it); a host that advertises AMX without running it kills the child with SIGILL,
+  // and the engine must then come up with --no-repack rather than fail the model.
+  it('loads and generates, whichever way the host lets it', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeLlamaModel } = await import('../../gguf/write-llama-model.js');
+    const { LLAMA_MODEL_PRESETS } = await import('../../gguf/llama-model-options.js');
+    const dir = await mkdtemp(join(tmpdir(), 'gemserve-q8-'));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'tiny-q8.gguf');
+    await writeLlamaModel(path, { ...LLAMA_MODEL_PRESETS.tiny, quantization: 'q8_0' });
+    const engine = await createLlamaServerEngine({ modelPath: path, binary, contextSize: 256, parallel: 1, threads: 1 });
+    try {
+      assert.equal(typeof engine.repack, 'boolean');
+      const r = await collectGeneration(engine.stream(input({ max: 4 })));
+      assert.equal(r.candidates[0].tokens, 4);
+      assert.equal(r.candidates[0].finishReason, 'max-tokens');
+    } finally {
+      await engine.dispose();
+    }
+  });
+});

@@ -134,14 +134,28 @@ export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): P
       if (facts.bosTokenId !== undefined && !facts.hasEotToken) overrideKv.push(`tokenizer.ggml.eot_token_id=int:${facts.bosTokenId}`);
     }
     const threads = opts.threads === undefined || opts.threads === 'auto' ? undefined : Math.max(1, Math.floor(opts.threads));
-    const args = llamaServerArgs({
-      modelPath: opts.modelPath, mmprojPath: opts.mmprojPath, contextSize, parallel, threads, chatTemplateFile, overrideKv,
+    const start = (repack: boolean) => LlamaServerSupervisor.start({
+      binary,
+      args: llamaServerArgs({
+        modelPath: opts.modelPath, mmprojPath: opts.mmprojPath, contextSize, parallel, threads, chatTemplateFile, overrideKv, repack,
+      }),
+      port: opts.port, startTimeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+      restart: opts.restart, onOutput: opts.onLog, onEvent: opts.onEvent ?? ((e) => logEvent(label, e)),
     });
+    let repack = true;
     try {
-      supervisor = await LlamaServerSupervisor.start({
-        binary, args, port: opts.port, startTimeoutMs: opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-        restart: opts.restart, onOutput: opts.onLog, onEvent: opts.onEvent ?? ((e) => logEvent(label, e)),
-      });
+      try {
+        supervisor = await start(true);
+      } catch (e) {
+        // A GGML_NATIVE build on a CPU that advertises AMX without running tile instructions
+        // (seen in this project's VMs) repacks Q8_0 weights into the AMX buffer type and dies
+        // of SIGILL in the load-time warm-up. Without repacking the weights stay in plain CPU
+        // buffers, which work everywhere; say so in the log rather than fail the model.
+        if (!(e instanceof LlamaServerStartError && /SIGILL/.test(e.message))) throw e;
+        process.stderr.write(`[gemserve] llama-server for ${label} died of SIGILL while loading; starting it again with --no-repack\n`);
+        repack = false;
+        supervisor = await start(false);
+      }
     } catch (e) {
       if (e instanceof LlamaServerStartError) throw Errors.modelUnavailable(label, e.message);
       throw e;
@@ -153,7 +167,7 @@ export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): P
     if (opts.mmprojPath && props.modalities?.vision) inputModalities.push('IMAGE');
     if (opts.mmprojPath && props.modalities?.audio) inputModalities.push('AUDIO');
     return new LlamaServerEngine({
-      label, binary, supervisor, tempDir,
+      label, binary, repack, supervisor, tempDir,
       slotContext: props.default_generation_settings?.n_ctx ?? contextSize,
       parallel: props.total_slots ?? parallel,
       inputModalities,
@@ -180,6 +194,8 @@ export class LlamaServerEngine implements Engine {
   readonly capabilities: EngineCapabilities;
   /** The llama-server binary in use. */
   readonly binary: string;
+  /** Whether llama.cpp repacks weights into its extra CPU buffer types (false after the SIGILL fallback). */
+  readonly repack: boolean;
   readonly #supervisor: LlamaServerSupervisor;
   readonly #scheduler: Scheduler;
   readonly #tempDir: string | undefined;
@@ -191,11 +207,12 @@ export class LlamaServerEngine implements Engine {
 
   /** Use `createLlamaServerEngine`; this takes a started supervisor and owns it. */
   constructor(parts: {
-    label: string; binary: string; supervisor: LlamaServerSupervisor; tempDir?: string;
+    label: string; binary: string; repack: boolean; supervisor: LlamaServerSupervisor; tempDir?: string;
     slotContext: number; parallel: number; inputModalities: Array<'IMAGE' | 'AUDIO'>; maxQueue: number;
   }) {
     this.label = parts.label;
     this.binary = parts.binary;
+    this.repack = parts.repack;
     this.#supervisor = parts.supervisor;
     this.#tempDir = parts.tempDir;
     this.capabilities = {
