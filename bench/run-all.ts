@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 /** A benchmark still running after this is stuck, not slow (each takes a few minutes at most). */
 const TIMEOUT_MS = 15 * 60_000;
 
-/** Cheapest first, so a broken build fails fast. */
-const BENCHMARKS = ['server-overhead', 'stream-vs-direct', 'concurrent-streams'];
+/** Cheapest first, so a broken build fails fast. The last two need a llama-server binary (`gemserve engine build`). */
+const BENCHMARKS = ['server-overhead', 'stream-vs-direct', 'concurrent-streams', 'image-input', 'engine-compare'];
 
 const forwarded = process.argv.slice(2);
 const unknown = forwarded.filter((a) => a !== '--quick' && a !== '--no-write');
