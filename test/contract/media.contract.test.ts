@@ -265,12 +265,30 @@ describe('media input through the real llama-server engine and gemma3 projector 
   const real = await realVisionEngine().catch((e: unknown) => `the llama-server engine did not start: ${String(e)}`);
   const skip = typeof real === 'string' ? real : false;
   let server: TestServer;
+  let dataDir: string | undefined;
   before(async () => {
-    if (typeof real !== 'string') server = await startServer({ bindings: [{ id: 'gemma-vision', engine: real.engine }] });
+    if (typeof real === 'string') return;
+    dataDir = await mkdtemp(join(tmpdir(), 'gemserve-media-real-'));
+    const files = await openLocalFileService({ dataDir, clock: new FakeClock() });
+    server = await startServer({ bindings: [{ id: 'gemma-vision', engine: real.engine }], files });
   });
   after(async () => {
     await server?.close();
     if (typeof real !== 'string') await real.engine.dispose();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('an uploaded image (fileData) reaches the model through the projector, counted like the same image inline', { skip }, async () => {
+    assert.ok(typeof real !== 'string');
+    const ai = genai(server.baseUrl);
+    const bytes = await twoColourImage('jpeg', 300, 200);
+    const file = await ai.files.upload({ file: new Blob([new Uint8Array(bytes)], { type: 'image/jpeg' }) });
+    const config = { temperature: 0, maxOutputTokens: 4 };
+    const viaFile = await ai.models.generateContent({ model: 'gemma-vision', contents: user(createPartFromUri(file.uri!, file.mimeType!)), config });
+    const viaInline = await ai.models.generateContent({ model: 'gemma-vision', contents: user(inline('image/jpeg', bytes)), config });
+    assert.equal(details(viaFile.usageMetadata?.promptTokensDetails).IMAGE, details(viaInline.usageMetadata?.promptTokensDetails).IMAGE);
+    assert.ok((details(viaFile.usageMetadata?.promptTokensDetails).IMAGE ?? 0) >= real.imageTokens);
+    assert.equal(viaFile.text, viaInline.text, 'same pixels, same greedy answer');
   });
 
   it('an inline image reaches the model through the projector: more prompt tokens, reported as IMAGE', { skip }, async () => {
