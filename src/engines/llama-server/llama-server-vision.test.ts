@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { collectGeneration, type ChatMessage, type GenerateInput } from '../../core/engine.js';
 import { defaultEngineCacheDir } from '../../config/settings.js';
+import { encodePng } from '../../../test/fixtures/encode-png.js';
 import { visionTestModels, type VisionTestModel } from '../../../test/fixtures/test-models.js';
 import { findLlamaServerBinary } from './find-llama-server-binary.js';
 import { createLlamaServerEngine, type LlamaServerEngine } from './llama-server-engine.js';
@@ -11,38 +11,13 @@ const binary = await findLlamaServerBinary({ cacheDir: defaultEngineCacheDir(pro
 const skip = binary ? false : 'no llama-server binary: run `gemserve engine build` (or put llama-server on PATH) to run these tests';
 const pairs: VisionTestModel[] = binary ? await visionTestModels() : [];
 
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const byte of buf) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
 /** An RGB PNG, `w` x `h`, whose left half is `left` and right half `right` ([r, g, b]). */
 function png(w: number, h: number, left: number[], right: number[]): Uint8Array {
-  const chunk = (type: string, body: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(body.length);
-    const typed = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(typed));
-    return Buffer.concat([len, typed, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // truecolour
   const raw = Buffer.alloc((w * 3 + 1) * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) raw.set(x < w / 2 ? left : right, y * (w * 3 + 1) + 1 + x * 3);
   }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(w, h, 2, raw);
 }
 
 const redBlue = png(64, 48, [255, 0, 0], [0, 0, 255]);
