@@ -2,6 +2,7 @@ import type { GenerateContentRequest } from '../api/gemini/types.js';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
 import type { GenerateInput } from '../core/engine.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
+import { convertToResponseFormat } from './convert-to-response-format.js';
 import { convertToSamplingOptions } from './convert-to-sampling-options.js';
 import { refuseUnsupportedFeatures } from './refuse-unsupported-features.js';
 import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
@@ -17,7 +18,9 @@ export function convertToGenerateInput(
 ): Omit<GenerateInput, 'signal'> {
   refuseUnsupportedFeatures(req, entry);
   const { sampling, candidateCount } = convertToSamplingOptions(req.generationConfig, entry);
+  const responseFormat = convertToResponseFormat(req.generationConfig);
   return {
+    ...(responseFormat ? { responseFormat } : {}),
     messages: convertToChatMessages(req.contents, req.systemInstruction, entry.definition.id, media),
     sampling,
     candidateCount,

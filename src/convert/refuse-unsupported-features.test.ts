@@ -33,6 +33,21 @@ test('what the engines can do passes', () => {
   refuse({ safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }] });
 });
 
+test('structured output passes for an engine with structuredOutput: JSON and enum only', () => {
+  const engine = new FakeEngine();
+  Object.assign(engine, { capabilities: { ...engine.capabilities, structuredOutput: true } });
+  const entry = new ModelCatalog([{ id: 'gemini-2.0-flash', engine }]).get('gemini-2.0-flash')!;
+  const with_ = (generationConfig: GenerationConfig) => refuseUnsupportedFeatures({ contents, generationConfig }, entry);
+  with_({ responseMimeType: 'application/json' });
+  with_({ responseMimeType: 'application/json', responseSchema: { type: 'STRING' } });
+  with_({ responseMimeType: 'application/json', responseJsonSchema: { type: 'string' } });
+  with_({ responseMimeType: 'text/x.enum', responseSchema: { type: 'STRING', enum: ['a'] } });
+  refused(() => with_({ responseMimeType: 'application/xml' }), 400, /Structured output \(responseMimeType application\/xml\)/);
+  refused(() => with_({ responseMimeType: 'application/yaml' }), 400, /Structured output/);
+  refused(() => with_({ responseSchema: { type: 'STRING' } }), 400, /need responseMimeType `application\/json`/);
+  refused(() => with_({ responseMimeType: 'text/plain', responseJsonSchema: {} }), 400, /need responseMimeType/);
+});
+
 test('structured output, logprobs, extra modalities are refused, not downgraded', () => {
   refused(() => config({ responseMimeType: 'application/json' }), 400, /Structured output \(responseMimeType application\/json\) is not supported by models\/gemini-2.0-flash/);
   refused(() => config({ responseSchema: { type: 'STRING' } }), 400, /Structured output/);

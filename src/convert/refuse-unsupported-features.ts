@@ -84,8 +84,18 @@ function refuseGenerationConfig(c: GenerationConfig | undefined, entry: CatalogE
       'generation_config.response_mime_type',
     );
   }
-  if ((mime && mime !== 'text/plain') || c.responseSchema || c.responseJsonSchema || c._responseJsonSchema) {
-    throw Errors.capabilityUnsupported(model, `Structured output (responseMimeType ${mime ?? 'with a schema'})`);
+  const structured = (mime && mime !== 'text/plain') || c.responseSchema || c.responseJsonSchema || c._responseJsonSchema;
+  if (structured) {
+    // JSON and enum output are constrained decoding (convert-to-response-format.ts); XML and YAML have none.
+    if (!entry.engine.capabilities.structuredOutput || mime === 'application/xml' || mime === 'application/yaml') {
+      throw Errors.capabilityUnsupported(model, `Structured output (responseMimeType ${mime ?? 'with a schema'})`);
+    }
+    if (mime !== 'application/json' && mime !== 'text/x.enum') {
+      // A schema with text/plain or no MIME type: nothing would be constrained; say what would.
+      throw Errors.invalidArgument(
+        'responseSchema and responseJsonSchema need responseMimeType `application/json` (or `text/x.enum` for an enum).',
+        'generation_config.response_mime_type');
+    }
   }
 
   if (c.responseLogprobs || (c.logprobs ?? 0) > 0) {

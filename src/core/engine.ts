@@ -44,8 +44,21 @@ export interface SamplingOptions {
   stopSequences: string[];
 }
 
+/**
+ * A constraint on what the model may write (Gemini's structured output). The engine must
+ * constrain decoding so that a finished candidate ('stop') is valid; a candidate cut short by
+ * the token limit is reported as 'max-tokens', never as a complete value.
+ */
+export type ResponseFormat =
+  /** Exactly one JSON value valid against `schema` (a JSON Schema; `{type:'object'}` = any object). */
+  | { type: 'json'; schema: object }
+  /** Exactly one of `values`, verbatim, nothing else (Gemini's `text/x.enum`). */
+  | { type: 'enum'; values: string[] };
+
 export interface GenerateInput {
   messages: ChatMessage[];
+  /** Constrains the output; absent means free text. Only for engines with `structuredOutput`. */
+  responseFormat?: ResponseFormat;
   sampling: SamplingOptions;
   /** How many independent candidates (1..8). */
   candidateCount: number;
@@ -86,6 +99,11 @@ export interface EngineCapabilities {
   contextTokens: number;
   /** Media the engine takes natively besides text; absent means text only. */
   inputModalities?: Array<'IMAGE' | 'AUDIO'>;
+  /**
+   * Whether `GenerateInput.responseFormat` is honoured (JSON Schema / enum constrained decoding).
+   * An engine may still refuse, with a 400 naming it, a schema keyword it cannot enforce.
+   */
+  structuredOutput?: boolean;
 }
 
 export interface Engine extends AsyncDisposable {

@@ -184,6 +184,20 @@ export function runEngineConformance(name: string, makeEngine: () => Promise<Eng
       );
       for (const r of results) assert.equal(r.candidates.length, 1);
     });
+
+    it('honours responseFormat when it claims structuredOutput', { timeout }, async (t) => {
+      if (!engine.capabilities.structuredOutput) return t.skip('no structuredOutput');
+      const values = ['yes', 'no'];
+      const e = await run(engine, { ...input({ sampling: { maxOutputTokens: 16 } }), responseFormat: { type: 'enum', values } });
+      assert.equal(e.candidates[0].reason, 'stop');
+      assert.ok(values.includes(e.candidates[0].text), `enum reply ${JSON.stringify(e.candidates[0].text)}`);
+      const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] };
+      const j = await run(engine, { ...input({ sampling: { maxOutputTokens: 64 } }), responseFormat: { type: 'json', schema } });
+      assert.equal(j.candidates[0].reason, 'stop');
+      assert.equal(typeof (JSON.parse(j.candidates[0].text) as { ok: unknown }).ok, 'boolean');
+      const cut = await run(engine, { ...input({ sampling: { maxOutputTokens: 2 } }), responseFormat: { type: 'json', schema } });
+      assert.equal(cut.candidates[0].reason, 'max-tokens', 'an unfinished object is never a stop');
+    });
   });
 
   describe(`engine conformance: ${name} (dispose)`, { timeout }, () => {

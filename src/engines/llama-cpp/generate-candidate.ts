@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, LlamaChat, LlamaChatResponse } from 'node-llama-cpp';
+import type { ChatHistoryItem, LlamaChat, LlamaChatResponse, LlamaGrammar } from 'node-llama-cpp';
 import type { GenerateEvent, SamplingOptions } from '../../core/engine.js';
 import { AsyncEventQueue } from './async-event-queue.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
@@ -13,6 +13,8 @@ export interface CandidateRun {
   sampling: SamplingOptions;
   /** maxOutputTokens already lowered to the room left in the context. */
   maxTokens: number;
+  /** Constrains decoding (structured output, create-response-grammar.ts). */
+  grammar?: LlamaGrammar;
   /** The request's signal, combined with the engine's own (dispose). */
   signal: AbortSignal;
   /** Told of each generation's settling, so dispose can wait for LlamaChat to let go. */
@@ -45,6 +47,7 @@ export async function* generateCandidate(run: CandidateRun): AsyncGenerator<Gene
     .generateResponse(run.history, {
       ...mapSamplingOptions(run.sampling, candidate),
       maxTokens,
+      ...(run.grammar ? { grammar: run.grammar } : {}),
       signal: stop.signal,
       // Abort after some output returns what was generated instead of throwing; before any
       // output LlamaChat still throws signal.reason (handled below).

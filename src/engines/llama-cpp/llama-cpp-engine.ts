@@ -7,6 +7,7 @@ import { Errors, toGemserveError } from '../../core/errors.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { chooseThreadCount, decodeSpeedProbe, type ThreadSetting } from './choose-thread-count.js';
 import { convertToChatHistory } from './convert-to-chat-history.js';
+import { createResponseGrammar } from './create-response-grammar.js';
 import { generateCandidate } from './generate-candidate.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
@@ -106,7 +107,7 @@ export class LlamaCppEngine implements Engine {
     this.#chatWrapper = resolveChatWrapperFor(parts.loaded.model);
     this.chatWrapperName = this.#chatWrapper.wrapperName;
     const parallel = parts.context.totalSequences;
-    this.capabilities = { maxCandidates: MAX_CANDIDATES, contextTokens: parts.context.contextSize };
+    this.capabilities = { maxCandidates: MAX_CANDIDATES, contextTokens: parts.context.contextSize, structuredOutput: true };
     this.#scheduler = new Scheduler({ slots: parallel, maxQueue: parts.maxQueue });
     this.#slots = Array.from({ length: parallel }, () => ({
       chat: new LlamaChat({ contextSequence: parts.context.getSequence(), chatWrapper: this.#chatWrapper }),
@@ -137,6 +138,8 @@ export class LlamaCppEngine implements Engine {
       const promptTokens = this.#promptTokens(history);
       const contextSize = this.capabilities.contextTokens;
       if (promptTokens > maxPromptTokens(contextSize)) throw promptTooLong(promptTokens, contextSize);
+      // Before taking a slot: a schema the grammar cannot enforce is the client's 400.
+      const grammar = input.responseFormat && await createResponseGrammar(this.#loaded.llama, input.responseFormat);
       let slot;
       try {
         slot = await this.#scheduler.acquire(input.signal);
@@ -163,7 +166,9 @@ export class LlamaCppEngine implements Engine {
             this.#inFlight.add(p);
             void p.then(() => this.#inFlight.delete(p));
           };
-          const finished = yield* generateCandidate({ chat, history, candidate, sampling: input.sampling, maxTokens, signal, track });
+          const finished = yield* generateCandidate({
+            chat, history, candidate, sampling: input.sampling, maxTokens, grammar, signal, track,
+          });
           if (!finished) {
             // Stopped by dispose rather than by the client: tell the client why.
             if (!input.signal.aborted) this.#assertOpen();

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Schema } from '../api/gemini/types.js';
+import { isGemserveError } from '../core/errors.js';
+import { convertGeminiSchemaToJsonSchema as convert } from './convert-gemini-schema-to-json-schema.js';
+
+function refused(schema: Schema, message: RegExp, field: RegExp): void {
+  assert.throws(() => convert(schema), (e: unknown) => {
+    assert.ok(isGemserveError(e));
+    assert.equal(e.httpStatus, 400);
+    assert.equal(e.status, 'INVALID_ARGUMENT');
+    assert.match(e.message, message);
+    assert.match(JSON.stringify(e.details), field);
+    return true;
+  });
+}
+
+test('types arrive in either case; TYPE_UNSPECIFIED means no type', () => {
+  for (const [g, j] of [['STRING', 'string'], ['number', 'number'], ['INTEGER', 'integer'], ['boolean', 'boolean'],
+    ['ARRAY', 'array'], ['object', 'object'], ['NULL', 'null']] as const) {
+    assert.deepEqual(convert({ type: g }), { type: j });
+  }
+  assert.deepEqual(convert({ type: 'TYPE_UNSPECIFIED', description: 'x' }), { description: 'x' });
+});
+
+test('scalar keywords map one to one; int64 counts sent as strings become numbers', () => {
+  assert.deepEqual(
+    convert({ type: 'STRING', title: 'T', description: 'D', minLength: '1', maxLength: 12, pattern: '^a+$', format: 'date-time' }),
+    { type: 'string', title: 'T', description: 'D', minLength: 1, maxLength: 12, pattern: '^a+$', format: 'date-time' });
+  assert.deepEqual(convert({ type: 'INTEGER', minimum: 0, maximum: 120, format: 'int32' }),
+    { type: 'integer', minimum: 0, maximum: 120, format: 'int32' });
+  assert.deepEqual(convert({ type: 'STRING', format: 'enum', enum: ['a', 'b'] }), { type: 'string', enum: ['a', 'b'] });
+  assert.deepEqual(convert({ type: 'ARRAY', items: { type: 'STRING' }, minItems: '1', maxItems: '3' }),
+    { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 3 });
+  assert.deepEqual(convert({ type: 'OBJECT', minProperties: '1', maxProperties: 2 }), { type: 'object', minProperties: 1, maxProperties: 2 });
+  assert.deepEqual(convert({ type: 'STRING', example: 'x', default: 'y' }), { type: 'string', examples: ['x'], default: 'y' });
+});
+
+test('properties follow propertyOrdering, then the order given; required and anyOf are kept', () => {
+  const out = convert({
+    type: 'OBJECT',
+    properties: { c: { type: 'STRING' }, a: { type: 'INTEGER' }, b: { type: 'BOOLEAN' } },
+    propertyOrdering: ['b', 'a'],
+    required: ['a'],
+  });
+  assert.deepEqual(Object.keys(out.properties as object), ['b', 'a', 'c']);
+  assert.deepEqual(out.required, ['a']);
+  assert.deepEqual(Object.keys(convert({ type: 'OBJECT', properties: { z: { type: 'STRING' }, y: { type: 'STRING' } } }).properties as object), ['z', 'y']);
+  assert.deepEqual(convert({ anyOf: [{ type: 'STRING' }, { type: 'integer' }] }), { anyOf: [{ type: 'string' }, { type: 'integer' }] });
+});
+
+test('nullable: type [T, null] for a plain type, anyOf with null otherwise', () => {
+  assert.deepEqual(convert({ type: 'INTEGER', nullable: true, minimum: 1 }), { type: ['integer', 'null'], minimum: 1 });
+  assert.deepEqual(convert({ type: 'STRING', enum: ['a'], nullable: true }), { anyOf: [{ type: 'string', enum: ['a'] }, { type: 'null' }] });
+  assert.deepEqual(convert({ anyOf: [{ type: 'STRING' }], nullable: true }), { anyOf: [{ anyOf: [{ type: 'string' }] }, { type: 'null' }] });
+  assert.deepEqual(convert({ type: 'OBJECT', properties: { n: { type: 'NUMBER', nullable: true } } }),
+    { type: 'object', properties: { n: { type: ['number', 'null'] } } });
+});
+
+test('what is not a schema is a 400 naming the field', () => {
+  refused({ type: 'DATE' as 'STRING' }, /Unknown schema type "DATE"/, /response_schema\.type/);
+  refused({ type: 'ARRAY', maxItems: 'many' }, /max_items must be a non-negative integer/, /response_schema\.max_items/);
+  refused({ type: 'OBJECT', properties: { a: { type: 'STRING', minLength: -1 } } }, /min_length/, /properties\[a\]\.min_length/);
+  refused({ type: 'OBJECT', properties: { a: { type: 'STRING' } }, propertyOrdering: ['b'] }, /propertyOrdering names "b"/, /property_ordering/);
+});
