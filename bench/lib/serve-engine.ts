@@ -1,6 +1,8 @@
 import type { Engine } from '../../src/core/engine.js';
 import { startServer, type TestServer } from '../../test/contract/helpers/start-server.js';
-import { BENCH_MODEL_ID } from './llama-server.js';
+
+/** The id benchmarks request; any served id would do. */
+export const BENCH_MODEL_ID = 'gemini-2.0-flash';
 
 /** gemserve serving one engine (whatever its kind), as a benchmark drives it. */
 export interface ServedEngine<E extends Engine> extends AsyncDisposable {
