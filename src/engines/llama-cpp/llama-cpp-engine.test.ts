@@ -1,11 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
-import { collectGeneration, type ChatMessage, type GenerateEvent, type GenerateInput } from '../../core/engine.js';
+import { collectGeneration, type GenerateEvent } from '../../core/engine.js';
 import { isGemserveError } from '../../core/errors.js';
 import { testModels, type TestModel } from '../../../test/fixtures/test-models.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { createLlamaCppEngine, type LlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.js';
+import { drain, input, startStreaming, user } from '../engine-test-inputs.js';
 
 // Generated tiny models (one with a ChatML template, one without), plus stories260K when
 // ../shared/models exists.
@@ -13,29 +14,6 @@ const models = await testModels();
 const engineOptions = (m: TestModel, over: Partial<LlamaCppEngineOptions> = {}): LlamaCppEngineOptions =>
   ({ modelPath: m.path, contextSize: 512, parallel: 2, ...over });
 
-const user = (text: string): ChatMessage => ({ role: 'user', parts: [{ type: 'text', text }] });
-const input = (over: Partial<GenerateInput> & { max?: number; stop?: string[] } = {}): GenerateInput => ({
-  messages: over.messages ?? [user('Once upon a time')],
-  candidateCount: over.candidateCount ?? 1,
-  signal: over.signal ?? new AbortController().signal,
-  sampling: over.sampling ?? { maxOutputTokens: over.max ?? 16, stopSequences: over.stop ?? [], temperature: 0, seed: 1 },
-});
-
-/** Iterates a stream until the first text-delta, then hands the rest of it back. */
-async function startStreaming(engine: LlamaCppEngine, inp: GenerateInput) {
-  const it = engine.stream(inp)[Symbol.asyncIterator]();
-  for (;;) {
-    const r = await it.next();
-    assert.ok(!r.done, 'the stream ended before any text');
-    if (r.value.type === 'text-delta') return it;
-  }
-}
-
-async function drain(it: AsyncIterator<GenerateEvent>): Promise<GenerateEvent[]> {
-  const out: GenerateEvent[] = [];
-  for (let r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
-  return out;
-}
 
 for (const m of models) {
   runEngineConformance(`llama-cpp ${m.name}`, () => createLlamaCppEngine(engineOptions(m)), { timeoutMs: 180_000 });

@@ -1,12 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectGeneration, type ChatMessage, type GenerateEvent, type GenerateInput } from '../../core/engine.js';
+import { collectGeneration, type ChatMessage, type GenerateEvent } from '../../core/engine.js';
 import { isGemserveError } from '../../core/errors.js';
 import { defaultEngineCacheDir } from '../../config/settings.js';
 import { testModels, type TestModel } from '../../../test/fixtures/test-models.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { findLlamaServerBinary } from './find-llama-server-binary.js';
 import { createLlamaServerEngine, type LlamaServerEngine, type LlamaServerEngineOptions } from './llama-server-engine.js';
+import { drain, input, startStreaming, user } from '../engine-test-inputs.js';
 
 // The binary the engine would use: --llama-server / PATH / `gemserve engine build`'s. Building
 // takes minutes, so the tests skip without one (CI builds it first: .ci/run).
@@ -17,29 +18,6 @@ const models = binary ? await testModels() : [];
 const engineOptions = (m: TestModel, over: Partial<LlamaServerEngineOptions> = {}): LlamaServerEngineOptions =>
   ({ modelPath: m.path, binary, contextSize: 512, parallel: 2, ...over });
 
-const user = (text: string): ChatMessage => ({ role: 'user', parts: [{ type: 'text', text }] });
-const input = (over: Partial<GenerateInput> & { max?: number; stop?: string[] } = {}): GenerateInput => ({
-  messages: over.messages ?? [user('Once upon a time')],
-  candidateCount: over.candidateCount ?? 1,
-  signal: over.signal ?? new AbortController().signal,
-  sampling: over.sampling ?? { maxOutputTokens: over.max ?? 16, stopSequences: over.stop ?? [], temperature: 0, seed: 1 },
-});
-
-/** Iterates a stream until the first text-delta, then hands the rest of it back. */
-async function startStreaming(engine: LlamaServerEngine, inp: GenerateInput) {
-  const it = engine.stream(inp)[Symbol.asyncIterator]();
-  for (;;) {
-    const r = await it.next();
-    assert.ok(!r.done, 'the stream ended before any text');
-    if (r.value.type === 'text-delta') return it;
-  }
-}
-
-async function drain(it: AsyncIterator<GenerateEvent>): Promise<GenerateEvent[]> {
-  const out: GenerateEvent[] = [];
-  for (let r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
-  return out;
-}
 
 /** True while a process with this pid exists. */
 function alive(pid: number): boolean {
