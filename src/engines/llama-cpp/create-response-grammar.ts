@@ -1,6 +1,6 @@
 import type { GbnfJsonObjectSchema, Llama, LlamaGrammar } from 'node-llama-cpp';
 import type { ResponseFormat } from '../../core/engine.js';
-import { convertJsonSchemaToGbnfSchema } from './convert-json-schema-to-gbnf-schema.js';
+import { convertJsonSchemaToGbnfSchema } from '../shared/convert-json-schema-to-gbnf-schema.js';
 
 /**
  * The grammar that constrains decoding to `format`. JSON goes through node-llama-cpp's JSON

@@ -23,6 +23,7 @@ import { findLlamaServerBinary, LlamaServerBinaryNotFound } from './find-llama-s
 import { llamaServerArgs } from './llama-server-args.js';
 import { LlamaServerClient, LlamaServerConnectionError, LlamaServerHttpError } from './llama-server-client.js';
 import { LlamaServerSupervisor, LlamaServerUnavailable, type RestartPolicy, type SupervisorEvent } from './llama-server-supervisor.js';
+import { mapResponseFormat } from './map-response-format.js';
 import { mapSamplingOptions } from './map-sampling-options.js';
 import { PLAIN_TEXT_CHAT_TEMPLATE } from './plain-text-chat-template.js';
 import { readModelFacts } from './read-model-facts.js';
@@ -219,6 +220,7 @@ export class LlamaServerEngine implements Engine {
       maxCandidates: MAX_CANDIDATES,
       contextTokens: parts.slotContext,
       ...(parts.inputModalities.length ? { inputModalities: parts.inputModalities } : {}),
+      structuredOutput: true,
     };
     this.#scheduler = new Scheduler({ slots: parts.parallel, maxQueue: parts.maxQueue });
   }
@@ -274,6 +276,8 @@ export class LlamaServerEngine implements Engine {
       if (!Number.isInteger(input.candidateCount) || input.candidateCount < 1 || input.candidateCount > MAX_CANDIDATES) {
         throw Errors.invalidArgument(`candidateCount must be between 1 and ${MAX_CANDIDATES}.`, 'generation_config.candidate_count');
       }
+      // Before any work: an unsupported schema keyword is the client's 400, not a failed generation.
+      const constraint = mapResponseFormat(input.responseFormat);
       if (input.signal.aborted) return;
       let count: PromptTokenCount;
       try {
@@ -309,7 +313,7 @@ export class LlamaServerEngine implements Engine {
           const client = await this.#clientFor(linked.signal);
           const outcome = yield* streamCandidate({
             client, candidate, signal: linked.signal,
-            body: { ...prompt, id_slot: slot.index, cache_prompt: true, ...mapSamplingOptions(input.sampling, candidate, maxTokens) },
+            body: { ...prompt, id_slot: slot.index, cache_prompt: true, ...mapSamplingOptions(input.sampling, candidate, maxTokens), ...constraint },
           });
           if (!outcome.finished) {
             // Stopped by dispose rather than by the client: tell the client why.
