@@ -1,41 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectGeneration, type GenerateInput, type ResponseFormat } from '../../core/engine.js';
-import { isGemserveError } from '../../core/errors.js';
+import { collectGeneration } from '../../core/engine.js';
 import { convertGeminiSchemaToJsonSchema } from '../../convert/convert-gemini-schema-to-json-schema.js';
-import type { Schema } from '../../api/gemini/types.js';
+import { asGrammarCounts, personSchema, structuredInput as input } from '../../../test/fixtures/structured-output-inputs.js';
+import { isGemserveError } from '../../core/errors.js';
 import { tinyChatModel } from '../../../test/fixtures/test-models.js';
 import { validateJsonSchema } from '../../../test/fixtures/validate-json-schema.js';
 import { createLlamaCppEngine, type LlamaCppEngine } from './llama-cpp-engine.js';
-
-/** The brief's example: every keyword the grammar enforces, in a Gemini responseSchema. */
-const PERSON: Schema = {
-  type: 'OBJECT',
-  properties: {
-    tags: { type: 'ARRAY', items: { type: 'STRING', enum: ['a', 'b'] }, maxItems: '3' },
-    name: { type: 'STRING', maxLength: 12 },
-    age: { type: 'INTEGER', minimum: 0, maximum: 120 },
-  },
-  required: ['name', 'age'],
-  propertyOrdering: ['name', 'age', 'tags'],
-};
-const personSchema = convertGeminiSchemaToJsonSchema(PERSON);
-
-/**
- * Random weights emit invalid UTF-8 (e.g. a 4-byte sequence past U+10FFFF): llama.cpp's grammar
- * decodes it leniently as one code point, TextDecoder as up to four U+FFFD. Lengths are checked
- * the grammar's way, so a run of U+FFFD counts as one character. Real models write valid UTF-8.
- */
-const asGrammarCounts = (text: string) => text.replace(/\uFFFD+/g, '\uFFFD');
-
-const input = (responseFormat: ResponseFormat, max: number, seed = 1): GenerateInput => ({
-  messages: [{ role: 'user', parts: [{ type: 'text', text: 'Describe a person as JSON.' }] }],
-  candidateCount: 1,
-  signal: new AbortController().signal,
-  responseFormat,
-  // Random weights sample anything; a temperature of 1 explores the grammar rather than one path.
-  sampling: { maxOutputTokens: max, stopSequences: [], temperature: 1, seed },
-});
 
 describe('LlamaCppEngine structured output (tiny random-weight model)', { timeout: 600_000 }, () => {
   let engine: LlamaCppEngine;

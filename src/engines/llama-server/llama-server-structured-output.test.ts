@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectGeneration, type GenerateInput, type ResponseFormat } from '../../core/engine.js';
+import { collectGeneration } from '../../core/engine.js';
+import { convertGeminiSchemaToJsonSchema } from '../../convert/convert-gemini-schema-to-json-schema.js';
+import { asGrammarCounts, personSchema, structuredInput as input } from '../../../test/fixtures/structured-output-inputs.js';
 import { isGemserveError } from '../../core/errors.js';
 import { defaultEngineCacheDir } from '../../config/settings.js';
-import { convertGeminiSchemaToJsonSchema } from '../../convert/convert-gemini-schema-to-json-schema.js';
-import type { Schema } from '../../api/gemini/types.js';
 import { tinyChatModel } from '../../../test/fixtures/test-models.js';
 import { validateJsonSchema } from '../../../test/fixtures/validate-json-schema.js';
 import { findLlamaServerBinary } from './find-llama-server-binary.js';
@@ -12,30 +12,6 @@ import { createLlamaServerEngine, type LlamaServerEngine } from './llama-server-
 
 const binary = await findLlamaServerBinary({ cacheDir: defaultEngineCacheDir(process.env) }).then((b) => b.path, () => undefined);
 const skip = binary ? false : 'no llama-server binary: run `gemserve engine build` (or put llama-server on PATH) to run these tests';
-
-/** The embedded engine's example schema (llama-cpp-structured-output.test.ts). */
-const PERSON: Schema = {
-  type: 'OBJECT',
-  properties: {
-    tags: { type: 'ARRAY', items: { type: 'STRING', enum: ['a', 'b'] }, maxItems: '3' },
-    name: { type: 'STRING', maxLength: 12 },
-    age: { type: 'INTEGER', minimum: 0, maximum: 120 },
-  },
-  required: ['name', 'age'],
-  propertyOrdering: ['name', 'age', 'tags'],
-};
-const personSchema = convertGeminiSchemaToJsonSchema(PERSON);
-
-/** Random weights emit invalid UTF-8; the grammar counts a broken sequence as one character (see the embedded test). */
-const asGrammarCounts = (text: string) => text.replace(/\uFFFD+/g, '\uFFFD');
-
-const input = (responseFormat: ResponseFormat, max: number, seed = 1): GenerateInput => ({
-  messages: [{ role: 'user', parts: [{ type: 'text', text: 'Describe a person as JSON.' }] }],
-  candidateCount: 1,
-  signal: new AbortController().signal,
-  responseFormat,
-  sampling: { maxOutputTokens: max, stopSequences: [], temperature: 1, seed },
-});
 
 describe('LlamaServerEngine structured output (tiny random-weight model)', { skip, timeout: 600_000 }, () => {
   let engine: LlamaServerEngine;
