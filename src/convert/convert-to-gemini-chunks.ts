@@ -46,7 +46,7 @@ export async function* convertToGeminiChunks(
       const cut = lastCodePointStart(text);
       held.set(ev.candidate, text.slice(cut));
       if (cut > 0) yield chunk(ev.candidate, text.slice(0, cut));
-    } else {
+    } else if (ev.type === 'finish') {
       const rest = held.get(ev.candidate) ?? '';
       held.delete(ev.candidate);
       yield chunk(ev.candidate, rest, mapFinishReason(ev.reason));

@@ -15,7 +15,7 @@ test('finish reasons', () => {
 
 test('a generation result becomes Google\'s response shape, usage summed over candidates', () => {
   const res = convertToGeminiResponse(
-    { promptTokens: 5, candidates: [{ text: 'Hello', tokens: 2, finishReason: 'stop' }, { text: 'Hi', tokens: 1, finishReason: 'max-tokens' }] },
+    { promptTokens: 5, candidates: [{ text: 'Hello', parts: [{ type: 'text', text: 'Hello' }], tokens: 2, thoughtTokens: 0, finishReason: 'stop' }, { text: 'Hi', parts: [{ type: 'text', text: 'Hi' }], tokens: 1, thoughtTokens: 0, finishReason: 'max-tokens' }] },
     meta,
   );
   assert.deepEqual(res, {
@@ -33,7 +33,7 @@ test('a generation result becomes Google\'s response shape, usage summed over ca
 });
 
 test('an empty generation still has one part', () => {
-  const res = convertToGeminiResponse({ promptTokens: 1, candidates: [{ text: '', tokens: 0, finishReason: 'max-tokens' }] }, meta);
+  const res = convertToGeminiResponse({ promptTokens: 1, candidates: [{ text: '', parts: [], tokens: 0, thoughtTokens: 0, finishReason: 'max-tokens' }] }, meta);
   assert.deepEqual(res.candidates?.[0].content.parts, [{ text: '' }]);
 });
 

@@ -23,7 +23,17 @@ export type MessagePart =
   /** Decoded, orientation-fixed image bytes (PNG or JPEG) ready for the engine's projector. */
   | { type: 'image'; mimeType: string; data: Uint8Array; source?: InputModality }
   /** Audio for engines that hear natively (WAV PCM). */
-  | { type: 'audio'; mimeType: string; data: Uint8Array; source?: InputModality };
+  | { type: 'audio'; mimeType: string; data: Uint8Array; source?: InputModality }
+  /** A call the model made earlier (model turns only). `id` pairs it with its response. */
+  | { type: 'function-call'; id?: string; name: string; args: Record<string, unknown> }
+  /** The result the app sent back for a call (user turns only). */
+  | { type: 'function-response'; id?: string; name: string; response: Record<string, unknown> };
+
+/** The modality a part counts under: its `source`, else its own kind (calls and responses are TEXT). */
+export function partModality(part: MessagePart): InputModality {
+  if ('source' in part && part.source) return part.source;
+  return part.type === 'image' ? 'IMAGE' : part.type === 'audio' ? 'AUDIO' : 'TEXT';
+}
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'model';
@@ -55,10 +65,52 @@ export type ResponseFormat =
   /** Exactly one of `values`, verbatim, nothing else (Gemini's `text/x.enum`). */
   | { type: 'enum'; values: string[] };
 
+/** A function the model may call; `parameters` is a JSON Schema for its arguments object. */
+export interface FunctionSpec {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments object; absent means the function takes no arguments. */
+  parameters?: object;
+}
+
+/**
+ * Functions offered to the model (Gemini's function calling, already narrowed to the allowed
+ * names). Calls are grammar-constrained, so their arguments always validate against `parameters`.
+ */
+export interface ToolOptions {
+  functions: FunctionSpec[];
+  /**
+   * `auto`: the model chooses between text and one or more calls.
+   * `any`: the model must answer with one or more calls and nothing else.
+   */
+  mode: 'auto' | 'any';
+}
+
+/** How much the model may think before answering (only for engines with `thinking`). */
+export interface ThinkingOptions {
+  /** Thought tokens allowed; `dynamic` lets the model decide. The engine closes the thought when spent. */
+  budget: number | 'dynamic';
+}
+
+/** One generated token's log probability, and the most likely tokens at that step. */
+export interface TokenLogprob {
+  token: string;
+  tokenId: number;
+  logprob: number;
+  /** The `top` most likely tokens at this step, most likely first (empty when top is 0). */
+  top: Array<{ token: string; tokenId: number; logprob: number }>;
+}
+
 export interface GenerateInput {
   messages: ChatMessage[];
   /** Constrains the output; absent means free text. Only for engines with `structuredOutput`. */
   responseFormat?: ResponseFormat;
+  /** Functions the model may call. Only for engines with `functionCalling`; never with `responseFormat`. */
+  tools?: ToolOptions;
+  /** Think first, in `thought` deltas. Only for engines with `thinking`; absent = do not think. */
+  thinking?: ThinkingOptions;
+  /** Report each output token's log probability with `top` alternatives (0..20). Only for engines with `logprobs`. */
+  logprobs?: { top: number };
   sampling: SamplingOptions;
   /** How many independent candidates (1..8). */
   candidateCount: number;
@@ -76,8 +128,14 @@ export type FinishReason =
 export type GenerateEvent =
   /** First event: the prompt's exact token count as the engine evaluates it (`byModality` sums to it; absent means all TEXT). */
   | { type: 'prompt'; promptTokens: number; byModality?: TokensByModality }
-  /** Text of one candidate; `tokens` is how many generated tokens this delta accounts for. */
-  | { type: 'text-delta'; candidate: number; text: string; tokens: number }
+  /**
+   * Text of one candidate; `tokens` is how many generated tokens this delta accounts for.
+   * `thought` marks the model's thinking (counted apart from the answer). `logprobs`, when
+   * requested, has one entry per token of the delta.
+   */
+  | { type: 'text-delta'; candidate: number; text: string; tokens: number; thought?: boolean; logprobs?: TokenLogprob[] }
+  /** A complete function call of one candidate; `args` validates against the function's `parameters`. */
+  | { type: 'function-call'; candidate: number; name: string; args: Record<string, unknown>; tokens: number }
   /** The candidate is complete. Every candidate gets exactly one. */
   | { type: 'finish'; candidate: number; reason: FinishReason };
 
@@ -104,6 +162,12 @@ export interface EngineCapabilities {
    * An engine may still refuse, with a 400 naming it, a schema keyword it cannot enforce.
    */
   structuredOutput?: boolean;
+  /** Whether `GenerateInput.tools` is honoured (function calling). */
+  functionCalling?: boolean;
+  /** Whether the loaded model can think (its chat template has a thought format) and `thinking` is honoured. */
+  thinking?: boolean;
+  /** Whether `GenerateInput.logprobs` is honoured. */
+  logprobs?: boolean;
 }
 
 export interface Engine extends AsyncDisposable {
@@ -119,9 +183,21 @@ export interface Engine extends AsyncDisposable {
   dispose(): Promise<void>;
 }
 
+/** A piece of a finished candidate, in the order the engine produced it. */
+export type OutputPart =
+  | { type: 'text'; text: string; thought?: boolean }
+  | { type: 'function-call'; name: string; args: Record<string, unknown> };
+
 export interface CandidateResult {
+  /** The answer's text (thoughts excluded). */
   text: string;
+  /** Text, thought and call parts in order; adjacent deltas of one kind merged. */
+  parts: OutputPart[];
+  /** Answer tokens, calls included, thoughts excluded. */
   tokens: number;
+  thoughtTokens: number;
+  /** Per output token (thoughts included) when logprobs were requested. */
+  logprobs?: TokenLogprob[];
   finishReason: FinishReason;
 }
 
@@ -136,7 +212,7 @@ export async function collectGeneration(events: AsyncIterable<GenerateEvent>): P
   let promptTokens = 0;
   let promptByModality: TokensByModality | undefined;
   const candidates: CandidateResult[] = [];
-  const at = (i: number) => (candidates[i] ??= { text: '', tokens: 0, finishReason: 'stop' });
+  const at = (i: number) => (candidates[i] ??= { text: '', parts: [], tokens: 0, thoughtTokens: 0, finishReason: 'stop' });
   for await (const ev of events) {
     if (ev.type === 'prompt') {
       promptTokens = ev.promptTokens;
@@ -144,8 +220,16 @@ export async function collectGeneration(events: AsyncIterable<GenerateEvent>): P
     }
     else if (ev.type === 'text-delta') {
       const c = at(ev.candidate);
-      c.text += ev.text;
+      if (ev.thought) c.thoughtTokens += ev.tokens;
+      else { c.text += ev.text; c.tokens += ev.tokens; }
+      if (ev.logprobs) (c.logprobs ??= []).push(...ev.logprobs);
+      const last = c.parts.at(-1);
+      if (last?.type === 'text' && !last.thought === !ev.thought) last.text += ev.text;
+      else if (ev.text) c.parts.push({ type: 'text', text: ev.text, ...(ev.thought ? { thought: true } : {}) });
+    } else if (ev.type === 'function-call') {
+      const c = at(ev.candidate);
       c.tokens += ev.tokens;
+      c.parts.push({ type: 'function-call', name: ev.name, args: ev.args });
     } else at(ev.candidate).finishReason = ev.reason;
   }
   return { promptTokens, ...(promptByModality ? { promptByModality } : {}), candidates };

@@ -59,6 +59,7 @@ function check(events: GenerateEvent[], candidateCount: number): Candidate[] {
     }
     assert.equal(c.finishes.length, 0, `no text after candidate ${ev.candidate}'s finish`);
     assert.ok(Number.isInteger(ev.tokens) && ev.tokens >= 0, `delta tokens is a non-negative integer, got ${ev.tokens}`);
+    if (ev.type === 'function-call') continue;
     c.text += ev.text;
     c.tokens += ev.tokens;
   }

@@ -15,7 +15,7 @@ const HEARING: EngineCapabilities = { ...TEXT_ONLY, inputModalities: ['IMAGE', '
 const ctx = (capabilities: EngineCapabilities, extra: Partial<MediaContext> = {}): MediaContext => ({ modelId: 'm', capabilities, ...extra });
 const inline = (mimeType: string, data: Buffer): Part => ({ inlineData: { mimeType, data: data.toString('base64') } });
 const one = (...parts: Part[]): { contents: Content[] } => ({ contents: [{ parts: [{ text: 'look' }, ...parts] }] });
-const kinds = (parts: MessagePart[] | undefined) => (parts ?? []).map((p) => `${p.type}:${p.source ?? '-'}`);
+const kinds = (parts: MessagePart[] | undefined) => (parts ?? []).map((p) => `${p.type}:${'source' in p && p.source ? p.source : '-'}`);
 
 async function rejects400(promise: Promise<unknown>, message: RegExp, code?: string) {
   await assert.rejects(promise, (e: unknown) => {

@@ -16,6 +16,7 @@ import type {
 } from '../../src/core/engine.js';
 import { defaultEngineCacheDir } from '../../src/config/settings.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
+import { partModality } from '../../src/core/engine.js';
 import { FakeClock } from '../../src/storage/fake-clock.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import { hasCommand, minimalPdf, speechWav, testVideo, twoColourImage } from '../fixtures/test-media.js';
@@ -68,7 +69,7 @@ class MediaFakeEngine implements Engine {
 function count(messages: ChatMessage[]): PromptTokenCount {
   const by: TokensByModality = {};
   const add = (p: MessagePart, n: number) => {
-    const m = p.source ?? (p.type === 'image' ? 'IMAGE' : p.type === 'audio' ? 'AUDIO' : 'TEXT');
+    const m = partModality(p);
     by[m] = (by[m] ?? 0) + n;
   };
   for (const p of messages.flatMap((m) => m.parts)) {
@@ -83,7 +84,7 @@ const user = (...parts: Part[]) => [{ role: 'user', parts: [{ text: 'What is in 
 const mediaPath = (r: GenerateContentResponse) => r.sdkHttpResponse?.headers?.['x-gemserve-media-path'];
 const details = (d: Array<{ modality?: string; tokenCount?: number }> | undefined) =>
   Object.fromEntries((d ?? []).map((x) => [x.modality, x.tokenCount]));
-const kinds = (parts: MessagePart[]) => parts.map((p) => `${p.type}:${p.source ?? '-'}`);
+const kinds = (parts: MessagePart[]) => parts.map((p) => `${p.type}:${'source' in p && p.source ? p.source : '-'}`);
 
 const ffmpeg = hasCommand('ffmpeg') ? false : 'ffmpeg (Debian ffmpeg) is not installed';
 const poppler = hasCommand('pdftotext') ? false : 'poppler-utils is not installed';

@@ -28,7 +28,7 @@ export interface OpenAiMessage {
 }
 
 /** A media part of an engine message. */
-export type MediaPart = Exclude<MessagePart, { type: 'text' }>;
+export type MediaPart = Extract<MessagePart, { type: 'image' | 'audio' }>;
 
 /** Options of the conversion. */
 export interface ConvertOptions {
@@ -59,6 +59,7 @@ export function convertToOpenAiMessages(messages: readonly ChatMessage[], opts: 
     if (m.parts.every((p) => p.type === 'text')) {
       return { role, content: m.parts.map((p) => (p as { text: string }).text).join('') };
     }
+    // TODO(function calling on llama-server): tool_calls / tool messages.
     const content: OpenAiContentPart[] = [];
     for (const part of m.parts) {
       if (part.type === 'text') {
@@ -67,6 +68,7 @@ export function convertToOpenAiMessages(messages: readonly ChatMessage[], opts: 
         else content.push({ type: 'text', text: part.text });
         continue;
       }
+      if (part.type === 'function-call' || part.type === 'function-response') continue;
       content.push(mediaContent(part));
       if (opts.duplicate?.(part)) content.push(mediaContent(part));
     }

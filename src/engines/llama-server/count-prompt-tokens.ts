@@ -16,7 +16,7 @@
  * `source` is not TEXT (a PDF's text, DOCUMENT) count their own tokens (`/tokenize`); TEXT
  * gets the rest, template tokens included, so the parts always sum to the total.
  */
-import type { ChatMessage, InputModality, MessagePart, PromptTokenCount, TokensByModality } from '../../core/engine.js';
+import { partModality, type ChatMessage, type MessagePart, type PromptTokenCount, type TokensByModality } from '../../core/engine.js';
 import { convertToOpenAiMessages, type MediaPart, type OpenAiMessage } from './convert-to-openai-messages.js';
 
 /** The two llama-server calls counting needs. */
@@ -27,18 +27,14 @@ export interface TokenCountingApi {
   textTokens(text: string, signal?: AbortSignal): Promise<number>;
 }
 
-/** The modality a part counts under: its `source`, else its own kind. */
-export function partModality(part: MessagePart): InputModality {
-  if (part.source) return part.source;
-  return part.type === 'image' ? 'IMAGE' : part.type === 'audio' ? 'AUDIO' : 'TEXT';
-}
+export { partModality };
 
 /** Counts `messages` exactly; see the module comment. */
 export async function countPromptTokens(
   api: TokenCountingApi, messages: readonly ChatMessage[], signal?: AbortSignal,
 ): Promise<PromptTokenCount> {
   const parts = messages.flatMap((m) => m.parts);
-  const mediaModalities = [...new Set(parts.filter((p) => p.type !== 'text').map(partModality))];
+  const mediaModalities = [...new Set(parts.filter((p) => p.type === 'image' || p.type === 'audio').map(partModality))];
   const sourcedTexts = parts.filter((p): p is Extract<MessagePart, { type: 'text' }> => p.type === 'text' && partModality(p) !== 'TEXT');
   const total = api.inputTokens(convertToOpenAiMessages(messages), signal);
   if (!mediaModalities.length && !sourcedTexts.length) return { total: await total };
