@@ -2,7 +2,7 @@
  * Holds the layering of ARCHITECTURE.md: dependencies point inward.
  * http -> convert, core, gateway, storage, media, engines(only via factories in config) ; engines -> core ;
  * media -> convert, core, api (the I/O step between parsing and conversion) ;
- * storage -> core ;
+ * storage -> core ; sandbox -> core ;
  * nothing imports http (but cli, which composes the app); core imports no engine.
  */
 module.exports = {
@@ -24,6 +24,10 @@ module.exports = {
       from: { path: '^src/media/' }, to: { path: '^src/(http|engines|gateway|storage|config|cli|console)/' } },
     { name: 'storage-sees-only-core', severity: 'error',
       from: { path: '^src/storage/' }, to: { path: '^src/(?!storage/|core/)' } },
+    // The code-execution sandbox runs untrusted Python through bubblewrap: a leaf beside the
+    // engines that knows nothing of wire types or HTTP.
+    { name: 'sandbox-sees-only-core', severity: 'error',
+      from: { path: '^src/sandbox/' }, to: { path: '^src/(?!sandbox/|core/)' } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

@@ -1,0 +1,45 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSandboxCommand, type SandboxHost } from './build-sandbox-command.js';
+import { DEFAULT_SANDBOX_LIMITS } from './sandbox-limits.js';
+
+const HOST: SandboxHost = {
+  bwrap: '/usr/bin/bwrap',
+  python: '/usr/bin/python3',
+  prlimit: '/usr/bin/prlimit',
+  setpriv: '/usr/bin/setpriv',
+  rootLinks: [{ path: '/lib', symlinkTo: 'usr/lib' }, { path: '/bin', symlinkTo: null }],
+};
+
+/** The source paths of every bind in a bwrap argument list. */
+function bindSources(args: string[]): string[] {
+  return args.flatMap((a, i) => (/^--(ro-|dev-)?bind(-try)?$/.test(a) ? [args[i + 1]] : []));
+}
+
+it('as root: setpriv to the run uid, then prlimit, then bwrap, then python -I', () => {
+  const { command, args } = buildSandboxCommand(HOST, DEFAULT_SANDBOX_LIMITS, { uid: 1_900_000_123, nproc: 34 });
+  assert.equal(command, '/usr/bin/setpriv');
+  assert.deepEqual(args.slice(0, 4), ['--reuid=1900000123', '--regid=1900000123', '--clear-groups', '--']);
+  const prlimit = args.indexOf('/usr/bin/prlimit');
+  const bwrap = args.indexOf('/usr/bin/bwrap');
+  assert.ok(prlimit > 0 && bwrap > prlimit);
+  assert.deepEqual(args.slice(prlimit + 1, bwrap), ['--nproc=34:34', `--as=${2 ** 30}:${2 ** 30}`, '--cpu=30:31', `--fsize=${32 << 20}:${32 << 20}`, '--nofile=256:256', '--core=0:0', '--']);
+  assert.deepEqual(args.slice(-4, -1), ['/usr/bin/python3', '-I', '-c']);
+});
+
+it('not root: no setpriv', () => {
+  const { command } = buildSandboxCommand(HOST, DEFAULT_SANDBOX_LIMITS, { nproc: 300 });
+  assert.equal(command, '/usr/bin/prlimit');
+});
+
+it('isolates: every namespace, no host env, read-only root, and binds only /usr, the root links and a few /etc files', () => {
+  const { args } = buildSandboxCommand(HOST, DEFAULT_SANDBOX_LIMITS, { nproc: 34 });
+  for (const flag of ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session', '--clearenv']) assert.ok(args.includes(flag), flag);
+  assert.deepEqual(bindSources(args).sort(), ['/bin', '/etc/alternatives', '/etc/fonts', '/etc/ld.so.cache', '/etc/matplotlibrc', '/usr']);
+  assert.ok(!args.includes('--share-net'));
+  const remounts = args.flatMap((a, i) => (a === '--remount-ro' ? [args[i + 1]] : []));
+  assert.deepEqual(remounts, ['/usr/local', '/dev', '/']);
+  assert.ok(args.indexOf('--remount-ro') > args.lastIndexOf('--tmpfs'), 'read-only after every mount');
+  const env = args.flatMap((a, i) => (a === '--setenv' ? [args[i + 1]] : []));
+  assert.deepEqual(env, ['PATH', 'HOME', 'LANG', 'MPLBACKEND', 'MPLCONFIGDIR', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS']);
+});

@@ -1,0 +1,89 @@
+/**
+ * The limits of the code-execution sandbox: Google's documented one (the 30 s run time, cited),
+ * and gemserve's own bounds for running untrusted Python on a local machine (each says why).
+ */
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** What one sandboxed run may use. */
+export interface SandboxLimits {
+  /** Wall-clock time before the whole process tree is killed (OUTCOME_DEADLINE_EXCEEDED). */
+  wallMs: number;
+  /** CPU seconds per process (RLIMIT_CPU): SIGXCPU, then SIGKILL a second later (OUTCOME_DEADLINE_EXCEEDED). */
+  cpuSeconds: number;
+  /** Address space per process (RLIMIT_AS): beyond it allocations fail with MemoryError. */
+  memoryBytes: number;
+  /** Processes and threads the program may run at once (RLIMIT_NPROC, on a uid of its own). */
+  maxProcesses: number;
+  /** Most bytes of `output` returned; more is cut, with a note saying so. */
+  maxOutputBytes: number;
+}
+
+/**
+ * "Code execution can run for a maximum of 30 seconds before timing out"
+ * (cloud.google.com/vertex-ai/generative-ai/docs/multimodal/code-execution-api, Limitations;
+ * ai.google.dev/gemini-api/docs/code-execution says the same).
+ */
+export const GEMINI_CODE_EXECUTION_TIMEOUT_MS = 30_000;
+
+/**
+ * Defaults: Gemini's 30 s of wall time, and as many CPU seconds (a single-threaded program can
+ * use no more in 30 s). 1 GiB of address space per process: importing numpy, pandas and
+ * matplotlib and drawing a figure needs about 400 MiB of it (OpenBLAS is held to one thread).
+ * 16 processes and threads: room for a small pool of workers, not for a fork bomb; and since
+ * RLIMIT_AS binds each process, not the run, 16 x 1 GiB is the most a run can take (a cgroup
+ * would bound the total; see python-sandbox.ts). 64 KiB of output: what a model can usefully
+ * read back.
+ */
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
+  wallMs: GEMINI_CODE_EXECUTION_TIMEOUT_MS,
+  cpuSeconds: GEMINI_CODE_EXECUTION_TIMEOUT_MS / 1000,
+  memoryBytes: 1 * GiB,
+  maxProcesses: 16,
+  maxOutputBytes: 64 * KiB,
+});
+
+/**
+ * The sandbox's /tmp is a tmpfs (memory) of this size: room for scratch files, and a bound on
+ * what a program can take from the host's memory by writing files.
+ */
+export const SANDBOX_TMP_BYTES = 64 * MiB;
+
+/** Largest single file a program may write (RLIMIT_FSIZE); below the tmpfs size anyway. */
+export const SANDBOX_MAX_FILE_BYTES = 32 * MiB;
+
+/** Open files per process (RLIMIT_NOFILE): plenty for Python and its libraries. */
+export const SANDBOX_MAX_OPEN_FILES = 256;
+
+/** Most figures returned from one run; later ones are dropped with a note in the output. */
+export const MAX_FIGURES = 10;
+
+/** Largest PNG returned per figure. */
+export const MAX_FIGURE_BYTES = 8 * MiB;
+
+/**
+ * Largest figure rendered, in pixels (width x height at its dpi): 25 MP, far beyond a chart, but
+ * a `figsize=(1000, 1000)` figure is refused before Agg tries to allocate it.
+ */
+export const MAX_FIGURE_PIXELS = 25_000_000;
+
+/**
+ * A program whose stdout and stderr together pass this many bytes is stopped (OUTCOME_FAILED):
+ * beyond `maxOutputBytes` the bytes are only counted, but draining an endless `print` loop for
+ * 30 s would still cost the server a core.
+ */
+export const OUTPUT_FLOOD_BYTES = 16 * MiB;
+
+/** Most bytes of stderr (the traceback's end) kept for a failed run's `output`. */
+export const MAX_ERROR_TAIL_BYTES = 8 * KiB;
+
+/**
+ * When gemserve runs as root, each run gets a uid of its own, picked at random from
+ * [SANDBOX_UID_BASE, SANDBOX_UID_BASE + SANDBOX_UID_COUNT): RLIMIT_NPROC counts per real uid and
+ * does not bind uid 0, so this is what bounds a fork bomb, and one run's processes never count
+ * against another's. Far above any login or subordinate (rootless container) uid range.
+ */
+export const SANDBOX_UID_BASE = 1_900_000_000;
+export const SANDBOX_UID_COUNT = 100_000_000;
