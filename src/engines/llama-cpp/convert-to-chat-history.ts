@@ -1,18 +1,44 @@
-import type { ChatHistoryItem } from 'node-llama-cpp';
-import type { ChatMessage } from '../../core/engine.js';
+import type { ChatHistoryItem, ChatModelResponse } from 'node-llama-cpp';
+import type { ChatMessage, MessagePart } from '../../core/engine.js';
 
 /**
  * Engine messages → node-llama-cpp chat history (system / user / model items, same order).
- * Parts are text only today and are concatenated. Consecutive messages of one role stay
- * separate items: the chat wrapper decides how to merge them, as the GGUF's template would.
+ * Text parts are concatenated. Consecutive messages of one role stay separate items: the chat
+ * wrapper decides how to merge them, as the GGUF's template would.
+ *
+ * Function calls: node-llama-cpp keeps a call and its result together in the model's response
+ * (`ChatModelFunctionCall`, rendered in the wrapper's tool format), while Gemini puts the call
+ * in a model turn and the result in the next user turn. So each `function-call` part takes its
+ * result from the following message's `function-response` parts (by id, else by name in
+ * order), and those parts leave the user message; a message left empty is dropped. A call
+ * without a result yet renders with an empty result.
  */
 export function convertToChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem[] {
-  return messages.map((m): ChatHistoryItem => {
-    const text = m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
-    if (m.role === 'system') return { type: 'system', text };
-    if (m.role === 'user') return { type: 'user', text };
-    return { type: 'model', response: [text] };
+  const items: ChatHistoryItem[] = [];
+  const consumed = new Set<MessagePart>();
+  messages.forEach((m, i) => {
+    const parts = m.parts.filter((p) => !consumed.has(p));
+    if (m.role !== 'model') {
+      const text = parts.map((p) => (p.type === 'text' ? p.text : p.type === 'function-response' ? JSON.stringify(p.response) : '')).join('');
+      if (!text && parts.length === 0 && m.parts.length > 0) return;
+      items.push(m.role === 'system' ? { type: 'system', text } : { type: 'user', text });
+      return;
+    }
+    const results = (messages[i + 1]?.parts ?? []).filter((p) => p.type === 'function-response');
+    const response: ChatModelResponse['response'] = [];
+    for (const p of parts) {
+      if (p.type === 'text') {
+        if (typeof response.at(-1) === 'string') response[response.length - 1] += p.text;
+        else response.push(p.text);
+      } else if (p.type === 'function-call') {
+        const result = results.find((r) => !consumed.has(r) && (p.id !== undefined && r.id !== undefined ? r.id === p.id : r.name === p.name));
+        if (result) consumed.add(result);
+        response.push({ type: 'functionCall', name: p.name, params: p.args, result: result?.type === 'function-response' ? result.response : '' });
+      }
+    }
+    items.push({ type: 'model', response: response.length ? response : [''] });
   });
+  return items;
 }
 
 /**

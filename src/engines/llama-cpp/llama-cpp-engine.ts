@@ -9,10 +9,15 @@ import { chooseThreadCount, decodeSpeedProbe, type ThreadSetting } from './choos
 import { convertToChatHistory } from './convert-to-chat-history.js';
 import { createResponseGrammar } from './create-response-grammar.js';
 import { generateCandidate } from './generate-candidate.js';
+import { generateWithLogprobs } from './generate-with-logprobs.js';
+import { checkLogprobsInput } from './check-logprobs-input.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
-import { maxGeneratedTokens, maxPromptTokens, promptTooLong, renderPromptTokens } from './render-prompt.js';
+import { ForcibleChatWrapper, toChatModelFunctions } from './function-calling.js';
+import { maxGeneratedTokens, maxPromptTokens, promptTooLong, renderPromptTokens, type PromptFunctions } from './render-prompt.js';
 import { resolveChatWrapperFor } from './resolve-chat-wrapper.js';
+import { prefillThinkingReply } from './prefill-thinking-reply.js';
+import { hasThoughtFormat, prepareThinkingChatWrapper } from './thinking-chat-wrapper.js';
 
 /** Settings of the embedded llama.cpp engine. */
 export interface LlamaCppEngineOptions {
@@ -46,6 +51,8 @@ const MAX_CANDIDATES = 8;
 
 interface EngineSlot {
   chat: LlamaChat;
+  /** The slot's view of the chat wrapper, switched to force a call for mode ANY. */
+  wrapper: ForcibleChatWrapper;
 }
 
 /**
@@ -104,14 +111,18 @@ export class LlamaCppEngine implements Engine {
     this.threads = parts.threads;
     this.#loaded = parts.loaded;
     this.#context = parts.context;
-    this.#chatWrapper = resolveChatWrapperFor(parts.loaded.model);
+    this.#chatWrapper = prepareThinkingChatWrapper(resolveChatWrapperFor(parts.loaded.model));
     this.chatWrapperName = this.#chatWrapper.wrapperName;
     const parallel = parts.context.totalSequences;
     this.capabilities = { maxCandidates: MAX_CANDIDATES, contextTokens: parts.context.contextSize, structuredOutput: true };
+    this.capabilities.thinking = hasThoughtFormat(this.#chatWrapper);
+    this.capabilities.logprobs = true; // generate-with-logprobs.ts
     this.#scheduler = new Scheduler({ slots: parallel, maxQueue: parts.maxQueue });
-    this.#slots = Array.from({ length: parallel }, () => ({
-      chat: new LlamaChat({ contextSequence: parts.context.getSequence(), chatWrapper: this.#chatWrapper }),
-    }));
+    this.capabilities.functionCalling = true; // function-calling.ts
+    this.#slots = Array.from({ length: parallel }, () => {
+      const wrapper = new ForcibleChatWrapper(this.#chatWrapper);
+      return { wrapper, chat: new LlamaChat({ contextSequence: parts.context.getSequence(), chatWrapper: wrapper.wrapper }) };
+    });
   }
 
   /** Slot and queue occupancy, for metrics. */
@@ -121,7 +132,9 @@ export class LlamaCppEngine implements Engine {
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     this.#assertOpen();
-    return { total: await this.#promptTokens(convertToChatHistory(input.messages)) };
+    const { promptHistory } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages));
+    const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
+    return { total: this.#promptTokens(promptHistory, functions) };
   }
 
   stream(input: GenerateInput): AsyncIterable<GenerateEvent> {
@@ -134,8 +147,17 @@ export class LlamaCppEngine implements Engine {
       if (!Number.isInteger(input.candidateCount) || input.candidateCount < 1 || input.candidateCount > MAX_CANDIDATES) {
         throw Errors.invalidArgument(`candidateCount must be between 1 and ${MAX_CANDIDATES}.`, 'generation_config.candidate_count');
       }
-      const history = convertToChatHistory(input.messages);
-      const promptTokens = this.#promptTokens(history);
+      checkLogprobsInput(input);
+      // LlamaChat applies a grammar from the first generated token, thoughts included (an enum
+      // became the thought, the answer was empty): constrained output is answered without thinking.
+      // A forced call starts at the first generated token too, so mode ANY does not think either.
+      const thinking = input.responseFormat || input.tools?.mode === 'any' ? undefined : input.thinking;
+      if (input.responseFormat && input.tools) {
+        throw Errors.invalidArgument('Structured output cannot be combined with function calling on this model.', 'tools');
+      }
+      const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
+      const { history, promptHistory, budgets } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
+      const promptTokens = this.#promptTokens(promptHistory, functions);
       const contextSize = this.capabilities.contextTokens;
       if (promptTokens > maxPromptTokens(contextSize)) throw promptTooLong(promptTokens, contextSize);
       // Before taking a slot: a schema the grammar cannot enforce is the client's 400.
@@ -153,7 +175,8 @@ export class LlamaCppEngine implements Engine {
         yield { type: 'prompt', promptTokens };
         const maxTokens = Math.min(input.sampling.maxOutputTokens, maxGeneratedTokens(contextSize, promptTokens));
         const { signal } = linked;
-        const { chat } = this.#slots[slot.index];
+        const { chat, wrapper } = this.#slots[slot.index];
+        wrapper.forced = functions?.forced ?? false;
         for (let candidate = 0; candidate < input.candidateCount; candidate++) {
           if (input.signal.aborted) return;
           this.#assertOpen();
@@ -166,9 +189,15 @@ export class LlamaCppEngine implements Engine {
             this.#inFlight.add(p);
             void p.then(() => this.#inFlight.delete(p));
           };
-          const finished = yield* generateCandidate({
-            chat, history, candidate, sampling: input.sampling, maxTokens, grammar, signal, track,
-          });
+          // Log probabilities: LlamaChat does not expose them, so a path of its own drives the sequence.
+          const finished = input.logprobs
+            ? yield* generateWithLogprobs({
+              chat, history, candidate, sampling: input.sampling, maxTokens, grammar, top: input.logprobs.top, signal, track,
+            })
+            : yield* generateCandidate({
+              chat, history, candidate, sampling: input.sampling, maxTokens, grammar, budgets, signal, track,
+              ...(functions ? { functions: functions.functions } : {}),
+            });
           if (!finished) {
             // Stopped by dispose rather than by the client: tell the client why.
             if (!input.signal.aborted) this.#assertOpen();
@@ -176,6 +205,7 @@ export class LlamaCppEngine implements Engine {
           }
         }
       } finally {
+        this.#slots[slot.index].wrapper.forced = false;
         slot.release();
       }
     } catch (e) {
@@ -184,8 +214,8 @@ export class LlamaCppEngine implements Engine {
   }
 
   /** Exact prompt tokens of this history as `stream` evaluates it. */
-  #promptTokens(history: ReturnType<typeof convertToChatHistory>): number {
-    return renderPromptTokens(this.#chatWrapper, this.#loaded.model.tokenizer, history).length;
+  #promptTokens(history: ReturnType<typeof convertToChatHistory>, functions?: PromptFunctions): number {
+    return renderPromptTokens(this.#chatWrapper, this.#loaded.model.tokenizer, history, functions).length;
   }
 
   #assertOpen(): void {

@@ -1,22 +1,36 @@
-import type { ChatHistoryItem, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
 import { Errors } from '../../core/errors.js';
 import { promptTooLong as sharedPromptTooLong } from '../shared/prompt-too-long.js';
 import { withOpenModelReply } from './convert-to-chat-history.js';
+import { forcedContextState } from './function-calling.js';
+
+/** Functions offered in a prompt, and whether a call is forced (mode ANY). */
+export interface PromptFunctions {
+  functions: ChatModelFunctions;
+  forced: boolean;
+}
 
 /**
  * The prompt tokens LlamaChat evaluates for `history`: the chat wrapper's context text for the
  * history plus the open model reply, tokenized — exactly what `getContextWindow` in
- * node-llama-cpp's LlamaChat.js does (no functions, no context shift: the engine refuses
+ * node-llama-cpp's LlamaChat.js does (with the functions documented as LlamaChat documents them,
+ * `documentFunctionParams` on, and a forced call's prefix; no context shift: the engine refuses
  * prompts that do not fit, see `maxPromptTokens`). `countTokens` and the `prompt` event both
  * come from here, so they cannot disagree.
  *
  * A Jinja template may refuse a conversation (e.g. "roles must alternate"): that is the
  * request's fault, so it becomes INVALID_ARGUMENT.
  */
-export function renderPromptTokens(chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[]): Token[] {
+export function renderPromptTokens(
+  chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], tools?: PromptFunctions,
+): Token[] {
   let state;
   try {
-    state = chatWrapper.generateContextState({ chatHistory: withOpenModelReply(history) });
+    const opts = {
+      chatHistory: withOpenModelReply(history),
+      ...(tools ? { availableFunctions: tools.functions, documentFunctionParams: true } : {}),
+    };
+    state = tools?.forced ? forcedContextState(chatWrapper, opts) : chatWrapper.generateContextState(opts);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw Errors.invalidArgument(`The model's chat template cannot render these contents: ${why}`, 'contents');
