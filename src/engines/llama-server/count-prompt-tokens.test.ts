@@ -11,7 +11,7 @@ const fake: TokenCountingApi = {
     for (const m of messages) {
       n += 3;
       if (typeof m.content === 'string') n += m.content.length;
-      else for (const p of m.content) n += p.type === 'text' ? p.text.length : p.type === 'image_url' ? 10 : 7;
+      else for (const p of m.content ?? []) n += p.type === 'text' ? p.text.length : p.type === 'image_url' ? 10 : 7;
     }
     return n;
   },

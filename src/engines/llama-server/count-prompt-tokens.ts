@@ -17,11 +17,11 @@
  * gets the rest, template tokens included, so the parts always sum to the total.
  */
 import { partModality, type ChatMessage, type MessagePart, type PromptTokenCount, type TokensByModality } from '../../core/engine.js';
-import { convertToOpenAiMessages, type MediaPart, type OpenAiMessage } from './convert-to-openai-messages.js';
+import { convertToOpenAiMessages, type ConvertOptions, type MediaPart, type OpenAiMessage } from './convert-to-openai-messages.js';
 
 /** The two llama-server calls counting needs. */
 export interface TokenCountingApi {
-  /** Prompt tokens of a chat request with these messages (see `chatPromptFields`). */
+  /** Prompt tokens of a chat request with these messages (and the generation's other prompt fields, chat-request-fields.ts). */
   inputTokens(messages: OpenAiMessage[], signal?: AbortSignal): Promise<number>;
   /** Tokens of a plain text, without special tokens. */
   textTokens(text: string, signal?: AbortSignal): Promise<number>;
@@ -31,19 +31,19 @@ export { partModality };
 
 /** Counts `messages` exactly; see the module comment. */
 export async function countPromptTokens(
-  api: TokenCountingApi, messages: readonly ChatMessage[], signal?: AbortSignal,
+  api: TokenCountingApi, messages: readonly ChatMessage[], signal?: AbortSignal, convert: Pick<ConvertOptions, 'tools'> = {},
 ): Promise<PromptTokenCount> {
   const parts = messages.flatMap((m) => m.parts);
   const mediaModalities = [...new Set(parts.filter((p) => p.type === 'image' || p.type === 'audio').map(partModality))];
   const sourcedTexts = parts.filter((p): p is Extract<MessagePart, { type: 'text' }> => p.type === 'text' && partModality(p) !== 'TEXT');
-  const total = api.inputTokens(convertToOpenAiMessages(messages), signal);
+  const total = api.inputTokens(convertToOpenAiMessages(messages, convert), signal);
   if (!mediaModalities.length && !sourcedTexts.length) return { total: await total };
   // Awaited below; if another count fails first, this one's failure must not go unhandled.
   total.catch(() => {});
 
   const media = mediaModalities.map(async (modality) => {
     const doubled = await api.inputTokens(
-      convertToOpenAiMessages(messages, { duplicate: (p: MediaPart) => partModality(p) === modality }), signal,
+      convertToOpenAiMessages(messages, { ...convert, duplicate: (p: MediaPart) => partModality(p) === modality }), signal,
     );
     return [modality, doubled - await total] as const;
   });

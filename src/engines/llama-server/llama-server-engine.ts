@@ -17,7 +17,12 @@ import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { checkGgufFile } from '../shared/check-gguf-file.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { promptTooLong } from '../shared/prompt-too-long.js';
-import { chatPromptFields, convertToOpenAiMessages } from './convert-to-openai-messages.js';
+import {
+  closedThoughtRequestFields, decodingRequestFields, promptRequestFields, THOUGHT_OPENING, type ChatFeatures,
+} from './chat-request-fields.js';
+import { collectPromptedToolCalls } from './collect-prompted-tool-calls.js';
+import { convertToOpenAiMessages } from './convert-to-openai-messages.js';
+import { keepCallsOnly } from './keep-calls-only.js';
 import { countPromptTokens, type TokenCountingApi } from './count-prompt-tokens.js';
 import { findLlamaServerBinary, LlamaServerBinaryNotFound } from './find-llama-server-binary.js';
 import { llamaServerArgs } from './llama-server-args.js';
@@ -26,9 +31,10 @@ import { LlamaServerSupervisor, LlamaServerUnavailable, type RestartPolicy, type
 import { mapResponseFormat } from './map-response-format.js';
 import { mapSamplingOptions } from './map-sampling-options.js';
 import { PLAIN_TEXT_CHAT_TEMPLATE } from './plain-text-chat-template.js';
+import { readChatTraits, type ChatTemplateProps, type ChatTraits } from './read-chat-traits.js';
 import { readModelFacts } from './read-model-facts.js';
 import { describeExit, LlamaServerStartError } from './start-llama-server.js';
-import { streamCandidate } from './stream-candidate.js';
+import { streamCandidate, type CandidateOutcome } from './stream-candidate.js';
 
 /** Settings of the llama-server engine. */
 export interface LlamaServerEngineOptions {
@@ -84,7 +90,7 @@ const RECONNECT_WAIT_MS = 1_000;
 const DISPOSE_GRACE_MS = 2_000;
 
 /** The parts of `GET /props` the engine reads (tools/server/README.md, "GET /props"). */
-interface ServerProps {
+interface ServerProps extends ChatTemplateProps {
   default_generation_settings?: { n_ctx?: number };
   total_slots?: number;
   modalities?: { vision?: boolean; audio?: boolean };
@@ -163,12 +169,19 @@ export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): P
     }
     const child = await supervisor.ready();
     const probe = new LlamaServerClient(child.baseUrl);
-    const props = await probe.getJson<ServerProps>('/props').finally(() => probe.close());
+    let props: ServerProps;
+    let traits: ChatTraits;
+    try {
+      props = await probe.getJson<ServerProps>('/props');
+      traits = await readChatTraits(probe, props);
+    } finally {
+      probe.close();
+    }
     const inputModalities: Array<'IMAGE' | 'AUDIO'> = [];
     if (opts.mmprojPath && props.modalities?.vision) inputModalities.push('IMAGE');
     if (opts.mmprojPath && props.modalities?.audio) inputModalities.push('AUDIO');
     return new LlamaServerEngine({
-      label, binary, repack, supervisor, tempDir,
+      label, binary, repack, supervisor, tempDir, traits,
       slotContext: props.default_generation_settings?.n_ctx ?? contextSize,
       parallel: props.total_slots ?? parallel,
       inputModalities,
@@ -188,6 +201,17 @@ export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): P
  * child crashes, requests in flight fail with a retryable MODEL_UNAVAILABLE (503) and the
  * supervisor restarts it; later requests wait for the restart. Create it with
  * `createLlamaServerEngine`.
+ *
+ * Tools, thinking and logprobs (chat-request-fields.ts decides the request fields):
+ * - function calling through llama.cpp's own tool-call format when the template has one, else
+ *   through the prompted JSON format with a grammar (prompted-tool-format.ts,
+ *   collect-prompted-tool-calls.ts); in mode `any` only the calls are kept (keep-calls-only.ts);
+ *   never together with a response schema or with logprobs;
+ * - thinking when the template can (read-chat-traits.ts); a numeric budget is
+ *   `reasoning_budget_tokens`, and when llama-server does not close the thought in time the
+ *   candidate is cut at the budget and continued with the thought closed (a second request
+ *   on the same slot, `continue_final_message: 'content'`);
+ * - logprobs from llama-server's per-token probabilities (map-logprobs.ts).
  */
 export class LlamaServerEngine implements Engine {
   readonly kind = 'llama-server';
@@ -200,6 +224,7 @@ export class LlamaServerEngine implements Engine {
   readonly #supervisor: LlamaServerSupervisor;
   readonly #scheduler: Scheduler;
   readonly #tempDir: string | undefined;
+  readonly #traits: ChatTraits;
   /** Aborted by dispose: stops every generation in flight. */
   readonly #closing = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
@@ -208,7 +233,7 @@ export class LlamaServerEngine implements Engine {
 
   /** Use `createLlamaServerEngine`; this takes a started supervisor and owns it. */
   constructor(parts: {
-    label: string; binary: string; repack: boolean; supervisor: LlamaServerSupervisor; tempDir?: string;
+    label: string; binary: string; repack: boolean; supervisor: LlamaServerSupervisor; tempDir?: string; traits: ChatTraits;
     slotContext: number; parallel: number; inputModalities: Array<'IMAGE' | 'AUDIO'>; maxQueue: number;
   }) {
     this.label = parts.label;
@@ -216,13 +241,22 @@ export class LlamaServerEngine implements Engine {
     this.repack = parts.repack;
     this.#supervisor = parts.supervisor;
     this.#tempDir = parts.tempDir;
+    this.#traits = parts.traits;
     this.capabilities = {
       maxCandidates: MAX_CANDIDATES,
       contextTokens: parts.slotContext,
       ...(parts.inputModalities.length ? { inputModalities: parts.inputModalities } : {}),
       structuredOutput: true,
+      functionCalling: true,
+      thinking: parts.traits.thinking,
+      logprobs: true,
     };
     this.#scheduler = new Scheduler({ slots: parts.parallel, maxQueue: parts.maxQueue });
+  }
+
+  /** What the model's chat template can do: its tool format and whether it thinks (read-chat-traits.ts). */
+  get chatTraits(): ChatTraits {
+    return this.#traits;
   }
 
   /** The pid of the running llama-server, or undefined while it (re)starts. */
@@ -276,12 +310,29 @@ export class LlamaServerEngine implements Engine {
       if (!Number.isInteger(input.candidateCount) || input.candidateCount < 1 || input.candidateCount > MAX_CANDIDATES) {
         throw Errors.invalidArgument(`candidateCount must be between 1 and ${MAX_CANDIDATES}.`, 'generation_config.candidate_count');
       }
+      const features: ChatFeatures = {
+        tools: input.tools?.functions.length ? input.tools : undefined,
+        thinking: this.#traits.thinking ? input.thinking : undefined,
+        logprobs: input.logprobs,
+      };
+      if (features.tools && input.responseFormat) {
+        throw Errors.invalidArgument('Function calling cannot be combined with a response schema or MIME type on this model.', 'tools');
+      }
+      // llama-server refuses logprobs for streamed tool calls (server-common.cpp), and a
+      // prompted call's tokens are JSON the client never sees.
+      if (features.tools && features.logprobs) {
+        throw Errors.invalidArgument('Log probabilities (responseLogprobs) cannot be combined with function calling on this model.', 'generation_config.response_logprobs');
+      }
       // Before any work: an unsupported schema keyword is the client's 400, not a failed generation.
-      const constraint = mapResponseFormat(input.responseFormat);
+      const constraint = { ...mapResponseFormat(input.responseFormat), ...decodingRequestFields(this.#traits, features) };
+      const prompted = features.tools !== undefined && this.#traits.tools === 'prompted';
+      const callsOnly = features.tools?.mode === 'any' && this.#traits.tools === 'native';
+      const shape = (events: AsyncGenerator<GenerateEvent, CandidateOutcome>) =>
+        prompted ? collectPromptedToolCalls(events) : callsOnly ? keepCallsOnly(events) : events;
       if (input.signal.aborted) return;
       let count: PromptTokenCount;
       try {
-        count = await this.#count(input.messages, input.signal);
+        count = await this.#count(input.messages, input.signal, features);
       } catch (e) {
         if (input.signal.aborted) return;
         throw e;
@@ -302,7 +353,7 @@ export class LlamaServerEngine implements Engine {
         // capping the budget there makes it end as 'max-tokens' with an exact count.
         const room = this.capabilities.contextTokens - count.total;
         const maxTokens = Math.min(input.sampling.maxOutputTokens, room);
-        const prompt = chatPromptFields(convertToOpenAiMessages(input.messages));
+        const prompt = promptRequestFields(convertToOpenAiMessages(input.messages, { tools: this.#traits.tools }), this.#traits, features);
         for (let candidate = 0; candidate < input.candidateCount; candidate++) {
           if (input.signal.aborted) return;
           this.#assertOpen();
@@ -311,10 +362,29 @@ export class LlamaServerEngine implements Engine {
             continue;
           }
           const client = await this.#clientFor(linked.signal);
-          const outcome = yield* streamCandidate({
-            client, candidate, signal: linked.signal,
+          const budget = typeof features.thinking?.budget === 'number' ? Math.max(0, Math.floor(features.thinking.budget)) : undefined;
+          const opened = prompt.continue_final_message === 'reasoning_content' ? THOUGHT_OPENING : '';
+          const events = streamCandidate({
+            client, candidate, signal: linked.signal, logprobsTop: features.logprobs?.top, thoughtBudget: budget, thoughtPrefill: opened,
             body: { ...prompt, id_slot: slot.index, cache_prompt: true, ...mapSamplingOptions(input.sampling, candidate, maxTokens), ...constraint },
           });
+          let outcome = yield* shape(events);
+          if (outcome.cutThought !== undefined) {
+            // llama-server did not close the thought at its budget: close it and continue the answer.
+            const left = maxTokens - outcome.tokens;
+            if (left < 1) {
+              yield { type: 'finish', candidate, reason: 'max-tokens' };
+              continue;
+            }
+            const rest = streamCandidate({
+              client, candidate, signal: linked.signal, logprobsTop: features.logprobs?.top,
+              body: {
+                ...closedThoughtRequestFields(prompt, opened + outcome.cutThought), id_slot: slot.index, cache_prompt: true,
+                ...mapSamplingOptions(input.sampling, candidate, left), ...constraint, reasoning_budget_tokens: -1,
+              },
+            });
+            outcome = yield* shape(rest);
+          }
           if (!outcome.finished) {
             // Stopped by dispose rather than by the client: tell the client why.
             if (!input.signal.aborted) this.#assertOpen();
@@ -333,12 +403,13 @@ export class LlamaServerEngine implements Engine {
     }
   }
 
-  /** Exact prompt tokens of these messages, as `/v1/chat/completions` evaluates them. */
-  async #count(messages: readonly ChatMessage[], signal?: AbortSignal): Promise<PromptTokenCount> {
+  /** Exact prompt tokens of these messages (with these tools, thinking), as `/v1/chat/completions` evaluates them. */
+  async #count(messages: readonly ChatMessage[], signal?: AbortSignal, features: ChatFeatures = {}): Promise<PromptTokenCount> {
     const api: TokenCountingApi = {
       inputTokens: async (msgs, s) => {
         const client = await this.#clientFor(s);
-        const res = await client.postJson<{ input_tokens: number }>('/v1/chat/completions/input_tokens', chatPromptFields(msgs), s);
+        const fields = promptRequestFields(msgs, this.#traits, features);
+        const res = await client.postJson<{ input_tokens: number }>('/v1/chat/completions/input_tokens', fields, s);
         return res.input_tokens;
       },
       textTokens: async (text, s) => {
@@ -347,15 +418,16 @@ export class LlamaServerEngine implements Engine {
         return res.tokens.length;
       },
     };
+    const convert = { tools: this.#traits.tools };
     try {
-      return await countPromptTokens(api, messages, signal);
+      return await countPromptTokens(api, messages, signal, convert);
     } catch (e) {
       if (!(e instanceof LlamaServerConnectionError) || signal?.aborted) throw e;
       // The child died before the supervisor noticed: once its exit is seen, ready() waits
       // for the restart (or reports giving up), and counting has no side effects to repeat.
       const failed = this.#supervisor.child;
       if (failed) await Promise.race([failed.exited, sleep(RECONNECT_WAIT_MS)]);
-      return countPromptTokens(api, messages, signal);
+      return countPromptTokens(api, messages, signal, convert);
     }
   }
 

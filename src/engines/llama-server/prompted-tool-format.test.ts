@@ -1,0 +1,27 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { isGemserveError } from '../../core/errors.js';
+import { promptedReplySchema, promptedToolsGrammar, promptedToolsSystemText } from './prompted-tool-format.js';
+
+const functions = [{ name: 'get_weather', description: 'Weather.', parameters: { type: 'object', properties: { city: { type: 'string' } } } }, { name: 'now' }];
+
+it('describes the functions, and the text answer only in mode auto', () => {
+  const any = promptedToolsSystemText({ mode: 'any', functions });
+  assert.match(any, /"name":"get_weather","description":"Weather."/);
+  assert.doesNotMatch(any, /"response"/);
+  assert.match(promptedToolsSystemText({ mode: 'auto', functions }), /"response"/);
+});
+
+it('constrains replies to calls of the named functions (or, in auto, a response)', () => {
+  const any = promptedToolsGrammar({ mode: 'any', functions }).grammar;
+  assert.match(any, /get_weather/);
+  assert.match(any, /now/);
+  assert.doesNotMatch(any, /response/);
+  assert.match(promptedToolsGrammar({ mode: 'auto', functions }).grammar, /response/);
+  assert.deepEqual(Object.keys(promptedReplySchema({ mode: 'auto', functions })), ['anyOf']);
+});
+
+it('refuses a parameters keyword the grammar cannot enforce, naming the function', () => {
+  assert.throws(() => promptedToolsGrammar({ mode: 'any', functions: [{ name: 'f', parameters: { type: 'object', properties: { a: { type: 'string', pattern: 'x' } } } }] }),
+    (e: unknown) => isGemserveError(e) && e.httpStatus === 400 && /^The parameters of function f/.test(e.message) && /pattern/.test(e.message));
+});
