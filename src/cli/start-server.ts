@@ -2,11 +2,14 @@
  * The composition root of `serve`: settings → engines → model catalog → `createApp(deps)` →
  * listening socket, and the reverse on close. Everything the HTTP layer gets is built here.
  */
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { ModelCatalog, type ModelBinding } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
+import { parsePromptBlocklist, type PromptBlocklist } from '../core/prompt-blocklist.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { createApp } from '../http/create-app.js';
+import { findPythonSandbox } from '../sandbox/find-python-sandbox.js';
 import type { FileService } from '../storage/files/file-service.js';
 import { openLocalFileService, SWEEP_INTERVAL_MS } from '../storage/open-file-service.js';
 import { assertModelFile } from './check-model-file.js';
@@ -93,11 +96,28 @@ async function openFiles(dataDir: string, stderr: OutputStream): Promise<FileSer
   return files;
 }
 
+/** Reads and parses `--blocklist`; a missing file or a bad line is a startup error naming it. */
+async function loadBlocklist(path: string | undefined): Promise<PromptBlocklist | undefined> {
+  if (!path) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read the blocklist ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parsePromptBlocklist(text);
+  } catch (e) {
+    throw new CliError(`bad blocklist ${path}: ${(e as Error).message}`);
+  }
+}
+
 /** Plans, loads the engines, builds the app and listens. Throws ConfigError, GemserveError or CliError. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { settings } = opts.loaded;
   // Before loading anything: refusing late would waste the load.
   assertSafeBind(settings);
+  const blocklist = await loadBlocklist(settings.blocklist);
   const plan = await planServe(opts.loaded, opts.cwd);
   for (const note of plan.notes) opts.stderr.write(`note: ${note}\n`);
   const engines = await loadEngines(plan.engines, opts.createEngine ?? defaultCreateEngine, opts.stderr);
@@ -111,6 +131,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     await disposeEngines();
     throw e;
   }
+
+  // The code-execution tool runs only confined; without a sandbox it is refused with a 400.
+  const sandbox = await findPythonSandbox();
+  if ('unavailable' in sandbox) opts.stderr.write(`note: code execution is off: ${sandbox.unavailable}\n`);
+  const codeRunner = 'unavailable' in sandbox ? undefined : sandbox;
 
   let closing = false;
   let app: FastifyInstance;
@@ -130,6 +155,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       // Engines are loaded before listening; readiness ends when shutdown begins.
       isReady: () => !closing,
       files,
+      ...(blocklist ? { blocklist } : {}),
+      ...(codeRunner ? { codeRunner } : {}),
     });
     await app.listen({ host: settings.host, port: settings.port });
   } catch (e) {

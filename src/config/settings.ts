@@ -207,6 +207,12 @@ export const SETTINGS = {
     help: 'Where uploaded files (Files API) are kept; created on the first upload.',
     parse: text(), commands: SERVE, pathKind: 'path',
   }),
+  blocklist: setting<string | undefined>({
+    flag: 'blocklist', env: 'GEMSERVE_BLOCKLIST', type: 'string', valueName: 'FILE',
+    default: constant(undefined), defaultText: 'none',
+    help: 'File of terms (one a line, whole words, any case) and /regex/ lines; a prompt with a text part matching one gets promptFeedback.blockReason BLOCKLIST and no candidates, as Gemini answers a blocked prompt.',
+    parse: optional(text()), commands: SERVE, pathKind: 'path',
+  }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({
     flag: 'log-level', env: 'GEMSERVE_LOG_LEVEL', type: 'string', valueName: 'LEVEL',
     // Not `info`: that logs a line per request, which costs more than serving a small model.

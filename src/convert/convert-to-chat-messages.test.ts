@@ -23,13 +23,11 @@ test('system instruction first, roles mapped, text parts kept', () => {
   ]);
 });
 
-test('non-text parts are refused with a 400 naming them, never dropped', () => {
+test('media parts the media step did not resolve are refused with a 400 naming them, never dropped', () => {
   const cases: Array<[object, RegExp]> = [
     [{ inlineData: { mimeType: 'image/png', data: 'AA==' } }, /Input of type inlineData \(image\/png\) is not supported by models\/m/],
     [{ fileData: { fileUri: 'files/abc', mimeType: 'application/pdf' } }, /fileData \(application\/pdf\)/],
-    [{ functionCall: { name: 'get_weather', args: {} } }, /functionCall \(get_weather\)/],
-    [{ functionResponse: { name: 'get_weather', response: {} } }, /functionResponse \(get_weather\)/],
-    [{ executableCode: { language: 'PYTHON', code: '1' } }, /executableCode/],
+    [{ toolCall: { id: 'x' } }, /toolCall/],
   ];
   for (const [part, message] of cases) {
     assert.throws(() => convertToChatMessages([{ parts: [{ text: 'look' }, part as any] }], undefined, 'm'), (e: unknown) => {
@@ -61,4 +59,23 @@ test('media parts become the engine parts the media step made of them, in place'
   ]);
   // The same wire part without a resolution is refused, as before.
   assert.throws(() => convertToChatMessages([{ parts: [{ ...image }] }], undefined, 'm', media), /Input of type inlineData/);
+});
+
+test('function calls and responses become engine parts; thoughts are dropped; code turns become fenced text', () => {
+  const messages = convertToChatMessages([
+    { role: 'user', parts: [{ text: 'weather?' }] },
+    { role: 'model', parts: [
+      { text: 'hmm', thought: true },
+      { functionCall: { id: 'c1', name: 'get_weather', args: { city: 'Oslo' } }, thoughtSignature: 'c2ln' },
+      { functionCall: { name: 'get_time' } },
+    ] },
+    { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'get_weather', response: { output: 'rain' } } }] },
+    { role: 'model', parts: [{ executableCode: { language: 'PYTHON', code: 'print(1)' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n' } }] },
+  ], undefined, 'm');
+  assert.deepEqual(messages[1].parts, [
+    { type: 'function-call', id: 'c1', name: 'get_weather', args: { city: 'Oslo' } },
+    { type: 'function-call', name: 'get_time', args: {} },
+  ]);
+  assert.deepEqual(messages[2].parts, [{ type: 'function-response', id: 'c1', name: 'get_weather', response: { output: 'rain' } }]);
+  assert.deepEqual(messages[3].parts.map((p) => (p.type === 'text' ? p.text : p.type)), ['```python\nprint(1)\n```', '\n```output\n1\n\n```\n']);
 });

@@ -1,6 +1,7 @@
 import type { Content, Part } from '../api/gemini/types.js';
 import type { ChatMessage, MessagePart } from '../core/engine.js';
 import { Errors } from '../core/errors.js';
+import { renderCodeOutput, renderExecutableCode } from '../core/code-execution-text.js';
 import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
 
 /**
@@ -13,9 +14,16 @@ import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
  * - Text parts stay text. Media parts (`inlineData`, `fileData`) become the engine parts the
  *   media step made of them (`media`, see src/media/resolve-media-parts.ts): images, video
  *   frames, audio, transcripts, PDF pages and text, in place, in order.
- * - Any other part (function calls and responses, code), or a media part the media step did not
- *   resolve, is refused with a 400 naming it, never dropped: a model answering without the
- *   image it was shown is worse than an error.
+ * - `functionCall` / `functionResponse` parts become `function-call` / `function-response`
+ *   parts (the engine renders them in its template's tool format). Their `thoughtSignature` is
+ *   accepted and not needed (GEMINI-API.md §2.2: emit it, never require it).
+ * - Thought parts (`thought: true`) of earlier model turns are dropped: Gemini does not feed
+ *   previous thoughts back to the model either (ai.google.dev/gemini-api/docs/thinking).
+ * - `executableCode` and `codeExecutionResult` (the code-execution tool's earlier turns) become
+ *   the fenced text the model wrote and read (core/code-execution-text.ts).
+ * - Any other part, or a media part the media step did not resolve, is refused with a 400
+ *   naming it, never dropped: a model answering without the image it was shown is worse than
+ *   an error.
  *
  * generateContent and countTokens both go through here, so the prompt the engine counts is
  * the prompt it generates from.
@@ -33,7 +41,18 @@ export function convertToChatMessages(
 
 function convertParts(parts: Part[], modelId: string, media: ResolvedMedia): MessagePart[] {
   return parts.flatMap((part): MessagePart[] => {
+    if (part.thought === true) return [];
     if (typeof part.text === 'string') return [{ type: 'text', text: part.text }];
+    if (part.functionCall) {
+      const { id, name, args } = part.functionCall;
+      return [{ type: 'function-call', ...(id ? { id } : {}), name, args: args ?? {} }];
+    }
+    if (part.functionResponse) {
+      const { id, name, response } = part.functionResponse;
+      return [{ type: 'function-response', ...(id ? { id } : {}), name, response: response ?? {} }];
+    }
+    if (part.executableCode) return [{ type: 'text', text: renderExecutableCode(part.executableCode.code) }];
+    if (part.codeExecutionResult) return [{ type: 'text', text: renderCodeOutput(part.codeExecutionResult.outcome, part.codeExecutionResult.output ?? '') }];
     const resolved = media.get(part);
     if (resolved) return resolved;
     throw Errors.capabilityUnsupported(modelId, `Input of type ${describePart(part)}`);
@@ -44,9 +63,5 @@ function convertParts(parts: Part[], modelId: string, media: ResolvedMedia): Mes
 function describePart(part: Part): string {
   if (part.inlineData) return `inlineData (${part.inlineData.mimeType ?? 'unknown type'})`;
   if (part.fileData) return `fileData (${part.fileData.mimeType ?? part.fileData.fileUri})`;
-  if (part.functionCall) return `functionCall (${part.functionCall.name})`;
-  if (part.functionResponse) return `functionResponse (${part.functionResponse.name})`;
-  if (part.executableCode) return 'executableCode';
-  if (part.codeExecutionResult) return 'codeExecutionResult';
   return Object.keys(part).filter((k) => k !== 'thought' && k !== 'thoughtSignature')[0] ?? 'unknown';
 }

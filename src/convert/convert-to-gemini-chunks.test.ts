@@ -3,13 +3,14 @@ import { test } from 'node:test';
 import type { GenerateContentResponse } from '../api/gemini/types.js';
 import type { GenerateEvent } from '../core/engine.js';
 import { convertToGeminiChunks } from './convert-to-gemini-chunks.js';
+import type { OutputOptions } from './convert-to-output-parts.js';
 
 const meta = { modelVersion: 'm', responseId: 'r' };
 
-async function chunksOf(events: GenerateEvent[]): Promise<GenerateContentResponse[]> {
+async function chunksOf(events: GenerateEvent[], opts?: OutputOptions): Promise<GenerateContentResponse[]> {
   async function* gen() { yield* events; }
   const out: GenerateContentResponse[] = [];
-  for await (const c of convertToGeminiChunks(gen(), meta)) out.push(c);
+  for await (const c of convertToGeminiChunks(gen(), meta, opts)) out.push(c);
   return out;
 }
 const textOf = (c: GenerateContentResponse) => c.candidates![0].content.parts[0].text;
@@ -64,4 +65,46 @@ test('a candidate with no text at all ends with one empty part', async () => {
   const chunks = await chunksOf([{ type: 'prompt', promptTokens: 2 }, { type: 'finish', candidate: 0, reason: 'max-tokens' }]);
   assert.equal(chunks.length, 1);
   assert.deepEqual(chunks[0].candidates![0].content.parts, [{ text: '' }]);
+});
+
+test('thoughts: own chunks when asked for, counted apart either way; calls get ids and one signature', async () => {
+  const events: GenerateEvent[] = [
+    { type: 'prompt', promptTokens: 4 },
+    { type: 'text-delta', candidate: 0, text: 'let me think', tokens: 3, thought: true },
+    { type: 'text-delta', candidate: 0, text: 'Calling', tokens: 1 },
+    { type: 'function-call', candidate: 0, name: 'f', args: { a: 1 }, tokens: 5 },
+    { type: 'function-call', candidate: 0, name: 'g', args: {}, tokens: 2 },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+  ];
+  const shown = await chunksOf(events, { includeThoughts: true });
+  const parts = shown.flatMap((c) => c.candidates![0].content.parts);
+  assert.deepEqual(parts, [
+    { text: 'let me think', thought: true },
+    { text: 'Callin' },
+    { text: 'g' },
+    { functionCall: { id: 'r-0-0', name: 'f', args: { a: 1 } }, thoughtSignature: Buffer.from('gemserve:r').toString('base64') },
+    { functionCall: { id: 'r-0-1', name: 'g', args: {} } },
+  ]);
+  assert.equal(shown.at(-1)!.candidates![0].finishReason, 'STOP');
+  assert.deepEqual(shown.at(-1)!.usageMetadata, {
+    promptTokenCount: 4, candidatesTokenCount: 8, thoughtsTokenCount: 3, totalTokenCount: 15,
+    promptTokensDetails: [{ modality: 'TEXT', tokenCount: 4 }],
+  });
+  const hidden = await chunksOf(events);
+  assert.ok(hidden.flatMap((c) => c.candidates![0].content.parts).every((p) => !p.thought));
+  assert.equal(hidden.at(-1)!.usageMetadata!.thoughtsTokenCount, 3);
+});
+
+test('logprobs ride on the chunk that first sends their tokens', async () => {
+  const lp = (token: string, logprob: number) => ({ token, tokenId: 1, logprob, top: [{ token, tokenId: 1, logprob }] });
+  const chunks = await chunksOf([
+    { type: 'prompt', promptTokens: 1 },
+    { type: 'text-delta', candidate: 0, text: 'ab', tokens: 1, logprobs: [lp('ab', -0.5)] },
+    { type: 'text-delta', candidate: 0, text: 'c', tokens: 1, logprobs: [lp('c', -1.5)] },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+  ], { includeThoughts: false, logprobsTop: 1 });
+  const chosen = chunks.flatMap((c) => c.candidates![0].logprobsResult?.chosenCandidates ?? []);
+  assert.deepEqual(chosen.map((c) => [c.token, c.logProbability]), [['ab', -0.5], ['c', -1.5]]);
+  assert.equal(chunks[0].candidates![0].avgLogprobs, -0.5);
+  assert.deepEqual(chunks[0].candidates![0].logprobsResult!.topCandidates, [{ candidates: [{ token: 'ab', tokenId: 1, logProbability: -0.5 }] }]);
 });

@@ -67,3 +67,28 @@ test('prompt tokens split by modality, in Gemini order, zeros omitted', () => {
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: 12 }, { modality: 'IMAGE', tokenCount: 258 }],
   });
 });
+
+test('thoughts, calls and logprobs in a unary response', () => {
+  const res = convertToGeminiResponse({
+    promptTokens: 2,
+    candidates: [{
+      text: 'ok', tokens: 4, thoughtTokens: 3, finishReason: 'stop',
+      parts: [{ type: 'text', text: 'hmm', thought: true }, { type: 'text', text: 'ok' }, { type: 'function-call', name: 'f', args: { x: 1 } }],
+      logprobs: [{ token: 'ok', tokenId: 7, logprob: -1, top: [] }, { token: '!', tokenId: 8, logprob: -3, top: [] }],
+    }],
+  }, meta, { includeThoughts: true, logprobsTop: 0 });
+  const c = res.candidates![0];
+  assert.deepEqual(c.content.parts, [
+    { text: 'hmm', thought: true }, { text: 'ok' },
+    { functionCall: { id: 'r1-0-0', name: 'f', args: { x: 1 } }, thoughtSignature: Buffer.from('gemserve:r1').toString('base64') },
+  ]);
+  assert.equal(c.avgLogprobs, -2);
+  assert.deepEqual(c.logprobsResult, {
+    chosenCandidates: [{ token: 'ok', tokenId: 7, logProbability: -1 }, { token: '!', tokenId: 8, logProbability: -3 }], logProbabilitySum: -4,
+  });
+  assert.deepEqual(res.usageMetadata, {
+    promptTokenCount: 2, candidatesTokenCount: 4, thoughtsTokenCount: 3, totalTokenCount: 9, promptTokensDetails: [{ modality: 'TEXT', tokenCount: 2 }],
+  });
+  const hidden = convertToGeminiResponse({ promptTokens: 1, candidates: [{ text: '', tokens: 0, thoughtTokens: 2, finishReason: 'stop', parts: [{ type: 'text', text: 'hmm', thought: true }] }] }, meta);
+  assert.deepEqual(hidden.candidates![0].content.parts, [{ text: '' }]);
+});

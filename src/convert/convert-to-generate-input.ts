@@ -4,7 +4,10 @@ import type { GenerateInput } from '../core/engine.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
 import { convertToResponseFormat } from './convert-to-response-format.js';
 import { convertToSamplingOptions } from './convert-to-sampling-options.js';
-import { refuseUnsupportedFeatures } from './refuse-unsupported-features.js';
+import { convertToLogprobsOptions } from './convert-to-logprobs-options.js';
+import { convertToThinkingOptions } from './convert-to-thinking-options.js';
+import { convertToToolOptions } from './convert-to-tool-options.js';
+import { refuseUnsupportedFeatures, type ServerFeatures } from './refuse-unsupported-features.js';
 import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
 
 /**
@@ -14,13 +17,19 @@ import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
  * (see `refuse-unsupported-features.ts`).
  */
 export function convertToGenerateInput(
-  req: GenerateContentRequest, entry: CatalogEntry, media: ResolvedMedia = NO_MEDIA,
+  req: GenerateContentRequest, entry: CatalogEntry, media: ResolvedMedia = NO_MEDIA, features: ServerFeatures = {},
 ): Omit<GenerateInput, 'signal'> {
-  refuseUnsupportedFeatures(req, entry);
+  refuseUnsupportedFeatures(req, entry, features);
   const { sampling, candidateCount } = convertToSamplingOptions(req.generationConfig, entry);
   const responseFormat = convertToResponseFormat(req.generationConfig);
+  const tools = convertToToolOptions(req.tools, req.toolConfig);
+  const { thinking } = convertToThinkingOptions(req.generationConfig?.thinkingConfig, entry);
+  const logprobs = convertToLogprobsOptions(req.generationConfig, entry);
   return {
     ...(responseFormat ? { responseFormat } : {}),
+    ...(tools ? { tools } : {}),
+    ...(thinking ? { thinking } : {}),
+    ...(logprobs ? { logprobs } : {}),
     messages: convertToChatMessages(req.contents, req.systemInstruction, entry.definition.id, media),
     sampling,
     candidateCount,

@@ -6,10 +6,12 @@ import { isGemserveError } from '../core/errors.js';
 import { FakeEngine } from '../engines/fake/fake-engine.js';
 import { refuseUnsupportedFeatures, refuseUnsupportedInputs } from './refuse-unsupported-features.js';
 
+/** An engine that can do nothing but text, whatever the fake engine grows. */
+const textOnly = () => Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 8, contextTokens: 32_768 } });
 const catalog = new ModelCatalog([
-  { id: 'gemini-2.0-flash', engine: new FakeEngine() },
-  { id: 'gemini-2.5-flash', engine: new FakeEngine() },
-  { id: 'gemini-2.0-flash-exp-image-generation', engine: new FakeEngine() },
+  { id: 'gemini-2.0-flash', engine: textOnly() },
+  { id: 'gemini-2.5-flash', engine: textOnly() },
+  { id: 'gemini-2.0-flash-exp-image-generation', engine: textOnly() },
 ]);
 const contents = [{ parts: [{ text: 'hi' }] }];
 const refuse = (req: Partial<GenerateContentRequest>, id = 'gemini-2.0-flash') =>
@@ -34,7 +36,7 @@ test('what the engines can do passes', () => {
 });
 
 test('structured output passes for an engine with structuredOutput: JSON and enum only', () => {
-  const engine = new FakeEngine();
+  const engine = textOnly();
   Object.assign(engine, { capabilities: { ...engine.capabilities, structuredOutput: true } });
   const entry = new ModelCatalog([{ id: 'gemini-2.0-flash', engine }]).get('gemini-2.0-flash')!;
   const with_ = (generationConfig: GenerationConfig) => refuseUnsupportedFeatures({ contents, generationConfig }, entry);
@@ -48,12 +50,11 @@ test('structured output passes for an engine with structuredOutput: JSON and enu
   refused(() => with_({ responseMimeType: 'text/plain', responseJsonSchema: {} }), 400, /need responseMimeType/);
 });
 
-test('structured output, logprobs, extra modalities are refused, not downgraded', () => {
+test('structured output, extra modalities are refused, not downgraded', () => {
   refused(() => config({ responseMimeType: 'application/json' }), 400, /Structured output \(responseMimeType application\/json\) is not supported by models\/gemini-2.0-flash/);
   refused(() => config({ responseSchema: { type: 'STRING' } }), 400, /Structured output/);
   refused(() => config({ responseJsonSchema: { type: 'string' } }), 400, /Structured output/);
   refused(() => config({ responseMimeType: 'image/png' }), 400, /allowed mimetypes are `text\/plain`, `application\/json`/);
-  refused(() => config({ responseLogprobs: true }), 400, /Log probabilities/);
   refused(() => config({ responseModalities: ['TEXT', 'IMAGE'] }), 400,
     /^The requested combination of response modalities \(TEXT, IMAGE\) is not supported by the model\. models\/gemini-2\.0-flash accepts the following combination of response modalities:\n\* TEXT\n$/);
   refused(() => config({ responseModalities: ['TEXT', 'IMAGE'] }, 'gemini-2.0-flash-exp-image-generation'), 400, /Output of type IMAGE .*engine bound to it cannot do it/);
@@ -66,20 +67,22 @@ test('more candidates than the engine offers', () => {
   refused(() => refuseUnsupportedFeatures({ contents, generationConfig: { candidateCount: 2 } }, oneCandidate), 400, /candidateCount 2 \(at most 1\)/);
 });
 
-test('thinking: Google\'s text on a non-thinking model, capability error on a thinking one', () => {
-  refused(() => config({ thinkingConfig: { includeThoughts: true } }), 400, /^Thinking is not supported for this model\.$/);
-  refused(() => config({ thinkingConfig: { thinkingBudget: 1024 } }, 'gemini-2.5-flash'), 400, /Thinking \(generationConfig\.thinkingConfig\) is not supported by models\/gemini-2\.5-flash/);
-  refused(() => config({ thinkingConfig: { thinkingBudget: -1 } }, 'gemini-2.5-flash'), 400, /Thinking/);
-  refused(() => config({ thinkingConfig: { thinkingLevel: 'LOW' } }, 'gemini-2.5-flash'), 400, /Thinking/);
-  config({ thinkingConfig: { thinkingBudget: 0 } }, 'gemini-2.5-flash');
-});
-
 test('tools and cached content', () => {
   refused(() => refuse({ tools: [{ functionDeclarations: [{ name: 'f' }] }] }), 400, /Function calling \(tools\.functionDeclarations\)/);
-  refused(() => refuse({ tools: [{ codeExecution: {} }] }), 400, /Code execution/);
+  refused(() => refuse({ tools: [{ codeExecution: {} }] }), 400, /Code execution \(tools\.codeExecution\): no sandbox/);
+  refuseUnsupportedFeatures({ contents, tools: [{ codeExecution: {} }] }, catalog.get('gemini-2.0-flash')!, { codeExecution: true });
   refused(() => refuse({ tools: [{ googleSearch: {} }] }), 400, /Google Search/);
   refused(() => refuse({ cachedContent: 'cachedContents/abc' }), 403, /^CachedContent not found \(or permission denied\)$/);
   // countTokens refuses only what it cannot count.
   refuseUnsupportedInputs({ contents, generationConfig: { responseMimeType: 'application/json' } }, catalog.get('gemini-2.0-flash')!);
   refused(() => refuseUnsupportedInputs({ contents, tools: [{ functionDeclarations: [{ name: 'f' }] }] }, catalog.get('gemini-2.0-flash')!), 400, /Function calling/);
+});
+
+test('function declarations pass for an engine with functionCalling, but not with JSON output', () => {
+  const engine = Object.assign(textOnly(), { capabilities: { maxCandidates: 8, contextTokens: 4096, functionCalling: true, structuredOutput: true } });
+  const entry = new ModelCatalog([{ id: 'gemini-2.0-flash', engine }]).get('gemini-2.0-flash')!;
+  const tools = [{ functionDeclarations: [{ name: 'f' }] }];
+  refuseUnsupportedFeatures({ contents, tools }, entry);
+  refused(() => refuseUnsupportedFeatures({ contents, tools, generationConfig: { responseMimeType: 'application/json' } }, entry), 400,
+    /^Function calling with a response mime type: 'application\/json' is unsupported$/);
 });

@@ -7,30 +7,40 @@ import { Errors } from '../core/errors.js';
  * Never a silent downgrade: an app that asked for JSON, a tool call or an image must learn
  * that it will not get one, rather than receive plain text and misparse it.
  *
- * Engines produce text only today (EngineCapabilities has no output modalities, tools or
- * thinking), so the checks below are written against that; they grow with the engine spec.
+ * The checks read the engine's capabilities (structured output, function calling, logprobs,
+ * thinking) and `features`, what this server offers beside engines (a code-execution sandbox).
  * Media *inputs* are checked earlier, by the media step (src/media/resolve-media-parts.ts), which
  * knows each part's real type and the engine's `inputModalities` (an image for an engine that
  * does not see is refused there, naming the part).
  */
-export function refuseUnsupportedFeatures(req: GenerateContentRequest, entry: CatalogEntry): void {
-  refuseUnsupportedInputs(req, entry);
+export function refuseUnsupportedFeatures(req: GenerateContentRequest, entry: CatalogEntry, features: ServerFeatures = {}): void {
+  refuseUnsupportedInputs(req, entry, features);
+  const declaresFunctions = (req.tools ?? []).some((t) => (t.functionDeclarations?.length ?? 0) > 0);
+  if (declaresFunctions && req.generationConfig?.responseMimeType === 'application/json') {
+    // Gemini 2.x's own answer to this combination (verbatim in public reports).
+    throw Errors.invalidArgument("Function calling with a response mime type: 'application/json' is unsupported", 'generation_config.response_mime_type');
+  }
   refuseGenerationConfig(req.generationConfig, entry);
+}
+
+/** What the server offers beside its engines. */
+export interface ServerFeatures {
+  /** A sandbox to run the code-execution tool's Python in (src/sandbox/); absent, the tool is refused. */
+  codeExecution?: boolean;
 }
 
 /**
  * The part of the checks that also applies to countTokens: inputs gemserve cannot count
  * (cached contents it does not have, tool declarations its engines cannot take).
  */
-export function refuseUnsupportedInputs(req: GenerateContentRequest, entry: CatalogEntry): void {
+export function refuseUnsupportedInputs(req: GenerateContentRequest, entry: CatalogEntry, features: ServerFeatures = {}): void {
   // Google answers 403 for a cachedContent it does not know (observed); gemserve knows none yet.
   if (req.cachedContent) throw Errors.cachedContentNotFound();
-  for (const tool of req.tools ?? []) refuseTool(tool, entry.definition.id);
+  for (const tool of req.tools ?? []) refuseTool(tool, entry, features);
 }
 
 /** Google-hosted tools, by their field in `Tool`, and how to name them in the refusal. */
 const SERVER_TOOLS: Array<[string, string]> = [
-  ['codeExecution', 'Code execution (tools.codeExecution)'],
   ['googleSearch', 'Grounding with Google Search (tools.googleSearch)'],
   ['googleSearchRetrieval', 'Grounding with Google Search (tools.googleSearchRetrieval)'],
   ['urlContext', 'URL context (tools.urlContext)'],
@@ -40,9 +50,13 @@ const SERVER_TOOLS: Array<[string, string]> = [
   ['mcpServers', 'MCP servers (tools.mcpServers)'],
 ];
 
-function refuseTool(tool: Tool, model: string): void {
-  if (tool.functionDeclarations && tool.functionDeclarations.length > 0) {
+function refuseTool(tool: Tool, entry: CatalogEntry, features: ServerFeatures): void {
+  const model = entry.definition.id;
+  if (tool.functionDeclarations && tool.functionDeclarations.length > 0 && !entry.engine.capabilities.functionCalling) {
     throw Errors.capabilityUnsupported(model, 'Function calling (tools.functionDeclarations)');
+  }
+  if (tool.codeExecution !== undefined && !features.codeExecution) {
+    throw Errors.capabilityUnsupported(model, 'Code execution (tools.codeExecution): no sandbox on this server (install bubblewrap and python3)');
   }
   const t = tool as Record<string, unknown>;
   for (const [key, label] of SERVER_TOOLS) {
@@ -98,20 +112,6 @@ function refuseGenerationConfig(c: GenerationConfig | undefined, entry: CatalogE
     }
   }
 
-  if (c.responseLogprobs || (c.logprobs ?? 0) > 0) {
-    throw Errors.capabilityUnsupported(model, 'Log probabilities (responseLogprobs)');
-  }
-
-  const t = c.thinkingConfig;
-  const wantsThinking = t && (
-    t.includeThoughts === true ||
-    (t.thinkingBudget !== undefined && t.thinkingBudget !== 0) ||
-    (t.thinkingLevel !== undefined && t.thinkingLevel !== 'THINKING_LEVEL_UNSPECIFIED'));
-  if (wantsThinking) {
-    if (!def.thinking) {
-      // The text Gemini gives for thinkingConfig on a model without thinking (public reports).
-      throw Errors.invalidArgument('Thinking is not supported for this model.', 'generation_config.thinking_config');
-    }
-    throw Errors.capabilityUnsupported(model, 'Thinking (generationConfig.thinkingConfig)');
-  }
+  // Log probabilities and thinking are checked where they are converted
+  // (convert-to-logprobs-options.ts, convert-to-thinking-options.ts).
 }

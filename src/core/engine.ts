@@ -139,8 +139,25 @@ export type GenerateEvent =
   /** The candidate is complete. Every candidate gets exactly one. */
   | { type: 'finish'; candidate: number; reason: FinishReason };
 
+/**
+ * Events the server's own tools add to an engine's stream (the code-execution loop,
+ * code-execution-loop.ts); engines never produce them.
+ */
+export type ToolEvent = ToolPart & { candidate: number };
+
+/** A piece of output made by the server's tools: the code the model wrote, its result, a figure. */
+export type ToolPart =
+  | { type: 'executable-code'; code: string }
+  | { type: 'code-execution-result'; outcome: 'OUTCOME_OK' | 'OUTCOME_FAILED' | 'OUTCOME_DEADLINE_EXCEEDED'; output: string }
+  | { type: 'inline-data'; mimeType: string; data: Uint8Array };
+
+/** What a generation streams to the HTTP layer: the engine's events and the tools'. */
+export type GenerationEvent = GenerateEvent | ToolEvent;
+
 export interface CountTokensInput {
   messages: ChatMessage[];
+  /** Functions offered; engines that render them into the prompt count them. */
+  tools?: ToolOptions;
 }
 
 /** An exact prompt token count; `byModality` (absent: all TEXT) sums to `total`. */
@@ -186,7 +203,8 @@ export interface Engine extends AsyncDisposable {
 /** A piece of a finished candidate, in the order the engine produced it. */
 export type OutputPart =
   | { type: 'text'; text: string; thought?: boolean }
-  | { type: 'function-call'; name: string; args: Record<string, unknown> };
+  | { type: 'function-call'; name: string; args: Record<string, unknown> }
+  | ToolPart;
 
 export interface CandidateResult {
   /** The answer's text (thoughts excluded). */
@@ -208,7 +226,7 @@ export interface GenerationResult {
 }
 
 /** Runs a stream to completion: what `generateContent` needs. */
-export async function collectGeneration(events: AsyncIterable<GenerateEvent>): Promise<GenerationResult> {
+export async function collectGeneration(events: AsyncIterable<GenerationEvent>): Promise<GenerationResult> {
   let promptTokens = 0;
   let promptByModality: TokensByModality | undefined;
   const candidates: CandidateResult[] = [];
@@ -230,7 +248,12 @@ export async function collectGeneration(events: AsyncIterable<GenerateEvent>): P
       const c = at(ev.candidate);
       c.tokens += ev.tokens;
       c.parts.push({ type: 'function-call', name: ev.name, args: ev.args });
-    } else at(ev.candidate).finishReason = ev.reason;
+    } else if (ev.type === 'finish') {
+      at(ev.candidate).finishReason = ev.reason;
+    } else {
+      const { candidate, ...part } = ev;
+      at(candidate).parts.push(part as ToolPart);
+    }
   }
   return { promptTokens, ...(promptByModality ? { promptByModality } : {}), candidates };
 }

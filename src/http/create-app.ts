@@ -65,7 +65,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       registerModels(api, deps.catalog);
-      registerModelMethods(api, deps.catalog, deps.files);
+      registerModelMethods(api, deps.catalog, { files: deps.files, blocklist: deps.blocklist, codeRunner: deps.codeRunner });
       if (deps.files) {
         registerFiles(api, deps.files);
         // Its own context: the upload route takes raw bytes whatever the Content-Type.

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
+import type { CodeRunner } from '../core/code-runner.js';
+import type { PromptBlocklist } from '../core/prompt-blocklist.js';
 import type { FileService } from '../storage/files/file-service.js';
 
 /** What a model method handler (`…/models/{id}:{method}`) is given once the route is resolved. */
@@ -12,7 +14,14 @@ export interface MethodContext {
   apiVersion: string;
   /** The Files API, for `fileData` parts; absent when the server has none. */
   files?: FileService;
+  /** The server's prompt blocklist; absent when none is configured. */
+  blocklist?: PromptBlocklist;
+  /** The sandbox for the code-execution tool; absent, the tool is refused. */
+  codeRunner?: CodeRunner;
 }
+
+/** The server's services a method may use, as `createApp` hands them over. */
+export type MethodServices = Pick<MethodContext, 'files' | 'blocklist' | 'codeRunner'>;
 
 /** A model method's handler: returns the JSON body, or nothing when it wrote the reply itself. */
 export type MethodHandler = (ctx: MethodContext) => Promise<unknown>;

@@ -26,6 +26,11 @@ test('type errors name the field in Google\'s words', () => {
     `Invalid value at 'generation_config' (type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig), "x"`);
   assert.equal(check({ safetySettings: [{ category: 'NOPE', threshold: 'BLOCK_NONE' }] })?.description,
     `Invalid value at 'safety_settings[0].category' (type.googleapis.com/google.ai.generativelanguage.v1beta.HarmCategory), "NOPE"`);
+  assert.deepEqual(check({ safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_SOME' }] }), {
+    field: 'safety_settings[0].threshold',
+    description: `Invalid value at 'safety_settings[0].threshold' (type.googleapis.com/google.ai.generativelanguage.v1beta.SafetySetting.HarmBlockThreshold), "BLOCK_SOME"`,
+  });
+  assert.equal(check({ safetySettings: [{ category: 'HARM_CATEGORY_IMAGE_HATE', threshold: 'OFF' }] })?.field, 'safety_settings[0].category');
   assert.equal(check({ generationConfig: { stopSequences: ['a', 1] } })?.field, 'generation_config.stop_sequences[1]');
   assert.equal(check({ generationConfig: { responseLogprobs: 'yes' } })?.field, 'generation_config.response_logprobs');
   assert.equal(check({ generationConfig: { temperature: 'NaN' } })?.field, 'generation_config.temperature');

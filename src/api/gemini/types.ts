@@ -222,6 +222,21 @@ export interface Candidate {
   finishMessage?: string;
   index: number;
   avgLogprobs?: number;
+  logprobsResult?: LogprobsResult;
+}
+
+/** One token and its log probability (`LogprobsResult.Candidate`). */
+export interface LogprobsCandidate {
+  token: string;
+  tokenId: number;
+  logProbability: number;
+}
+
+/** `Candidate.logprobsResult`: per decoding step, the chosen token and the top alternatives. */
+export interface LogprobsResult {
+  topCandidates?: Array<{ candidates: LogprobsCandidate[] }>;
+  chosenCandidates: LogprobsCandidate[];
+  logProbabilitySum?: number;
 }
 
 export interface GenerateContentResponse {

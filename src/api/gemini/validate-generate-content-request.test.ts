@@ -67,6 +67,20 @@ test('safety settings: only the five Gemini categories', () => {
   });
 });
 
+test('safety settings: a category twice is Google\'s 400 without a field', () => {
+  const twice = [
+    { category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' },
+    { category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'OFF' },
+    { category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' },
+  ] as const;
+  assert.deepEqual(validateGenerateContentRequest({ contents: ok, safetySettings: [...twice] }), {
+    field: '',
+    description: 'Multiple safety settings with the same category.',
+  });
+  // An unset threshold is the server default, not an error (Google answers 200).
+  assert.equal(validateGenerateContentRequest({ contents: ok, safetySettings: [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'HARM_BLOCK_THRESHOLD_UNSPECIFIED' }] }), undefined);
+});
+
 test('countTokens: either shape, paths prefixed for the nested one', () => {
   assert.equal(validateCountTokensRequest({ contents: ok }), undefined);
   assert.equal(validateCountTokensRequest({ generateContentRequest: { contents: ok } }), undefined);

@@ -136,5 +136,11 @@ function checkSafetySettings(settings: SafetySetting[] | undefined, where: Reque
       return violation(where, `${where.prefix}safety_settings[${i}]`, `element predicate failed: $.category in (${allowed})`);
     }
   }
+  // Verified: Google's whole message, with no field path and no BadRequest detail
+  // (google-gemini/deprecated-generative-ai-python#654: 400 INVALID_ARGUMENT).
+  const categories = settings.map((s) => s.category);
+  if (new Set(categories).size !== categories.length) {
+    return { field: '', description: 'Multiple safety settings with the same category.' };
+  }
   return undefined;
 }

@@ -30,6 +30,12 @@ export interface ModelDefinition {
    */
   maxTopK?: number;
   thinking: boolean;
+  /**
+   * The thinking budgets the model takes (ai.google.dev/gemini-api/docs/thinking, "Set budgets":
+   * 2.5 Pro 128..32768 and cannot turn thinking off; 2.5 Flash 0..24576). Absent on a thinking
+   * model: no budget control (the 2.0 thinking experiment thinks, budgets are not honoured).
+   */
+  thinkingBudget?: { min: number; max: number; canDisable: boolean };
   /** Retired or superseded by Google; still served, flagged in its description. */
   legacy: boolean;
   outputModalities: OutputModality[];
@@ -135,6 +141,7 @@ export const GEMINI_MODELS: readonly ModelDefinition[] = [
     outputTokenLimit: 65_536,
     topK: 64,
     thinking: true,
+    thinkingBudget: { min: 1, max: 24_576, canDisable: true },
   },
   {
     ...base,
@@ -146,6 +153,7 @@ export const GEMINI_MODELS: readonly ModelDefinition[] = [
     outputTokenLimit: 65_536,
     topK: 64,
     thinking: true,
+    thinkingBudget: { min: 128, max: 32_768, canDisable: false },
   },
   {
     ...base,

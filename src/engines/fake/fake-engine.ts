@@ -1,6 +1,8 @@
 import type {
-  ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, MessagePart,
+  PromptTokenCount, TokenLogprob, ToolOptions,
 } from '../../core/engine.js';
+import { exampleForSchema } from './example-for-schema.js';
 
 /** Settings of the fake engine; all optional. */
 export interface FakeEngineOptions {
@@ -29,10 +31,22 @@ function hash(s: string): number {
   return h;
 }
 
-/** The fake engine's "chat template": one line per message, `role: text`. */
-function render(messages: ChatMessage[]): string {
-  return messages.map((m) => `${m.role}: ${m.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')}`).join('\n');
+/** The fake engine's "chat template": one line per message, `role: text`; calls as `name(args)`, results as `name -> response`. */
+function render(messages: ChatMessage[], tools?: ToolOptions): string {
+  const lines = messages.map((m) => `${m.role}: ${m.parts.map(renderPart).join('')}`);
+  if (tools) lines.unshift(`tools: ${tools.functions.map((f) => f.name).join(' ')}`);
+  return lines.join('\n');
 }
+
+function renderPart(p: MessagePart): string {
+  if (p.type === 'text') return p.text;
+  if (p.type === 'function-call') return ` ${p.name}(${JSON.stringify(p.args)}) `;
+  if (p.type === 'function-response') return ` ${p.name} -> ${JSON.stringify(p.response)} `;
+  return '';
+}
+
+/** Thought words when the budget is dynamic. */
+const DYNAMIC_THOUGHTS = 8;
 
 /** One token per whitespace-separated word; exact and cheap. */
 function countWords(text: string): number {
@@ -54,6 +68,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * words) unless maxOutputTokens or a stop sequence comes first. Everything a real engine must
  * honour (stop sequences never in the output, the abort signal, candidate count, exact token
  * counts) is honoured here, so the shared conformance suite holds it to the same contract.
+ * It also "thinks" (budget words as thought deltas, 8 when dynamic), calls functions (mode
+ * any always; auto unless the conversation ends with a function's result) with the simplest
+ * valid arguments, and reports made-up but well-formed logprobs, so the Gemini-side mapping of
+ * those features is testable without weights.
  */
 export class FakeEngine implements Engine {
   readonly kind = 'fake';
@@ -65,16 +83,18 @@ export class FakeEngine implements Engine {
   constructor(opts: FakeEngineOptions = {}) {
     this.#opts = opts;
     this.label = opts.label ?? 'fake';
-    this.capabilities = { maxCandidates: 8, contextTokens: opts.contextTokens ?? 32_768 };
+    this.capabilities = {
+      maxCandidates: 8, contextTokens: opts.contextTokens ?? 32_768, functionCalling: true, thinking: true, logprobs: true,
+    };
   }
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
-    return { total: countWords(render(input.messages)) };
+    return { total: countWords(render(input.messages, input.tools)) };
   }
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
     if (this.#disposed) throw new Error('FakeEngine used after dispose');
-    const prompt = render(input.messages);
+    const prompt = render(input.messages, input.tools);
     yield { type: 'prompt', promptTokens: countWords(prompt) };
     for (let c = 0; c < input.candidateCount; c++) {
       yield* this.#candidate(prompt, c, input);
@@ -88,6 +108,28 @@ export class FakeEngine implements Engine {
     const naturalLength = 4 + (h % 16);
     let text = '';
     let emitted = 0;
+    if (input.thinking) {
+      const budget = input.thinking.budget === 'dynamic' ? DYNAMIC_THOUGHTS : input.thinking.budget;
+      for (let i = 0; i < budget; i++) {
+        if (emitted >= sampling.maxOutputTokens) {
+          yield { type: 'finish', candidate: c, reason: 'max-tokens' };
+          return;
+        }
+        emitted++;
+        yield { type: 'text-delta', candidate: c, text: (i === 0 ? '' : ' ') + WORDS[(h + i) % WORDS.length], tokens: 1, thought: true };
+      }
+    }
+    const call = this.#chooseCall(input, h);
+    if (call) {
+      const tokens = countWords(JSON.stringify(call.args)) + 1;
+      if (emitted + tokens > sampling.maxOutputTokens) {
+        yield { type: 'finish', candidate: c, reason: 'max-tokens' };
+        return;
+      }
+      yield { type: 'function-call', candidate: c, ...call, tokens };
+      yield { type: 'finish', candidate: c, reason: 'stop' };
+      return;
+    }
     for (let i = 0; i < naturalLength; i++) {
       if (emitted >= sampling.maxOutputTokens) {
         yield { type: 'finish', candidate: c, reason: 'max-tokens' };
@@ -110,9 +152,23 @@ export class FakeEngine implements Engine {
       }
       text = next;
       emitted++;
-      yield { type: 'text-delta', candidate: c, text: piece, tokens: 1 };
+      yield { type: 'text-delta', candidate: c, text: piece, tokens: 1, ...(input.logprobs ? { logprobs: [logprobOf(piece, h, input.logprobs.top)] } : {}) };
     }
     yield { type: 'finish', candidate: c, reason: 'stop' };
+  }
+
+  /**
+   * Mode `any` always calls; mode `auto` calls when the conversation does not end with a
+   * function's result (so an SDK's automatic function calling loop ends: call, result, text).
+   * The function is picked by the hash; its arguments are the simplest valid ones.
+   */
+  #chooseCall(input: GenerateInput, h: number): { name: string; args: Record<string, unknown> } | undefined {
+    const tools = input.tools;
+    if (!tools || tools.functions.length === 0) return undefined;
+    const lastParts = input.messages.at(-1)?.parts ?? [];
+    if (tools.mode === 'auto' && lastParts.some((p) => p.type === 'function-response')) return undefined;
+    const f = tools.functions[h % tools.functions.length];
+    return { name: f.name, args: (f.parameters ? exampleForSchema(f.parameters) : {}) as Record<string, unknown> };
   }
 
   async dispose(): Promise<void> {
@@ -131,4 +187,14 @@ function firstStop(text: string, stops: string[]): number {
     if (i !== -1 && (best === -1 || i < best)) best = i;
   }
   return best;
+}
+
+/** A made-up but well-formed log probability: the chosen word first, then others, descending. */
+function logprobOf(piece: string, h: number, top: number): TokenLogprob {
+  const word = piece.trim();
+  const id = WORDS.indexOf(word);
+  const logprob = -((h % 50) + 1) / 100;
+  const others = WORDS.filter((w) => w !== word).slice(0, Math.max(0, top - 1))
+    .map((w, i) => ({ token: w, tokenId: WORDS.indexOf(w), logprob: logprob - (i + 1) }));
+  return { token: piece, tokenId: id, logprob, top: top > 0 ? [{ token: piece, tokenId: id, logprob }, ...others] : [] };
 }

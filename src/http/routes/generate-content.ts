@@ -2,10 +2,13 @@ import type { GenerateContentResponse } from '../../api/gemini/types.js';
 import { collectGeneration } from '../../core/engine.js';
 import { convertToGeminiResponse } from '../../convert/convert-to-gemini-response.js';
 import { convertToGenerateInput } from '../../convert/convert-to-generate-input.js';
+import { convertToOutputOptions } from '../../convert/convert-to-output-parts.js';
+import { answerBlockedPrompt } from '../answer-blocked-prompt.js';
 import type { MethodContext } from '../method-context.js';
 import { newResponseMeta } from '../new-response-meta.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
 import { resolveRequestMedia } from '../resolve-request-media.js';
+import { startGeneration } from '../start-generation.js';
 import { watchRequest } from '../watch-request.js';
 
 /**
@@ -19,15 +22,18 @@ export async function generateContent(ctx: MethodContext): Promise<GenerateConte
   try {
     let result;
     try {
-      const input = convertToGenerateInput(req, entry, await resolveRequestMedia(ctx, req, watch.signal));
-      result = await collectGeneration(entry.engine.stream({ ...input, signal: watch.signal }));
+      const media = await resolveRequestMedia(ctx, req, watch.signal);
+      const input = convertToGenerateInput(req, entry, media, { codeExecution: ctx.codeRunner !== undefined });
+      const blocked = await answerBlockedPrompt(ctx, req, input.messages);
+      if (blocked) return blocked;
+      result = await collectGeneration(startGeneration(ctx, req, { ...input, signal: watch.signal }));
     } catch (e) {
       // An engine (or a media tool) may throw on abort; the abort's reason is the real story.
       throw watch.abortReason() ?? e;
     }
     const aborted = watch.abortReason();
     if (aborted) throw aborted;
-    return convertToGeminiResponse(result, newResponseMeta(entry));
+    return convertToGeminiResponse(result, newResponseMeta(entry), convertToOutputOptions(req));
   } finally {
     watch.dispose();
   }

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
-import type { FileService } from '../../storage/files/file-service.js';
 import { API_VERSIONS } from '../api-versions.js';
-import type { MethodHandler } from '../method-context.js';
+import type { MethodHandler, MethodServices } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
 import { countTokens } from './count-tokens.js';
 import { generateContent } from './generate-content.js';
@@ -24,7 +23,7 @@ const METHODS: Record<string, { handle: MethodHandler; requires: string }> = {
  * or one the model does not list, gets Google's 404 for it ("… is not supported for
  * embedContent. Call ListModels …").
  */
-export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog, files?: FileService): void {
+export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog, services: MethodServices = {}): void {
   for (const apiVersion of API_VERSIONS) {
     for (const collection of ['models', 'tunedModels']) {
       app.post(`/${apiVersion}/${collection}/*`, async (request, reply) => {
@@ -36,7 +35,7 @@ export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog
         if (!entry.definition.supportedGenerationMethods.includes(method.requires)) {
           throw Errors.modelNotFound(target.model, apiVersion, target.method);
         }
-        return method.handle({ request, reply, entry, apiVersion, ...(files ? { files } : {}) });
+        return method.handle({ request, reply, entry, apiVersion, ...services });
       });
     }
   }

@@ -1,11 +1,14 @@
 import { convertToGeminiChunks } from '../../convert/convert-to-gemini-chunks.js';
 import { convertToGenerateInput } from '../../convert/convert-to-generate-input.js';
+import { convertToOutputOptions } from '../../convert/convert-to-output-parts.js';
 import { Errors, isGemserveError, type GemserveError } from '../../core/errors.js';
+import { answerBlockedPrompt, oneChunk } from '../answer-blocked-prompt.js';
 import { toErrorEnvelope } from '../error-envelope.js';
 import type { MethodContext } from '../method-context.js';
 import { newResponseMeta } from '../new-response-meta.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
 import { resolveRequestMedia } from '../resolve-request-media.js';
+import { startGeneration } from '../start-generation.js';
 import { StreamWriter } from '../stream-writer.js';
 import { watchRequest } from '../watch-request.js';
 
@@ -26,8 +29,11 @@ export async function streamGenerateContent(ctx: MethodContext): Promise<void> {
     let chunks;
     let first;
     try {
-      const input = convertToGenerateInput(req, entry, await resolveRequestMedia(ctx, req, watch.signal));
-      chunks = convertToGeminiChunks(entry.engine.stream({ ...input, signal: watch.signal }), newResponseMeta(entry));
+      const media = await resolveRequestMedia(ctx, req, watch.signal);
+      const input = convertToGenerateInput(req, entry, media, { codeExecution: ctx.codeRunner !== undefined });
+      const blocked = await answerBlockedPrompt(ctx, req, input.messages);
+      chunks = blocked ? oneChunk(blocked) : convertToGeminiChunks(
+        startGeneration(ctx, req, { ...input, signal: watch.signal }), newResponseMeta(entry), convertToOutputOptions(req));
       first = await chunks.next();
     } catch (e) {
       throw watch.abortReason() ?? e;

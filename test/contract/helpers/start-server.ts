@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../../src/http/create-app.js';
 import { ModelCatalog, type ModelBinding } from '../../../src/core/catalog/model-catalog.js';
+import type { CodeRunner } from '../../../src/core/code-runner.js';
 import type { FileService } from '../../../src/storage/files/file-service.js';
 
 /** What a test configures; everything else gets a permissive default. */
@@ -20,6 +21,8 @@ export interface TestServerOptions {
   isReady?: () => boolean;
   /** The Files API behind the server (e.g. `openLocalFileService` on a temp dir with a FakeClock); none by default. */
   files?: FileService;
+  /** The code-execution sandbox (or a stand-in); none by default, so the tool is refused. */
+  codeRunner?: CodeRunner;
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -45,6 +48,7 @@ export async function startServer(opts: TestServerOptions): Promise<TestServer> 
     logger: false,
     isReady: opts.isReady,
     files: opts.files,
+    codeRunner: opts.codeRunner,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,0 +1,54 @@
+/**
+ * Thinking on real weights through `@google/genai`: the embedded engine on the generated tiny
+ * model with Qwen3's chat template (a `<think>` format), bound to gemini-2.5-flash, which
+ * thinks by default as Gemini's does.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
+import type { Engine } from '../../src/core/engine.js';
+import { startServer, type TestServer } from './helpers/start-server.js';
+import { genai } from './helpers/clients.js';
+import { thinkingChatModel } from '../fixtures/test-models.js';
+
+const MODEL = 'gemini-2.5-flash';
+
+describe('thinking on the llama-cpp engine (contract, @google/genai)', () => {
+  let engine: Engine;
+  let server: TestServer;
+  before(async () => {
+    engine = await createLlamaCppEngine({ modelPath: (await thinkingChatModel()).path, parallel: 1, threads: 1, contextSize: 1024 });
+    server = await startServer({ bindings: [{ id: MODEL, engine }] });
+  });
+  after(async () => {
+    await server?.close();
+    await engine?.dispose();
+  });
+
+  it('a budget of N: N thought tokens, separated as thought parts, counted apart', async () => {
+    const ai = genai(server.baseUrl);
+    const r = await ai.models.generateContent({
+      model: MODEL, contents: 'Why is the sky blue?',
+      config: { maxOutputTokens: 48, seed: 1, thinkingConfig: { thinkingBudget: 12, includeThoughts: true } },
+    });
+    const parts = r.candidates![0].content!.parts!;
+    assert.ok(parts[0].thought, 'the thought comes first');
+    const u = r.usageMetadata!;
+    assert.equal(u.thoughtsTokenCount, 12);
+    assert.equal(u.totalTokenCount, u.promptTokenCount! + (u.candidatesTokenCount ?? 0) + 12);
+    assert.ok(!r.text?.includes('<think>'));
+
+    const hidden = await ai.models.generateContent({
+      model: MODEL, contents: 'Why is the sky blue?', config: { maxOutputTokens: 48, seed: 1, thinkingConfig: { thinkingBudget: 12 } },
+    });
+    assert.ok(hidden.candidates![0].content!.parts!.every((p) => !p.thought));
+    assert.equal(hidden.usageMetadata?.thoughtsTokenCount, 12);
+
+    const off = await ai.models.generateContent({
+      model: MODEL, contents: 'Why is the sky blue?', config: { maxOutputTokens: 16, thinkingConfig: { thinkingBudget: 0 } },
+    });
+    assert.equal(off.usageMetadata?.thoughtsTokenCount, undefined);
+    const counted = await ai.models.countTokens({ model: MODEL, contents: 'Why is the sky blue?' });
+    assert.equal(counted.totalTokens, off.usageMetadata?.promptTokenCount, 'without thinking, countTokens equals the prompt');
+  });
+});
