@@ -2,6 +2,7 @@ import type { CountTokensRequest } from '../api/gemini/types.js';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
 import type { CountTokensInput } from '../core/engine.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
+import { convertToThinkingOptions } from './convert-to-thinking-options.js';
 import { convertToToolOptions } from './convert-to-tool-options.js';
 import { refuseUnsupportedInputs } from './refuse-unsupported-features.js';
 import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
@@ -14,7 +15,8 @@ import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
  * reports, media parts included (both take the same `media`, see src/media/). The nested
  * `generateContentRequest` wins over top-level `contents` (generative_service.proto: contents
  * "is ignored when generate_content_request is set"); its function declarations are counted
- * too, as the engine renders them into the prompt.
+ * too, as the engine renders them into the prompt, and so is whether it would think (a thinking
+ * prompt ends in an open thought), so the count equals that generation's `promptTokenCount`.
  */
 export function convertToCountTokensInput(req: CountTokensRequest, entry: CatalogEntry, media: ResolvedMedia = NO_MEDIA): CountTokensInput {
   const nested = req.generateContentRequest;
@@ -23,10 +25,14 @@ export function convertToCountTokensInput(req: CountTokensRequest, entry: Catalo
     // never refuses it.
     refuseUnsupportedInputs(nested, entry, { codeExecution: true });
     const tools = convertToToolOptions(nested.tools, nested.toolConfig);
+    const { thinking } = convertToThinkingOptions(nested.generationConfig?.thinkingConfig, entry);
     return {
       messages: convertToChatMessages(nested.contents, nested.systemInstruction, entry.definition.id, media),
       ...(tools ? { tools } : {}),
+      ...(thinking ? { thinking } : {}),
     };
   }
-  return { messages: convertToChatMessages(req.contents ?? [], undefined, entry.definition.id, media) };
+  // The model's default: a thinking model's generation thinks unless told otherwise.
+  const { thinking } = convertToThinkingOptions(undefined, entry);
+  return { messages: convertToChatMessages(req.contents ?? [], undefined, entry.definition.id, media), ...(thinking ? { thinking } : {}) };
 }

@@ -158,6 +158,8 @@ export interface CountTokensInput {
   messages: ChatMessage[];
   /** Functions offered; engines that render them into the prompt count them. */
   tools?: ToolOptions;
+  /** Whether the generation would think: a thinking prompt may end differently (an open thought). */
+  thinking?: ThinkingOptions;
 }
 
 /** An exact prompt token count; `byModality` (absent: all TEXT) sums to `total`. */

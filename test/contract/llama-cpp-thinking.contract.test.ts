@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
 import type { Engine } from '../../src/core/engine.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
-import { genai } from './helpers/clients.js';
+import { genai, postJson } from './helpers/clients.js';
 import { thinkingChatModel } from '../fixtures/test-models.js';
 
 const MODEL = 'gemini-2.5-flash';
@@ -48,7 +48,13 @@ describe('thinking on the llama-cpp engine (contract, @google/genai)', () => {
       model: MODEL, contents: 'Why is the sky blue?', config: { maxOutputTokens: 16, thinkingConfig: { thinkingBudget: 0 } },
     });
     assert.equal(off.usageMetadata?.thoughtsTokenCount, undefined);
+    // countTokens counts the form the generation evaluates: the default (thinking) or the one asked for.
     const counted = await ai.models.countTokens({ model: MODEL, contents: 'Why is the sky blue?' });
-    assert.equal(counted.totalTokens, off.usageMetadata?.promptTokenCount, 'without thinking, countTokens equals the prompt');
+    assert.equal(counted.totalTokens, r.usageMetadata?.promptTokenCount, 'by default a 2.5 model thinks, and countTokens counts that prompt');
+    // The SDK sends generationConfig with countTokens only on Vertex; the REST form takes it.
+    const res = await postJson(`${server.baseUrl}/v1beta/models/${MODEL}:countTokens?key=k`, {
+      generateContentRequest: { model: `models/${MODEL}`, contents: [{ role: 'user', parts: [{ text: 'Why is the sky blue?' }] }], generationConfig: { thinkingConfig: { thinkingBudget: 0 } } },
+    });
+    assert.equal(((await res.json()) as { totalTokens: number }).totalTokens, off.usageMetadata?.promptTokenCount);
   });
 });

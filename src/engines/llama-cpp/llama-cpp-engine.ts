@@ -132,7 +132,8 @@ export class LlamaCppEngine implements Engine {
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     this.#assertOpen();
-    const { promptHistory } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages));
+    const thinking = input.tools?.mode === 'any' ? undefined : input.thinking;
+    const { promptHistory } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
     const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
     return { total: this.#promptTokens(promptHistory, functions) };
   }

@@ -31,8 +31,8 @@ export interface ThinkingReply {
  *   `enable_thinking=false` (`<think>\n\n</think>\n\n`), and the thought budget is 0, so a
  *   thought the model opens anyway is closed at once. A model turn being continued already has
  *   its answer started, so it never thinks.
- * `countTokens` counts the non-thinking prompt; a thinking request's prompt ends in `<think>\n`
- * instead, a token or two apart.
+ * `countTokens` gets the same `thinking` (the request's, or the model's default), so it counts
+ * the prompt the generation evaluates.
  */
 export function prefillThinkingReply(
   wrapper: ChatWrapper, history: readonly ChatHistoryItem[], thinking?: ThinkingOptions,

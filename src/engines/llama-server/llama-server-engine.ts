@@ -291,7 +291,10 @@ export class LlamaServerEngine implements Engine {
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     try {
       this.#assertOpen();
-      return await this.#count(input.messages);
+      return await this.#count(input.messages, undefined, {
+        tools: input.tools?.functions.length ? input.tools : undefined,
+        thinking: this.#traits.thinking ? input.thinking : undefined,
+      });
     } catch (e) {
       throw this.#toError(e);
     }

@@ -1,5 +1,7 @@
 import type { GbnfJsonSchema } from 'node-llama-cpp';
 import { Errors } from '../../core/errors.js';
+// Every grammar built from these schemas gets finite numbers and exponent-free integers.
+import './bound-json-number-grammar.js';
 
 type Json = Record<string, unknown>;
 
