@@ -111,3 +111,18 @@ test('config llama-server engines get their paths anchored and the settings fill
   assert.equal(spec?.kind === 'llama-server' && spec.parallel, 1);
   assert.equal(spec?.kind === 'llama-server' && typeof spec.cacheDir, 'string');
 });
+
+test('routes split a model between engines by weight, with fallbacks; every engine they name is loaded', async () => {
+  const plan = await planServe(loaded({}, {
+    engines: { stable: { kind: 'fake' }, canary: { kind: 'fake' }, backup: { kind: 'fake' }, idle: { kind: 'fake' } },
+    models: { 'gemini-2.0-flash': { routes: [{ engine: 'stable', weight: 90 }, { engine: 'canary', weight: 10 }], fallback: ['backup'] } },
+  }), dir);
+  assert.deepEqual(plan.bindings, [{
+    id: 'gemini-2.0-flash', engine: 'stable',
+    routes: [{ engine: 'stable', weight: 90 }, { engine: 'canary', weight: 10 }], fallback: ['backup'],
+  }]);
+  assert.deepEqual([...plan.engines.keys()].sort(), ['backup', 'canary', 'stable']);
+  assert.throws(() => parseConfig({ engines: { a: { kind: 'fake' } }, models: { m: { routes: [{ engine: 'nope', weight: 1 }] } } }, dir), /models\.m\.routes\[0\]\.engine/);
+  assert.throws(() => parseConfig({ engines: { a: { kind: 'fake' } }, models: { m: { routes: [{ engine: 'a', weight: 0 }] } } }, dir), /weight/);
+  assert.throws(() => parseConfig({ engines: { a: { kind: 'fake' } }, models: { m: { engine: 'a', routes: [{ engine: 'a' }] } } }, dir), /together with "routes"/);
+});

@@ -26,7 +26,11 @@ import { resolveModelPath } from './resolve-model-path.js';
 /** One model id bound to a named engine of the plan. */
 export interface PlannedBinding {
   id: string;
+  /** The engine, or with `routes` the heaviest-weighted one. */
   engine: string;
+  /** Traffic split between engines by weight (config `routes`), and engines to fall back to. */
+  routes?: Array<{ engine: string; weight: number }>;
+  fallback?: string[];
   definition?: Partial<ModelDefinition>;
 }
 
@@ -75,8 +79,11 @@ export async function planServe(loaded: LoadedSettings, cwd: string): Promise<Se
   };
 
   const bindings: PlannedBinding[] = Object.entries(file?.models ?? {}).map(([id, b]) => {
-    const { engine, ...definition } = b;
-    return Object.keys(definition).length ? { id, engine, definition } : { id, engine };
+    const { engine, routes, fallback, ...definition } = b;
+    return {
+      id, engine, ...(routes ? { routes } : {}), ...(fallback ? { fallback } : {}),
+      ...(Object.keys(definition).length ? { definition } : {}),
+    };
   });
   const declared = new Map(Object.entries(file?.engines ?? {}));
   if (settings.mmproj && !settings.model) {
@@ -95,7 +102,7 @@ export async function planServe(loaded: LoadedSettings, cwd: string): Promise<Se
     );
   }
 
-  const used = new Set(bindings.map((b) => b.engine));
+  const used = new Set(bindings.flatMap((b) => [b.engine, ...(b.routes ?? []).map((r) => r.engine), ...(b.fallback ?? [])]));
   const engines = new Map<string, EngineSpec>();
   const notes: string[] = [];
   for (const [name, e] of declared) {

@@ -9,6 +9,7 @@ import type { Engine } from '../core/engine.js';
 import { parsePromptBlocklist, type PromptBlocklist } from '../core/prompt-blocklist.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { createApp } from '../http/create-app.js';
+import { RoutedEngine } from '../engines/routed/routed-engine.js';
 import { findPythonSandbox } from '../sandbox/find-python-sandbox.js';
 import type { FileService } from '../storage/files/file-service.js';
 import { openLocalFileService, SWEEP_INTERVAL_MS } from '../storage/open-file-service.js';
@@ -17,7 +18,7 @@ import { assertSafeBind } from './check-bind-safety.js';
 import type { OutputStream } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { createEngine as defaultCreateEngine, type EngineSpec } from './create-engine.js';
-import { MODEL_FLAG_ENGINE, planServe } from './plan-serve.js';
+import { MODEL_FLAG_ENGINE, planServe, type PlannedBinding } from './plan-serve.js';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -112,6 +113,13 @@ async function loadBlocklist(path: string | undefined): Promise<PromptBlocklist 
   }
 }
 
+/** The engine a binding serves from: its engine, or a RoutedEngine over its routes and fallbacks. */
+function bindingEngine(b: PlannedBinding, engines: Map<string, Engine>): Engine {
+  if (!b.routes && !b.fallback) return engines.get(b.engine) as Engine;
+  const routes = (b.routes ?? [{ engine: b.engine, weight: 1 }]).map((r) => ({ engine: engines.get(r.engine) as Engine, weight: r.weight }));
+  return new RoutedEngine({ routes, fallback: (b.fallback ?? []).map((name) => engines.get(name) as Engine) });
+}
+
 /** Plans, loads the engines, builds the app and listens. Throws ConfigError, GemserveError or CliError. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { settings } = opts.loaded;
@@ -142,7 +150,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   let catalog: ModelCatalog;
   try {
     const bindings: ModelBinding[] = plan.bindings.map((b) => ({
-      id: b.id, engine: engines.get(b.engine) as Engine, ...(b.definition ? { definition: b.definition } : {}),
+      id: b.id, engine: bindingEngine(b, engines), ...(b.definition ? { definition: b.definition } : {}),
     }));
     catalog = new ModelCatalog(bindings);
     app = await createApp({

@@ -55,9 +55,21 @@ export interface FakeEngineConfig {
 /** One engine declared in the config file. */
 export type EngineConfig = LlamaCppEngineConfig | LlamaServerEngineConfig | FakeEngineConfig;
 
-/** One model id bound to a declared engine, with optional listing overrides. */
+/** One engine of a split route and its share of the traffic. */
+export interface RouteConfig {
+  engine: string;
+  weight: number;
+}
+
+/**
+ * One model id bound to a declared engine, with optional listing overrides. With `routes` the
+ * traffic is split between engines by weight and `engine` is the heaviest one (the one
+ * `countTokens` asks); `fallback` engines take requests the routed ones failed before output.
+ */
 export interface ModelBindingConfig {
   engine: string;
+  routes?: RouteConfig[];
+  fallback?: string[];
   displayName?: string;
   description?: string;
   inputTokenLimit?: number;
@@ -174,13 +186,40 @@ export function parseModelBindings(raw: unknown, engines: Record<string, EngineC
     if (!/^[A-Za-z0-9][\w.-]*$/.test(id)) throw new ConfigFieldError(at, 'is not a valid model id (letters, digits, ".", "_", "-")');
     const obj = typeof def === 'string' ? { engine: def } : def;
     if (!isObject(obj)) throw new ConfigFieldError(at, 'must be an engine name or an object like {"engine": "main"}');
-    const fields = parseFields(at, obj, BINDING_FIELDS) as Partial<ModelBindingConfig>;
-    if (fields.engine === undefined) throw new ConfigFieldError(`${at}.engine`, 'is required: the name of an engine under "engines"');
-    if (!engines[fields.engine]) {
-      const known = Object.keys(engines);
-      throw new ConfigFieldError(`${at}.engine`, `names no engine declared under "engines" (got ${JSON.stringify(fields.engine)}; declared: ${known.join(', ') || 'none'})`);
-    }
-    models[id] = fields as ModelBindingConfig;
+    const { routes: rawRoutes, fallback: rawFallback, ...rest } = obj;
+    const fields = parseFields(at, rest, BINDING_FIELDS) as Partial<ModelBindingConfig>;
+    const known = (field: string, name: unknown): string => {
+      if (typeof name !== 'string' || !engines[name]) {
+        throw new ConfigFieldError(field, `names no engine declared under "engines" (got ${JSON.stringify(name)}; declared: ${Object.keys(engines).join(', ') || 'none'})`);
+      }
+      return name;
+    };
+    const routes = rawRoutes === undefined ? undefined : parseRoutes(`${at}.routes`, rawRoutes, known);
+    const fallback = rawFallback === undefined ? undefined : parseFallback(`${at}.fallback`, rawFallback, known);
+    if (routes && fields.engine !== undefined) throw new ConfigFieldError(`${at}.engine`, 'cannot be set together with "routes"');
+    if (routes) fields.engine = [...routes].sort((a, b) => b.weight - a.weight)[0].engine;
+    if (fields.engine === undefined) throw new ConfigFieldError(`${at}.engine`, 'is required: the name of an engine under "engines" (or "routes")');
+    known(`${at}.engine`, fields.engine);
+    models[id] = { ...fields, ...(routes ? { routes } : {}), ...(fallback ? { fallback } : {}) } as ModelBindingConfig;
   }
   return models;
+}
+
+/** `"routes": [{"engine": "a", "weight": 90}, {"engine": "b", "weight": 10}]`. */
+function parseRoutes(at: string, raw: unknown, known: (field: string, name: unknown) => string): RouteConfig[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new ConfigFieldError(at, 'must be a non-empty array like [{"engine": "a", "weight": 90}]');
+  return raw.map((r, i) => {
+    if (!isObject(r)) throw new ConfigFieldError(`${at}[${i}]`, 'must be an object like {"engine": "a", "weight": 90}');
+    const weight = r.weight ?? 1;
+    if (typeof weight !== 'number' || !(weight > 0)) throw new ConfigFieldError(`${at}[${i}].weight`, 'must be a positive number');
+    const extra = Object.keys(r).filter((k) => k !== 'engine' && k !== 'weight');
+    if (extra.length) throw new ConfigFieldError(`${at}[${i}].${extra[0]}`, 'is not a known key; expected engine, weight');
+    return { engine: known(`${at}[${i}].engine`, r.engine), weight };
+  });
+}
+
+/** `"fallback": ["c", "d"]`. */
+function parseFallback(at: string, raw: unknown, known: (field: string, name: unknown) => string): string[] {
+  if (!Array.isArray(raw)) throw new ConfigFieldError(at, 'must be an array of engine names');
+  return raw.map((name, i) => known(`${at}[${i}]`, name));
 }

@@ -126,8 +126,12 @@ export type FinishReason =
 
 /** The stream an engine produces, as discriminated parts (cf. Vercel AI's LanguageModelV2StreamPart). */
 export type GenerateEvent =
-  /** First event: the prompt's exact token count as the engine evaluates it (`byModality` sums to it; absent means all TEXT). */
-  | { type: 'prompt'; promptTokens: number; byModality?: TokensByModality }
+  /**
+   * First event: the prompt's exact token count as the engine evaluates it (`byModality` sums to
+   * it; absent means all TEXT). `engine` names the engine that took the request when an engine
+   * routes between others (engines/routed/), for metrics.
+   */
+  | { type: 'prompt'; promptTokens: number; byModality?: TokensByModality; engine?: string }
   /**
    * Text of one candidate; `tokens` is how many generated tokens this delta accounts for.
    * `thought` marks the model's thinking (counted apart from the answer). `logprobs`, when

@@ -1,0 +1,84 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { collectGeneration, type Engine, type GenerateEvent, type GenerateInput } from '../../core/engine.js';
+import { Errors } from '../../core/errors.js';
+import { runEngineConformance } from '../engine-conformance.case.js';
+import { FakeEngine } from '../fake/fake-engine.js';
+import { RoutedEngine } from './routed-engine.js';
+
+runEngineConformance('routed (two fake engines)', async () =>
+  new RoutedEngine({ routes: [{ engine: new FakeEngine({ label: 'a' }), weight: 9 }, { engine: new FakeEngine({ label: 'b' }), weight: 1 }] }));
+
+const input = (): GenerateInput => ({
+  messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }],
+  sampling: { maxOutputTokens: 8, stopSequences: [] },
+  candidateCount: 1,
+  signal: new AbortController().signal,
+});
+
+/** An engine that fails with `error` before any output, counting its calls. */
+function failing(label: string, error: () => Error): Engine & { calls: number } {
+  const engine = new FakeEngine({ label });
+  return Object.assign(engine, {
+    calls: 0,
+    async *stream(): AsyncGenerator<GenerateEvent> {
+      (this as { calls: number }).calls++;
+      yield { type: 'prompt', promptTokens: 1 };
+      throw error();
+    },
+  });
+}
+
+async function promptEngine(engine: Engine): Promise<string | undefined> {
+  for await (const ev of engine.stream(input())) if (ev.type === 'prompt') return ev.engine;
+  return undefined;
+}
+
+describe('RoutedEngine', () => {
+  it('splits traffic by weight and names the engine that took the request', async () => {
+    const values = [0.05, 0.85, 0.95, 0.5];
+    const routed = new RoutedEngine({
+      routes: [{ engine: new FakeEngine({ label: 'stable' }), weight: 90 }, { engine: new FakeEngine({ label: 'canary' }), weight: 10 }],
+      random: () => values.shift()!,
+    });
+    assert.deepEqual([await promptEngine(routed), await promptEngine(routed), await promptEngine(routed), await promptEngine(routed)],
+      ['stable', 'stable', 'canary', 'stable']);
+    let canary = 0;
+    const seeded = new RoutedEngine({ routes: [{ engine: new FakeEngine({ label: 's' }), weight: 90 }, { engine: new FakeEngine({ label: 'c' }), weight: 10 }] });
+    for (let i = 0; i < 2000; i++) if (seeded.order()[0].label === 'c') canary++;
+    assert.ok(canary > 120 && canary < 290, `about 10% canary, got ${canary}/2000`);
+  });
+
+  it('moves a request that failed before any output to the next route, then to the fallbacks', async () => {
+    const down = failing('down', () => Errors.overloaded());
+    const alsoDown = failing('also-down', () => new Error('connection reset'));
+    const routed = new RoutedEngine({ routes: [{ engine: down, weight: 1 }, { engine: alsoDown, weight: 1 }], fallback: [new FakeEngine({ label: 'backup' })], random: () => 0 });
+    const events = [];
+    for await (const ev of routed.stream(input())) events.push(ev);
+    assert.equal(events[0].type === 'prompt' && events[0].engine, 'backup');
+    assert.equal(events.filter((e) => e.type === 'prompt').length, 1, 'one prompt event: the failed engines\' are dropped');
+    assert.equal(down.calls + alsoDown.calls, 2);
+    assert.ok((await collectGeneration(routed.stream(input()))).candidates[0].text.length > 0);
+  });
+
+  it('never moves a request the engine refused as invalid, nor one that already produced output', async () => {
+    const invalid = failing('strict', () => Errors.invalidArgument('bad request', 'contents'));
+    const backup = failing('backup', () => new Error('must not be called'));
+    const routed = new RoutedEngine({ routes: [{ engine: invalid, weight: 1 }], fallback: [backup] });
+    await assert.rejects(collectGeneration(routed.stream(input())), /bad request/);
+    assert.equal(backup.calls, 0);
+
+    const midway = new FakeEngine({ label: 'midway', failAfterTokens: 2 });
+    const spare = failing('spare', () => new Error('must not be called'));
+    const routed2 = new RoutedEngine({ routes: [{ engine: midway, weight: 1 }], fallback: [spare] });
+    await assert.rejects(collectGeneration(routed2.stream(input())), /failAfterTokens/);
+    assert.equal(spare.calls, 0);
+  });
+
+  it('offers only what every engine can do', () => {
+    const full = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 8, contextTokens: 8192, functionCalling: true, thinking: true } });
+    const small = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 1, contextTokens: 2048, functionCalling: true } });
+    const routed = new RoutedEngine({ routes: [{ engine: full, weight: 1 }, { engine: small, weight: 1 }] });
+    assert.deepEqual(routed.capabilities, { maxCandidates: 1, contextTokens: 2048, functionCalling: true });
+  });
+});

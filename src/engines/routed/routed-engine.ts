@@ -1,0 +1,128 @@
+import type {
+  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+} from '../../core/engine.js';
+import { Errors, isGemserveError } from '../../core/errors.js';
+
+/** One engine of a route, and its share of the traffic. */
+export interface WeightedEngine {
+  engine: Engine;
+  /** Relative weight (e.g. 90 and 10 for a 10% canary). */
+  weight: number;
+}
+
+export interface RoutedEngineOptions {
+  routes: WeightedEngine[];
+  /** Tried in order when the chosen engine fails before producing output. */
+  fallback?: Engine[];
+  /** Uniform [0, 1); injectable so tests pick routes deterministically. */
+  random?: () => number;
+}
+
+/**
+ * One model id served by several engines: each request goes to an engine picked by weight (the
+ * documented way to move traffic to a new model version: 90/10, then 50/50, ...), and if that
+ * engine fails before any output — an overloaded queue, an upstream 5xx after its retries, an
+ * open circuit — the request moves to the next engine, then to the `fallback` engines in order.
+ * A user error (a 400 about the request) is never retried elsewhere: every engine would refuse
+ * it the same way. Once output has been produced the failure goes to the client as is, so no
+ * chunk is ever sent twice. The `prompt` event names the engine that took the request.
+ *
+ * Capabilities are what every engine can do (a request must be servable wherever it lands);
+ * `countTokens` asks the heaviest-weighted engine.
+ */
+export class RoutedEngine implements Engine {
+  readonly kind = 'routed';
+  readonly label: string;
+  readonly capabilities: EngineCapabilities;
+  readonly #routes: WeightedEngine[];
+  readonly #fallback: Engine[];
+  readonly #random: () => number;
+  readonly #total: number;
+  #disposed = false;
+
+  constructor(opts: RoutedEngineOptions) {
+    if (opts.routes.length === 0) throw new Error('a routed engine needs at least one route');
+    if (opts.routes.some((r) => !(r.weight > 0))) throw new Error('route weights must be positive');
+    this.#routes = opts.routes;
+    this.#fallback = opts.fallback ?? [];
+    this.#random = opts.random ?? Math.random;
+    this.#total = opts.routes.reduce((s, r) => s + r.weight, 0);
+    this.label = `routed(${opts.routes.map((r) => `${r.engine.label}:${r.weight}`).join(',')}${this.#fallback.length ? `;fallback:${this.#fallback.map((e) => e.label).join(',')}` : ''})`;
+    this.capabilities = commonCapabilities([...opts.routes.map((r) => r.engine), ...this.#fallback]);
+  }
+
+  /** The engines a request tries, in order: the one picked by weight, the other routes by weight, then the fallbacks. */
+  order(): Engine[] {
+    let x = this.#random() * this.#total;
+    let picked = this.#routes.length - 1;
+    for (let i = 0; i < this.#routes.length; i++) {
+      x -= this.#routes[i].weight;
+      if (x < 0) { picked = i; break; }
+    }
+    const rest = this.#routes.filter((_, i) => i !== picked).sort((a, b) => b.weight - a.weight).map((r) => r.engine);
+    return [this.#routes[picked].engine, ...rest, ...this.#fallback];
+  }
+
+  async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
+    const primary = [...this.#routes].sort((a, b) => b.weight - a.weight)[0].engine;
+    return primary.countTokens(input);
+  }
+
+  async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
+    if (this.#disposed) throw Errors.modelUnavailable(this.label, 'the engine has been shut down');
+    const engines = this.order();
+    for (let i = 0; i < engines.length; i++) {
+      const engine = engines[i];
+      let prompt: GenerateEvent | undefined;
+      let started = false;
+      try {
+        for await (const ev of engine.stream(input)) {
+          if (ev.type === 'prompt') {
+            // Held until output: a failure before it can still move to another engine.
+            prompt = { ...ev, engine: ev.engine ?? engine.label };
+            continue;
+          }
+          if (!started) {
+            started = true;
+            if (prompt) yield prompt;
+          }
+          yield ev;
+        }
+        if (!started && prompt) yield prompt;
+        return;
+      } catch (e) {
+        const last = i === engines.length - 1;
+        if (started || last || input.signal.aborted || !movable(e)) throw e;
+      }
+    }
+  }
+
+  /** Stops taking requests; the engines routed to are owned (and disposed) by whoever created them. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
+
+/** A failure another engine might not have: anything but an error about the request itself. */
+function movable(e: unknown): boolean {
+  return !isGemserveError(e) || e.kind === 'system' || e.retryable;
+}
+
+function commonCapabilities(engines: Engine[]): EngineCapabilities {
+  const caps = engines.map((e) => e.capabilities);
+  const all = (k: 'structuredOutput' | 'functionCalling' | 'thinking' | 'logprobs') => caps.every((c) => c[k] === true);
+  const modalities = (['IMAGE', 'AUDIO'] as const).filter((m) => caps.every((c) => c.inputModalities?.includes(m)));
+  return {
+    maxCandidates: Math.min(...caps.map((c) => c.maxCandidates)),
+    contextTokens: Math.min(...caps.map((c) => c.contextTokens)),
+    ...(modalities.length ? { inputModalities: modalities } : {}),
+    ...(all('structuredOutput') ? { structuredOutput: true } : {}),
+    ...(all('functionCalling') ? { functionCalling: true } : {}),
+    ...(all('thinking') ? { thinking: true } : {}),
+    ...(all('logprobs') ? { logprobs: true } : {}),
+  };
+}
