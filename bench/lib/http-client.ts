@@ -5,10 +5,12 @@ import { nowMs } from './stats.js';
 export class KeepAliveClient {
   readonly #agent: Agent;
   readonly #port: number;
+  readonly #apiKey: string;
   #connections = 0;
 
-  constructor(port: number, maxSockets: number) {
+  constructor(port: number, maxSockets: number, apiKey = 'bench') {
     this.#port = port;
+    this.#apiKey = apiKey;
     this.#agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
     // Count TCP connections, so a results file can show keep-alive held (one per worker).
     const create = this.#agent.createConnection.bind(this.#agent);
@@ -29,7 +31,7 @@ export class KeepAliveClient {
     return new Promise((resolve, reject) => {
       const req = request({
         host: '127.0.0.1', port: this.#port, path, method: 'POST', agent: this.#agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-goog-api-key': 'bench' },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-goog-api-key': this.#apiKey },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

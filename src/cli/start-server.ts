@@ -2,22 +2,22 @@
  * The composition root of `serve`: settings → engines → model catalog → `createApp(deps)` →
  * listening socket, and the reverse on close. Everything the HTTP layer gets is built here.
  */
-import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { ModelCatalog, type ModelBinding } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
-import { parsePromptBlocklist, type PromptBlocklist } from '../core/prompt-blocklist.js';
 import type { LoadedSettings } from '../config/load-settings.js';
-import { createApp } from '../http/create-app.js';
 import { RoutedEngine } from '../engines/routed/routed-engine.js';
+import { createApp } from '../http/create-app.js';
 import { findPythonSandbox } from '../sandbox/find-python-sandbox.js';
-import type { FileService } from '../storage/files/file-service.js';
-import { openLocalFileService, SWEEP_INTERVAL_MS } from '../storage/open-file-service.js';
 import { assertModelFile } from './check-model-file.js';
 import { assertSafeBind } from './check-bind-safety.js';
 import type { OutputStream } from './cli-context.js';
 import { CliError } from './cli-error.js';
+import { CloseStack } from './close-stack.js';
 import { createEngine as defaultCreateEngine, type EngineSpec } from './create-engine.js';
+import {
+  createMetrics, createRateLimiter, hasManagedKeys, loadBlocklist, openFiles, openKeyStore, openResponseCache, openUsage,
+} from './open-server-services.js';
 import { MODEL_FLAG_ENGINE, planServe, type PlannedBinding } from './plan-serve.js';
 
 /** Options of {@link startServer}. */
@@ -79,40 +79,6 @@ function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-/**
- * The Files API on disk below `dataDir` (cleaned up after a crash), its sweeper of expired
- * files and abandoned uploads running until close.
- */
-async function openFiles(dataDir: string, stderr: OutputStream): Promise<FileService> {
-  let files: FileService;
-  try {
-    files = await openLocalFileService({
-      dataDir,
-      onBadRecord: (path) => stderr.write(`note: skipping unreadable file record ${path}\n`),
-    });
-  } catch (e) {
-    throw new CliError(`cannot open the data dir ${dataDir}: ${(e as Error).message}`);
-  }
-  files.startSweeper(SWEEP_INTERVAL_MS, (e) => stderr.write(`warning: sweeping expired files failed: ${(e as Error).message}\n`));
-  return files;
-}
-
-/** Reads and parses `--blocklist`; a missing file or a bad line is a startup error naming it. */
-async function loadBlocklist(path: string | undefined): Promise<PromptBlocklist | undefined> {
-  if (!path) return undefined;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read the blocklist ${path}: ${(e as Error).message}`);
-  }
-  try {
-    return parsePromptBlocklist(text);
-  } catch (e) {
-    throw new CliError(`bad blocklist ${path}: ${(e as Error).message}`);
-  }
-}
-
 /** The engine a binding serves from: its engine, or a RoutedEngine over its routes and fallbacks. */
 function bindingEngine(b: PlannedBinding, engines: Map<string, Engine>): Engine {
   if (!b.routes && !b.fallback) return engines.get(b.engine) as Engine;
@@ -124,31 +90,33 @@ function bindingEngine(b: PlannedBinding, engines: Map<string, Engine>): Engine 
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { settings } = opts.loaded;
   // Before loading anything: refusing late would waste the load.
-  assertSafeBind(settings);
+  // Managed keys and JWTs close the server as --api-key does.
+  assertSafeBind({ ...settings, allowRemote: settings.allowRemote || settings.jwtSecret !== undefined || await hasManagedKeys(settings.dataDir) });
   const blocklist = await loadBlocklist(settings.blocklist);
   const plan = await planServe(opts.loaded, opts.cwd);
   for (const note of plan.notes) opts.stderr.write(`note: ${note}\n`);
-  const engines = await loadEngines(plan.engines, opts.createEngine ?? defaultCreateEngine, opts.stderr);
-  const disposeEngines = async () => {
-    await Promise.allSettled([...engines.values()].map((e) => e.dispose()));
-  };
-  let files: FileService;
-  try {
-    files = await openFiles(settings.dataDir, opts.stderr);
-  } catch (e) {
-    await disposeEngines();
-    throw e;
-  }
-
-  // The code-execution tool runs only confined; without a sandbox it is refused with a 400.
-  const sandbox = await findPythonSandbox();
-  if ('unavailable' in sandbox) opts.stderr.write(`note: code execution is off: ${sandbox.unavailable}\n`);
-  const codeRunner = 'unavailable' in sandbox ? undefined : sandbox;
-
+  const resources = new CloseStack();
   let closing = false;
   let app: FastifyInstance;
   let catalog: ModelCatalog;
+  let engines: Map<string, Engine>;
   try {
+    engines = await loadEngines(plan.engines, opts.createEngine ?? defaultCreateEngine, opts.stderr);
+    resources.add(() => Promise.allSettled([...engines.values()].map((e) => e.dispose())));
+    const files = await openFiles(settings.dataDir, opts.stderr);
+    resources.add(() => files.close());
+    const metrics = settings.metrics ? createMetrics(engines) : undefined;
+    const responseCache = openResponseCache(settings, opts.stderr, metrics);
+    resources.add(responseCache.close);
+    const keyStore = openKeyStore(settings.dataDir);
+    resources.add(() => keyStore.close());
+    const usage = openUsage(settings, opts.stderr);
+    resources.add(async () => usage.close());
+    // The code-execution tool runs only confined; without a sandbox it is refused with a 400.
+    const sandbox = await findPythonSandbox();
+    if ('unavailable' in sandbox) opts.stderr.write(`note: code execution is off: ${sandbox.unavailable}\n`);
+    const codeRunner = 'unavailable' in sandbox ? undefined : sandbox;
+
     const bindings: ModelBinding[] = plan.bindings.map((b) => ({
       id: b.id, engine: bindingEngine(b, engines), ...(b.definition ? { definition: b.definition } : {}),
     }));
@@ -165,11 +133,19 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       files,
       ...(blocklist ? { blocklist } : {}),
       ...(codeRunner ? { codeRunner } : {}),
+      ...(responseCache.caching ? { responseCache: responseCache.caching } : {}),
+      limits: createRateLimiter(settings, catalog),
+      keyStore,
+      ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
+      ...(settings.adminKey ? { adminKey: settings.adminKey } : {}),
+      usageSinks: [usage.sink],
+      usageStore: usage.store,
+      ...(metrics ? { metrics } : {}),
+      logPrompts: settings.logPrompts,
     });
     await app.listen({ host: settings.host, port: settings.port });
   } catch (e) {
-    await files.close();
-    await disposeEngines();
+    await resources.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
       throw new CliError(`cannot listen on ${settings.host}:${settings.port}: ${(e as Error).message.replace(/^listen /, '')}`);
@@ -190,8 +166,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     try {
       await app.close();
     } finally {
-      await files.close();
-      await disposeEngines();
+      await resources.close();
     }
   })());
   return { app, catalog, origin, port, banner, close, [Symbol.asyncDispose]: close };

@@ -10,11 +10,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  autoOrInteger, boolean, byteSize, httpUrl, integer, list, oneOf, pathPrefix, text, type SettingParser,
+  autoOrInteger, boolean, byteSize, httpUrl, integer, InvalidSettingValue, list, oneOf, pathPrefix, text, type SettingParser,
 } from './setting-parsers.js';
 
 /** The commands that read settings; each setting lists the ones it applies to. */
-export type CommandName = 'serve' | 'models' | 'pull' | 'engine';
+export type CommandName = 'serve' | 'models' | 'pull' | 'engine' | 'usage' | 'keys';
 
 /**
  * How a relative path in the config file is anchored. `path`: always against the config
@@ -85,8 +85,123 @@ export function defaultEngineCacheDir(env: NodeJS.ProcessEnv): string {
   return join(cache, 'gemserve');
 }
 
+/** Where the response cache keeps its entries (`--cache`). */
+export const CACHE_MODES = ['memory', 'sqlite', 'off'] as const;
+
 /** The engines `--model` can run on. */
 export const TEXT_ENGINES = ['llama-cpp', 'llama-server'] as const;
+
+/** Rate limits of one model (config `limits`), as `Quotas` in src/gateway/caller.ts; absent fields are unlimited. */
+export interface ModelLimits {
+  rpm?: number;
+  tpm?: number;
+  rpd?: number;
+}
+
+const LIMIT_FIELDS = ['rpm', 'tpm', 'rpd'] as const;
+
+/**
+ * Per-model rate limits: an object of model id → `{rpm?, tpm?, rpd?}` (positive integers), in
+ * the config file or as the same JSON in a flag or env var. Ids may carry `models/`.
+ */
+function modelLimits(): SettingParser<Record<string, ModelLimits>> {
+  const count = integer(1);
+  const expected = 'must be an object of model id to {"rpm", "tpm", "rpd"} limits (positive integers), ' +
+    'like {"gemini-2.0-flash": {"rpm": 10, "rpd": 1000}}';
+  return (v) => {
+    let raw = v;
+    if (typeof v === 'string') {
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        throw new InvalidSettingValue(expected, v);
+      }
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidSettingValue(expected, v);
+    const out: Record<string, ModelLimits> = {};
+    for (const [model, limits] of Object.entries(raw)) {
+      if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) throw new InvalidSettingValue(expected, v);
+      const entry: ModelLimits = {};
+      for (const [field, value] of Object.entries(limits)) {
+        if (!(LIMIT_FIELDS as readonly string[]).includes(field)) throw new InvalidSettingValue(expected, v);
+        try {
+          entry[field as (typeof LIMIT_FIELDS)[number]] = count(value);
+        } catch {
+          throw new InvalidSettingValue(`${JSON.stringify(model)}.${field} must be a positive integer`, value);
+        }
+      }
+      out[model.replace(/^models\//, '')] = entry;
+    }
+    return out;
+  };
+}
+
+/** A model's price overrides (config `prices`), USD per 1M tokens; as `PriceOverrides` in src/gateway/usage/price-table.ts. */
+export interface PriceOverride {
+  input?: number;
+  inputAudio?: number;
+  output?: number;
+  cached?: number;
+  cachedAudio?: number;
+  longPrompt?: { aboveTokens: number; input: number; output: number; inputAudio?: number; cached?: number; cachedAudio?: number };
+}
+
+const PRICE_FIELDS = ['input', 'inputAudio', 'output', 'cached', 'cachedAudio'] as const;
+
+/**
+ * Price overrides: an object of model id → prices (non-negative USD per 1M tokens) or null, in
+ * the config file or as the same JSON in a flag or env var. Ids may carry `models/`.
+ */
+function priceOverrides(): SettingParser<Record<string, PriceOverride | null>> {
+  const expected = 'must be an object of model id to prices in USD per 1M tokens (or null), ' +
+    'like {"gemini-2.5-flash": {"input": 0.3, "output": 2.5, "cached": 0.03}}';
+  const prices = (v: unknown, where: string, tier: boolean): Record<string, number> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidSettingValue(expected, v);
+    const out: Record<string, number> = {};
+    for (const [field, value] of Object.entries(v)) {
+      if (field === 'aboveTokens' && tier) {
+        out[field] = integer(1)(value);
+        continue;
+      }
+      if (!(PRICE_FIELDS as readonly string[]).includes(field)) throw new InvalidSettingValue(`${where} has an unknown field ${JSON.stringify(field)}; ${expected}`, v);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new InvalidSettingValue(`${where}.${field} must be a non-negative number (USD per 1M tokens)`, value);
+      }
+      out[field] = value;
+    }
+    return out;
+  };
+  return (v) => {
+    let raw = v;
+    if (typeof v === 'string') {
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        throw new InvalidSettingValue(expected, v);
+      }
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InvalidSettingValue(expected, v);
+    const out: Record<string, PriceOverride | null> = {};
+    for (const [model, p] of Object.entries(raw)) {
+      const id = model.replace(/^models\//, '');
+      if (p === null) {
+        out[id] = null;
+        continue;
+      }
+      const { longPrompt, ...flat } = (typeof p === 'object' && !Array.isArray(p) ? p : { bad: p }) as Record<string, unknown>;
+      const entry: PriceOverride = prices(flat, JSON.stringify(model), false);
+      if (longPrompt !== undefined) {
+        const lp = prices(longPrompt, `${JSON.stringify(model)}.longPrompt`, true);
+        if (lp.aboveTokens === undefined || lp.input === undefined || lp.output === undefined) {
+          throw new InvalidSettingValue(`${JSON.stringify(model)}.longPrompt needs aboveTokens, input and output`, longPrompt);
+        }
+        entry.longPrompt = lp as PriceOverride['longPrompt'];
+      }
+      out[id] = entry;
+    }
+    return out;
+  };
+}
 
 const constant = <T>(v: T) => () => v;
 const optional = <T>(p: SettingParser<T>): SettingParser<T | undefined> => p;
@@ -103,7 +218,7 @@ export const SETTINGS = {
     flag: 'config', env: 'GEMSERVE_CONFIG', type: 'string', valueName: 'FILE',
     default: constant(undefined), defaultText: 'none',
     help: 'JSON config file with settings, engines and model bindings.',
-    parse: optional(text()), commands: ['serve', 'models', 'pull'], notInConfigFile: true,
+    parse: optional(text()), commands: ['serve', 'models', 'pull', 'usage', 'keys'], notInConfigFile: true,
   }),
   host: setting({
     flag: 'host', env: 'GEMSERVE_HOST', type: 'string', valueName: 'HOST',
@@ -128,6 +243,18 @@ export const SETTINGS = {
     default: constant<string[]>([]), defaultText: 'none (any key accepted)',
     help: 'Accepted API key; repeat the flag for several, or GEMSERVE_API_KEYS=k1,k2.',
     parse: list(), commands: SERVE, secret: true,
+  }),
+  jwtSecret: setting<string | undefined>({
+    flag: 'jwt-secret', env: 'GEMSERVE_JWT_SECRET', type: 'string', valueName: 'SECRET',
+    default: constant(undefined), defaultText: 'none (JWTs are not accepted)',
+    help: 'Also accept HS256 JWT bearer tokens signed with this secret, as callers jwt:<sub> (claims: exp, nbf, iat; optional models, quotas {rpm, tpm, rpd}, labels).',
+    parse: optional(text()), commands: SERVE, secret: true,
+  }),
+  adminKey: setting<string | undefined>({
+    flag: 'admin-key', env: 'GEMSERVE_ADMIN_KEY', type: 'string', valueName: 'KEY',
+    default: constant(undefined), defaultText: 'none (no admin API)',
+    help: 'Credential of the admin API (/admin/v1/keys to create, list, update, revoke and rotate API keys; /admin/v1/usage), sent as Authorization: Bearer KEY. Not an API key. None: no admin API.',
+    parse: optional(text()), commands: SERVE, secret: true,
   }),
   model: setting<string | undefined>({
     flag: 'model', env: 'GEMSERVE_MODEL', type: 'string', valueName: 'PATH|NAME',
@@ -204,8 +331,8 @@ export const SETTINGS = {
   dataDir: setting({
     flag: 'data-dir', env: 'GEMSERVE_DATA_DIR', type: 'string', valueName: 'DIR',
     default: defaultDataDir, defaultText: '$XDG_DATA_HOME/gemserve or ~/.local/share/gemserve',
-    help: 'Where uploaded files (Files API) are kept; created on the first upload.',
-    parse: text(), commands: SERVE, pathKind: 'path',
+    help: 'Where uploaded files (Files API) and the gateway database (gemserve.db: keys, usage) are kept; created on first use.',
+    parse: text(), commands: ['serve', 'usage', 'keys'], pathKind: 'path',
   }),
   blocklist: setting<string | undefined>({
     flag: 'blocklist', env: 'GEMSERVE_BLOCKLIST', type: 'string', valueName: 'FILE',
@@ -213,12 +340,84 @@ export const SETTINGS = {
     help: 'File of terms (one a line, whole words, any case) and /regex/ lines; a prompt with a text part matching one gets promptFeedback.blockReason BLOCKLIST and no candidates, as Gemini answers a blocked prompt.',
     parse: optional(text()), commands: SERVE, pathKind: 'path',
   }),
+  rpm: setting<number | undefined>({
+    flag: 'rpm', env: 'GEMSERVE_RPM', type: 'string', valueName: 'N',
+    default: constant(undefined), defaultText: 'unlimited',
+    help: 'Requests per minute each API key may make to each model (generateContent and streamGenerateContent, sliding minute); more get 429 RESOURCE_EXHAUSTED with RetryInfo. A key\'s own quota replaces it.',
+    parse: optional(integer(1)), commands: SERVE,
+  }),
+  tpm: setting<number | undefined>({
+    flag: 'tpm', env: 'GEMSERVE_TPM', type: 'string', valueName: 'N',
+    default: constant(undefined), defaultText: 'unlimited',
+    help: 'Tokens per minute each API key may use on each model (total tokens of finished requests, sliding minute); once reached, requests get 429 until usage falls below it.',
+    parse: optional(integer(1)), commands: SERVE,
+  }),
+  rpd: setting<number | undefined>({
+    flag: 'rpd', env: 'GEMSERVE_RPD', type: 'string', valueName: 'N',
+    default: constant(undefined), defaultText: 'unlimited',
+    help: 'Requests per day each API key may make to each model; the day is UTC (it resets at 00:00 UTC).',
+    parse: optional(integer(1)), commands: SERVE,
+  }),
+  limits: setting<Record<string, ModelLimits>>({
+    flag: 'limits', env: 'GEMSERVE_LIMITS', type: 'string', valueName: 'JSON',
+    default: constant({}), defaultText: 'none',
+    help: 'Per-model limits for every key, e.g. {"gemini-2.0-flash": {"rpm": 10, "tpm": 100000, "rpd": 1000}}; a key gets the lower of these and its own (--rpm/--tpm/--rpd or its quota).',
+    parse: modelLimits(), commands: SERVE,
+  }),
+  cache: setting<(typeof CACHE_MODES)[number]>({
+    flag: 'cache', env: 'GEMSERVE_CACHE', type: 'string', valueName: 'MODE',
+    default: constant('memory'),
+    help: 'Response cache for repeated deterministic requests (temperature 0 or a seed): memory (lost on restart), sqlite (in the data dir, survives restarts) or off. Hits carry x-gemserve-cache: hit.',
+    parse: oneOf(CACHE_MODES), commands: SERVE,
+  }),
+  cacheTtl: setting({
+    flag: 'cache-ttl', env: 'GEMSERVE_CACHE_TTL', type: 'string', valueName: 'SECONDS',
+    default: constant(3600),
+    help: 'How long a cached response is served, in seconds.',
+    parse: integer(1, 365 * 24 * 3600), commands: SERVE,
+  }),
+  cacheMaxEntries: setting({
+    flag: 'cache-max-entries', env: 'GEMSERVE_CACHE_MAX_ENTRIES', type: 'string', valueName: 'N',
+    default: constant(1000),
+    help: 'Most responses the cache keeps; the least recently used go first.',
+    parse: integer(1, 100_000_000), commands: SERVE,
+  }),
+  cacheMaxBytes: setting({
+    flag: 'cache-max-bytes', env: 'GEMSERVE_CACHE_MAX_BYTES', type: 'string', valueName: 'BYTES',
+    default: constant(64 * 1024 * 1024), defaultText: '64MiB',
+    help: 'Most bytes of responses the cache keeps; the least recently used go first. Accepts 64MiB, 1GB, ...',
+    parse: byteSize(1024), commands: SERVE,
+  }),
+  cacheShared: setting({
+    flag: 'cache-shared', env: 'GEMSERVE_CACHE_SHARED', type: 'boolean',
+    default: constant(false),
+    help: "Share cached responses between API keys; by default each key sees only its own requests' answers.",
+    parse: boolean(), commands: SERVE,
+  }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({
     flag: 'log-level', env: 'GEMSERVE_LOG_LEVEL', type: 'string', valueName: 'LEVEL',
     // Not `info`: that logs a line per request, which costs more than serving a small model.
     default: constant('warn'),
     help: `Server log level on stderr: ${LOG_LEVELS.join(', ')}; info logs every request.`,
     parse: oneOf(LOG_LEVELS), commands: SERVE,
+  }),
+  logPrompts: setting({
+    flag: 'log-prompts', env: 'GEMSERVE_LOG_PROMPTS', type: 'boolean',
+    default: constant(false),
+    help: 'Log request bodies (prompts) at info level. Off, no body is logged; API keys are never logged.',
+    parse: boolean(), commands: SERVE,
+  }),
+  metrics: setting({
+    flag: 'metrics', env: 'GEMSERVE_METRICS', type: 'string', valueName: 'on|off',
+    default: constant(true), defaultText: 'on',
+    help: 'Serve Prometheus metrics at GET /metrics, without a key (request, token, latency, queue and cache counts; key names, never keys).',
+    parse: boolean(), commands: SERVE,
+  }),
+  prices: setting<Record<string, PriceOverride | null>>({
+    flag: 'prices', env: 'GEMSERVE_PRICES', type: 'string', valueName: 'JSON',
+    default: constant({}), defaultText: "Google's published prices (src/gateway/usage/gemini-prices.ts)",
+    help: 'Price overrides in USD per 1M tokens for usage costs, e.g. {"gemini-2.5-flash": {"input": 0.3, "output": 2.5, "cached": 0.03}, "my-model": {"input": 0.1, "output": 0.4}}; null makes a model free. Fields: input, inputAudio, output, cached, cachedAudio, longPrompt {aboveTokens, ...}. Costs are priced when recorded.',
+    parse: priceOverrides(), commands: SERVE,
   }),
   hfEndpoint: setting({
     flag: 'hf-endpoint', env: 'GEMSERVE_HF_ENDPOINT', envAliases: ['HF_ENDPOINT'], type: 'string', valueName: 'URL',

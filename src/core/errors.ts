@@ -74,6 +74,33 @@ export function isGemserveError(e: unknown): e is GemserveError {
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
 const LOCALIZED_MESSAGE = 'type.googleapis.com/google.rpc.LocalizedMessage';
 const BAD_REQUEST = 'type.googleapis.com/google.rpc.BadRequest';
+const QUOTA_FAILURE = 'type.googleapis.com/google.rpc.QuotaFailure';
+const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
+const HELP = 'type.googleapis.com/google.rpc.Help';
+
+/** Where Google's quota errors point (the `Help` link and the message of its 429). */
+const RATE_LIMITS_DOC = 'https://ai.google.dev/gemini-api/docs/rate-limits';
+
+/** One quota a request went over: a `google.rpc.QuotaFailure` violation as Google fills it. */
+export interface QuotaViolation {
+  /** e.g. `generativelanguage.googleapis.com/generate_content_requests`. */
+  quotaMetric: string;
+  /** e.g. `GenerateRequestsPerMinutePerProjectPerModel`; `PerMinute` / `PerDay` tell clients how long to wait. */
+  quotaId: string;
+  /** The model id, without `models/`. */
+  model: string;
+  /** The limit that was reached. */
+  limit: number;
+}
+
+/**
+ * Milliseconds as a google.protobuf.Duration in JSON: seconds with 0 or 3 fractional digits
+ * (`"23s"`, `"23.450s"`), the form of `RetryInfo.retryDelay`.
+ */
+export function formatDuration(ms: number): string {
+  const whole = Math.max(0, Math.ceil(ms));
+  return whole % 1000 === 0 ? `${whole / 1000}s` : `${(whole / 1000).toFixed(3)}s`;
+}
 
 function user(code: string, status: GoogleStatus, message: string, extra: Partial<GemserveErrorInit> = {}) {
   return new GemserveError({ code, status, message, kind: 'user', retryable: false, ...extra });
@@ -175,6 +202,72 @@ export const Errors = {
         { '@type': LOCALIZED_MESSAGE, locale: 'en-US', message },
       ],
     });
+  },
+
+  /**
+   * A rate limit or quota is used up: Google's 429 (real bodies in GEMINI-API.md §3; current shape
+   * from browserbase/mcp-server-browserbase#129 and continuedev/continue#10280): its message with a
+   * line per violated quota and "Please retry in …", then `Help`, `QuotaFailure` and `RetryInfo`
+   * details in Google's order. `retryDelayMs` is the exact wait until the request would be
+   * admitted; the `Retry-After` header says it in whole seconds, rounded up.
+   */
+  quotaExceeded(violations: readonly QuotaViolation[], retryDelayMs: number): GemserveError {
+    const delay = formatDuration(retryDelayMs);
+    const lines = violations.map((v) => `* Quota exceeded for metric: ${v.quotaMetric}, limit: ${v.limit}, model: ${v.model}\n`);
+    return new GemserveError({
+      code: 'QUOTA_EXCEEDED',
+      status: 'RESOURCE_EXHAUSTED',
+      message:
+        'You exceeded your current quota, please check your plan and billing details. ' +
+        `For more information on this error, head to: ${RATE_LIMITS_DOC}. \n${lines.join('')}Please retry in ${delay}.`,
+      kind: 'user',
+      retryable: true,
+      details: [
+        { '@type': HELP, links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMITS_DOC }] },
+        {
+          '@type': QUOTA_FAILURE,
+          violations: violations.map((v) => ({
+            quotaMetric: v.quotaMetric,
+            quotaId: v.quotaId,
+            quotaDimensions: { location: 'global', model: v.model },
+            quotaValue: String(v.limit),
+          })),
+        },
+        { '@type': RETRY_INFO, retryDelay: delay },
+      ],
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryDelayMs / 1000))) },
+    });
+  },
+
+  /**
+   * A key (or JWT) restricted to some models asked for another. Google has no per-model key
+   * restriction, so no text to copy; its restricted keys answer 403 PERMISSION_DENIED, as this does.
+   */
+  modelNotAllowed(model: string): GemserveError {
+    const name = model.startsWith('models/') ? model : `models/${model}`;
+    return user('MODEL_NOT_ALLOWED', 'PERMISSION_DENIED', `This API key is not allowed to use ${name}. Use a model the key allows, or ask the server's administrator to allow this one.`, {
+      details: [{ '@type': ERROR_INFO, reason: 'API_KEY_MODEL_NOT_ALLOWED', domain: 'gemserve', metadata: { model: name } }],
+    });
+  },
+
+  /** The admin API without the admin credential (`Authorization: Bearer <admin key>`), or with a wrong one. */
+  adminUnauthenticated(): GemserveError {
+    return user(
+      'ADMIN_UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'Request had invalid authentication credentials. The admin API expects the admin key as "Authorization: Bearer <admin key>".',
+      { headers: { 'www-authenticate': 'Bearer realm="gemserve-admin"' } },
+    );
+  },
+
+  /** A managed API key id the store does not have (admin API, `gemserve keys`). */
+  keyNotFound(id: string): GemserveError {
+    return user('KEY_NOT_FOUND', 'NOT_FOUND', `API key ${id} not found.`);
+  },
+
+  /** Rotating or changing a revoked key: revocation is final. */
+  keyRevoked(id: string): GemserveError {
+    return user('KEY_REVOKED', 'FAILED_PRECONDITION', `API key ${id} is revoked; create a new key instead.`);
   },
 
   /** The scheduler's queue is full: Google's overload text, retryable. */
@@ -299,6 +392,70 @@ export const Errors = {
       message: `Cannot load model file ${path}: ${reason}`,
       kind: 'system',
       retryable: false,
+    });
+  },
+
+  /**
+   * An upstream engine (gemini-upstream, openai-compatible) refused the request with a client
+   * error: its Google status and message pass through unchanged (with Google's `details`, e.g.
+   * RetryInfo on a 429), so our client sees what the upstream said. RESOURCE_EXHAUSTED is
+   * retryable; the other 4xx are not.
+   */
+  upstreamRejected(status: GoogleStatus, message: string, details: ErrorDetail[] = [], headers: Record<string, string> = {}): GemserveError {
+    return new GemserveError({
+      code: 'UPSTREAM_REJECTED',
+      status,
+      message,
+      kind: 'user',
+      retryable: status === 'RESOURCE_EXHAUSTED',
+      details,
+      headers,
+    });
+  },
+
+  /** An upstream kept failing (5xx, refused or dropped connections) through every retry. */
+  upstreamUnavailable(upstream: string, reason: string): GemserveError {
+    return new GemserveError({
+      code: 'UPSTREAM_UNAVAILABLE',
+      status: 'UNAVAILABLE',
+      message: `The upstream ${upstream} is unavailable: ${reason}`,
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
+  /** An upstream did not answer (or went silent mid-stream) within its timeout, through every retry. */
+  upstreamTimeout(upstream: string, timeoutMs: number): GemserveError {
+    return new GemserveError({
+      code: 'UPSTREAM_TIMEOUT',
+      status: 'DEADLINE_EXCEEDED',
+      message: `The upstream ${upstream} did not answer within ${timeoutMs} ms.`,
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
+  /** An upstream sent something that is not its protocol (a stream chunk that is not JSON, a body of the wrong shape). */
+  upstreamMalformed(upstream: string, reason: string): GemserveError {
+    return new GemserveError({
+      code: 'UPSTREAM_MALFORMED',
+      status: 'INTERNAL',
+      message: `The upstream ${upstream} sent a malformed response: ${reason}`,
+      kind: 'system',
+      retryable: true,
+    });
+  },
+
+  /** The circuit breaker in front of an upstream is open: fail fast until its cool-down ends. */
+  circuitOpen(upstream: string, retryAfterMs: number): GemserveError {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return new GemserveError({
+      code: 'CIRCUIT_OPEN',
+      status: 'UNAVAILABLE',
+      message: `The upstream ${upstream} is failing; requests to it are paused for ${seconds} s. Please try again later.`,
+      kind: 'system',
+      retryable: true,
+      headers: { 'retry-after': String(seconds) },
     });
   },
 } as const;

@@ -1,6 +1,13 @@
 import type { ModelCatalog } from '../core/catalog/model-catalog.js';
 import type { CodeRunner } from '../core/code-runner.js';
 import type { PromptBlocklist } from '../core/prompt-blocklist.js';
+import type { ResponseCaching } from '../gateway/cache/response-caching.js';
+import type { RateLimiter } from '../gateway/limits/rate-limiter.js';
+import type { KeyStore } from '../gateway/keys/key-store.js';
+import type { GatewayMetrics } from '../gateway/metrics/gateway-metrics.js';
+import type { UsageSink } from '../gateway/usage-record.js';
+import type { UsageStore } from '../gateway/usage/usage-store.js';
+import type { Clock } from '../storage/clock.js';
 import type { FileService } from '../storage/files/file-service.js';
 
 /** Everything `createApp` needs, injected so tests and the CLI build the same server. */
@@ -30,4 +37,41 @@ export interface AppDeps {
    * `tools: [{codeExecution: {}}]` get a 400 saying so; code never runs unconfined.
    */
   codeRunner?: CodeRunner;
+  /**
+   * Managed API keys (src/gateway/keys/): accepted beside `apiKeys`, and managed through the
+   * admin API when `adminKey` is set. Absent: only `apiKeys` (and JWTs) identify callers.
+   */
+  keyStore?: KeyStore;
+  /** HS256 secret of JWT bearer tokens accepted as callers `jwt:<sub>` (`--jwt-secret`). Absent: no JWTs. */
+  jwtSecret?: string;
+  /** The admin API's credential (`Authorization: Bearer <admin key>`). Absent: no admin API (404). */
+  adminKey?: string;
+  /** Time for key expiry and JWT checks; the system clock when absent. */
+  clock?: Clock;
+  /**
+   * The response cache (`--cache`): identical deterministic generate requests answered from a
+   * stored generation, with an `x-gemserve-cache` header. Absent: no caching.
+   */
+  responseCache?: ResponseCaching;
+  /**
+   * Rate limits and quotas per caller and model (src/gateway/limits/): generateContent and
+   * streamGenerateContent over a limit get Google's 429 RESOURCE_EXHAUSTED. Its `usageSink` must
+   * receive the UsageRecords for token limits to count. Absent: nothing is limited.
+   */
+  limits?: RateLimiter;
+  /**
+   * Receive the UsageRecord of every model method call, e.g. the usage store's recorder
+   * (src/gateway/usage/usage-recorder.ts). `metrics.sink` and `limits.usageSink` are added by
+   * `createApp`; do not list them here too.
+   */
+  usageSinks?: UsageSink[];
+  /** Recorded usage, for the admin API's `GET /admin/v1/usage` (needs `adminKey`). */
+  usageStore?: UsageStore;
+  /** Prometheus metrics (`GET /metrics`, public); absent: no `/metrics` route. */
+  metrics?: GatewayMetrics;
+  /**
+   * Log request bodies (prompts) at info level (`--log-prompts`). Keys are never logged: the
+   * request serializer drops `?key=` from URLs and Fastify logs no headers.
+   */
+  logPrompts?: boolean;
 }

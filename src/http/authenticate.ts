@@ -1,7 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Errors } from '../core/errors.js';
+import { ANONYMOUS_CALLER, type Caller } from '../gateway/caller.js';
+import { mayUseModel } from '../gateway/keys/check-model-access.js';
+import type { CallerResolver } from '../gateway/keys/resolve-caller.js';
 import { callerIdOf } from './caller-id.js';
+import { parseModelMethodPath } from './model-method-path.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,6 +19,12 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who the request acts for (see `callerIdOf`): the owner of the Files it creates and reads. */
     callerId: string;
+    /**
+     * Who the request acts for as the gateway knows it (src/gateway/keys/resolve-caller.ts): a
+     * managed key, `static:<hash8>` for an `--api-key`, `jwt:<sub>`, or ANONYMOUS_CALLER when the
+     * server has no keys (and on routes that need none). Limits, usage and the cache key on its id.
+     */
+    caller: Caller;
   }
 }
 
@@ -36,34 +45,46 @@ export function apiKeyOf(request: FastifyRequest): string | undefined {
   return m ? m[1] : undefined;
 }
 
-const digest = (key: string) => createHash('sha256').update(key).digest();
-
 /**
- * The `onRequest` hook that admits a request only with a configured API key. With no keys
+ * The `onRequest` hook that admits a request only with a valid credential, as `resolve` (static
+ * keys, managed keys, JWTs; src/gateway/keys/resolve-caller.ts) decides. With no identity
  * configured every request is admitted. Otherwise, as Google does: no key → 403
- * PERMISSION_DENIED, an unknown key → 400 INVALID_ARGUMENT with ErrorInfo API_KEY_INVALID.
- * Routes marked `config.public`, CORS preflights and unknown paths need no key, nor do requests
- * with `?upload_id=` to routes marked `config.uploadCapability` (the route checks the id).
- * Every request gets `request.callerId` from its key (or the anonymous caller without one).
- *
- * Keys are compared as SHA-256 digests with `timingSafeEqual`, against every configured key
- * without an early exit, so timing reveals neither a key's prefix nor which key matched.
+ * PERMISSION_DENIED, an unknown, revoked or expired key (or a bad JWT) → 400 INVALID_ARGUMENT
+ * with ErrorInfo API_KEY_INVALID; a model method call for a model the key may not use → 403
+ * PERMISSION_DENIED. Routes marked `config.public`, CORS preflights and unknown paths need no
+ * key, nor do requests with `?upload_id=` to routes marked `config.uploadCapability` (the route
+ * checks the id). Every request gets `request.caller` and `request.callerId` (the owner of its
+ * Files): the managed key's or JWT subject's id, else the hash of the key presented (or the
+ * anonymous caller without one).
  */
-export function createAuthenticate(apiKeys: readonly string[]): onRequestHookHandler {
-  const digests = apiKeys.map(digest);
-  return function authenticate(request, _reply, done) {
+export function createAuthenticate(resolve: CallerResolver): onRequestHookHandler {
+  return async function authenticate(request) {
     const key = apiKeyOf(request);
     request.callerId = callerIdOf(key);
-    if (digests.length === 0 || request.method === 'OPTIONS' || request.is404 || request.routeOptions.config?.public) {
-      return done();
+    request.caller = ANONYMOUS_CALLER;
+    if (request.method === 'OPTIONS' || request.is404 || request.routeOptions.config?.public) return;
+    if (request.routeOptions.config?.uploadCapability && hasUploadId(request)) return;
+    const resolution = await resolve(key);
+    if ('rejected' in resolution) {
+      request.log.debug(`credential refused: ${resolution.why}`);
+      throw resolution.rejected === 'missing' ? Errors.apiKeyMissing() : Errors.apiKeyInvalid();
     }
-    if (request.routeOptions.config?.uploadCapability && hasUploadId(request)) return done();
-    if (key === undefined) return done(Errors.apiKeyMissing());
-    const d = digest(key);
-    let ok = false;
-    for (const k of digests) ok = timingSafeEqual(k, d) || ok;
-    done(ok ? undefined : Errors.apiKeyInvalid());
+    request.caller = resolution.caller;
+    // Managed keys and JWT subjects own their Files by their stable id, so a rotated key keeps
+    // them; configured static keys keep the hash of the key (files stored before keys existed).
+    if (!resolution.caller.id.startsWith('static:') && resolution.caller.id !== ANONYMOUS_CALLER.id) {
+      request.callerId = resolution.caller.id;
+    }
+    const model = modelOfMethodCall(request);
+    if (model !== undefined && !mayUseModel(resolution.caller, model)) throw Errors.modelNotAllowed(model);
   };
+}
+
+/** The model a `POST …/{models|tunedModels}/{id}:{method}` call names (routes/model-methods.ts), else undefined. */
+function modelOfMethodCall(request: FastifyRequest): string | undefined {
+  if (request.method !== 'POST' || !/\/(models|tunedModels)\/\*$/.test(request.routeOptions.url ?? '')) return undefined;
+  const rest = (request.params as Record<string, string> | undefined)?.['*'];
+  return rest === undefined ? undefined : parseModelMethodPath(rest)?.model;
 }
 
 function hasUploadId(request: FastifyRequest): boolean {

@@ -17,6 +17,8 @@ export const CORS_EXPOSE_HEADERS = [
   'x-goog-upload-control-url',
   // Which path media input took (src/http/resolve-request-media.ts), readable by browser apps too.
   'x-gemserve-media-path',
+  // A 429's wait (enforce-limits.ts), the request id (request-logging.ts), cache hits.
+  'retry-after', 'x-request-id', 'x-gemserve-cache',
 ].join(', ');
 
 /** Adds the CORS response headers to every request that comes with an `Origin`. */

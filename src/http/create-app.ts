@@ -1,13 +1,20 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Errors, type GemserveError } from '../core/errors.js';
 import type { AppDeps } from './app-deps.js';
+import { createCallerResolver } from '../gateway/keys/resolve-caller.js';
+import { systemClock } from '../storage/clock.js';
 import { createAuthenticate } from './authenticate.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { answerPreflight, corsHeaders } from './cors.js';
 import { sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { markArrival } from './meter-generation.js';
+import { addRequestLogging, loggerOptions, requestIdOf } from './request-logging.js';
+import { registerAdminKeys } from './routes/admin-keys.js';
+import { registerAdminUsage } from './routes/admin-usage.js';
 import { registerFiles } from './routes/files.js';
 import { registerHealth } from './routes/health.js';
+import { registerMetrics } from './routes/metrics.js';
 import { registerModelMethods } from './routes/model-methods.js';
 import { registerModels } from './routes/models.js';
 import { registerUpload } from './routes/upload.js';
@@ -33,7 +40,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     // No logging unless asked for: pino's per-request lines cost more than the server itself.
-    logger: deps.logger ?? false,
+    // JSON lines with the request id; never a key (redacted URLs) nor a body (unless logPrompts).
+    logger: loggerOptions(deps.logger),
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     bodyLimit: deps.bodyLimitBytes,
     routerOptions: {
       // The JS SDK produces `//` in some URLs (GEMINI-API.md TL;DR 18).
@@ -56,16 +66,34 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
   app.addHook('onRequest', corsHeaders);
+  addRequestLogging(app, { logPrompts: deps.logPrompts });
+  app.addHook('onRequest', markArrival);
   app.decorateRequest('callerId', '');
-  app.addHook('onRequest', createAuthenticate(deps.apiKeys));
+  // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
+  app.decorateRequest('caller');
+  const clock = deps.clock ?? systemClock;
+  app.addHook('onRequest', createAuthenticate(createCallerResolver({
+    staticKeys: deps.apiKeys, store: deps.keyStore, jwtSecret: deps.jwtSecret, clock,
+    onError: (e) => app.log.warn({ err: e }, 'recording a key\'s last use failed'),
+  })));
 
   const prefix = normalizePrefix(deps.mountPrefix);
   app.options('*', answerPreflight);
   registerHealth(app, prefix ? ['/healthz', `${prefix}/healthz`] : ['/healthz'], deps.isReady ?? (() => true));
+  if (deps.metrics) registerMetrics(app, prefix ? ['/metrics', `${prefix}/metrics`] : ['/metrics'], deps.metrics);
+  const usageSinks = [
+    ...(deps.usageSinks ?? []), ...(deps.metrics ? [deps.metrics.sink] : []), ...(deps.limits ? [deps.limits.usageSink] : []),
+  ];
   await app.register(
     async (api) => {
       registerModels(api, deps.catalog);
-      registerModelMethods(api, deps.catalog, { files: deps.files, blocklist: deps.blocklist, codeRunner: deps.codeRunner });
+      // No admin key, no admin API: its paths are 404 like any unknown one.
+      if (deps.adminKey && deps.keyStore) registerAdminKeys(api, { store: deps.keyStore, adminKey: deps.adminKey, clock });
+      if (deps.adminKey && deps.usageStore) registerAdminUsage(api, { store: deps.usageStore, adminKey: deps.adminKey });
+      registerModelMethods(api, deps.catalog, {
+        files: deps.files, blocklist: deps.blocklist, codeRunner: deps.codeRunner, responseCache: deps.responseCache,
+        ...(usageSinks.length ? { usageSinks } : {}),
+      }, deps.limits);
       if (deps.files) {
         registerFiles(api, deps.files);
         // Its own context: the upload route takes raw bytes whatever the Content-Type.

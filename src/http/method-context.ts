@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
 import type { CodeRunner } from '../core/code-runner.js';
 import type { PromptBlocklist } from '../core/prompt-blocklist.js';
+import type { ResponseCaching } from '../gateway/cache/response-caching.js';
+import type { UsageSink } from '../gateway/usage-record.js';
 import type { FileService } from '../storage/files/file-service.js';
 
 /** What a model method handler (`…/models/{id}:{method}`) is given once the route is resolved. */
@@ -18,10 +20,14 @@ export interface MethodContext {
   blocklist?: PromptBlocklist;
   /** The sandbox for the code-execution tool; absent, the tool is refused. */
   codeRunner?: CodeRunner;
+  /** The response cache (start-generation.ts); absent, every request runs the engine. */
+  responseCache?: ResponseCaching;
+  /** Receive the UsageRecord of every model method call (meter-generation.ts); absent, nothing is metered. */
+  usageSinks?: UsageSink[];
 }
 
 /** The server's services a method may use, as `createApp` hands them over. */
-export type MethodServices = Pick<MethodContext, 'files' | 'blocklist' | 'codeRunner'>;
+export type MethodServices = Pick<MethodContext, 'files' | 'blocklist' | 'codeRunner' | 'responseCache' | 'usageSinks'>;
 
 /** A model method's handler: returns the JSON body, or nothing when it wrote the reply itself. */
 export type MethodHandler = (ctx: MethodContext) => Promise<unknown>;

@@ -4,8 +4,8 @@ import { convertToGeminiResponse } from '../../convert/convert-to-gemini-respons
 import { convertToGenerateInput } from '../../convert/convert-to-generate-input.js';
 import { convertToOutputOptions } from '../../convert/convert-to-output-parts.js';
 import { answerBlockedPrompt } from '../answer-blocked-prompt.js';
+import { meterGeneration } from '../meter-generation.js';
 import type { MethodContext } from '../method-context.js';
-import { newResponseMeta } from '../new-response-meta.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
 import { resolveRequestMedia } from '../resolve-request-media.js';
 import { startGeneration } from '../start-generation.js';
@@ -14,26 +14,34 @@ import { watchRequest } from '../watch-request.js';
 /**
  * `POST /{version}/models/{id}:generateContent`. The generation (and the media step before it)
  * is aborted if the client disconnects (freeing the engine) or its `X-Server-Timeout` passes (504).
+ * Its usage (the response's `usageMetadata`) goes to the usage sinks (meter-generation.ts).
  */
-export async function generateContent(ctx: MethodContext): Promise<GenerateContentResponse> {
+export function generateContent(ctx: MethodContext): Promise<GenerateContentResponse> {
+  return meterGeneration(ctx, 'generateContent', async (meter) => meter.sent(await generate(ctx)));
+}
+
+async function generate(ctx: MethodContext): Promise<GenerateContentResponse> {
   const { request, reply, entry } = ctx;
   const req = parseGenerateContentRequest(request.body);
   const watch = watchRequest(request, reply);
   try {
     let result;
+    let meta;
     try {
       const media = await resolveRequestMedia(ctx, req, watch.signal);
       const input = convertToGenerateInput(req, entry, media, { codeExecution: ctx.codeRunner !== undefined });
       const blocked = await answerBlockedPrompt(ctx, req, input.messages);
       if (blocked) return blocked;
-      result = await collectGeneration(startGeneration(ctx, req, { ...input, signal: watch.signal }));
+      const generation = await startGeneration(ctx, req, { ...input, signal: watch.signal });
+      meta = generation.meta;
+      result = await collectGeneration(generation.events);
     } catch (e) {
       // An engine (or a media tool) may throw on abort; the abort's reason is the real story.
       throw watch.abortReason() ?? e;
     }
     const aborted = watch.abortReason();
     if (aborted) throw aborted;
-    return convertToGeminiResponse(result, newResponseMeta(entry), convertToOutputOptions(req));
+    return convertToGeminiResponse(result, meta, convertToOutputOptions(req));
   } finally {
     watch.dispose();
   }

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
+import type { RateLimiter } from '../../gateway/limits/rate-limiter.js';
 import { API_VERSIONS } from '../api-versions.js';
+import { enforceLimits } from '../enforce-limits.js';
 import type { MethodHandler, MethodServices } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
 import { countTokens } from './count-tokens.js';
@@ -21,9 +23,15 @@ const METHODS: Record<string, { handle: MethodHandler; requires: string }> = {
  * and a parser, because model ids may contain `/` and the method hides behind a colon in
  * the last segment. A method gemserve does not serve (embedContent, batchGenerateContent, …),
  * or one the model does not list, gets Google's 404 for it ("… is not supported for
- * embedContent. Call ListModels …").
+ * embedContent. Call ListModels …"). With `limits`, generate calls are admitted under the
+ * rate limits first (src/http/enforce-limits.ts).
  */
-export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog, services: MethodServices = {}): void {
+export function registerModelMethods(
+  app: FastifyInstance,
+  catalog: ModelCatalog,
+  services: MethodServices = {},
+  limits?: RateLimiter,
+): void {
   for (const apiVersion of API_VERSIONS) {
     for (const collection of ['models', 'tunedModels']) {
       app.post(`/${apiVersion}/${collection}/*`, async (request, reply) => {
@@ -35,6 +43,8 @@ export function registerModelMethods(app: FastifyInstance, catalog: ModelCatalog
         if (!entry.definition.supportedGenerationMethods.includes(method.requires)) {
           throw Errors.modelNotFound(target.model, apiVersion, target.method);
         }
+        // Rate limits (a 429) only once the model and method are known to exist (else a 404).
+        await enforceLimits(limits, request, target.model, target.method);
         return method.handle({ request, reply, entry, apiVersion, ...services });
       });
     }

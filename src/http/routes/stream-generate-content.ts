@@ -4,8 +4,8 @@ import { convertToOutputOptions } from '../../convert/convert-to-output-parts.js
 import { Errors, isGemserveError, type GemserveError } from '../../core/errors.js';
 import { answerBlockedPrompt, oneChunk } from '../answer-blocked-prompt.js';
 import { toErrorEnvelope } from '../error-envelope.js';
+import { meterGeneration, type GenerationMeter } from '../meter-generation.js';
 import type { MethodContext } from '../method-context.js';
-import { newResponseMeta } from '../new-response-meta.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
 import { resolveRequestMedia } from '../resolve-request-media.js';
 import { startGeneration } from '../start-generation.js';
@@ -19,8 +19,13 @@ import { watchRequest } from '../watch-request.js';
  * (validation, media, an unknown model, an overloaded engine, a deadline) is an ordinary non-200 JSON
  * error; after that, failures go in-band (GEMINI-API.md TL;DR 7). A client disconnect or an
  * `X-Server-Timeout` aborts the engine's signal, which stops the generation and frees its slot.
+ * Usage is metered from the last chunk sent, also when the stream fails or the client leaves.
  */
-export async function streamGenerateContent(ctx: MethodContext): Promise<void> {
+export function streamGenerateContent(ctx: MethodContext): Promise<void> {
+  return meterGeneration(ctx, 'streamGenerateContent', (meter) => stream(ctx, meter));
+}
+
+async function stream(ctx: MethodContext, meter: GenerationMeter): Promise<void> {
   const { request, reply, entry } = ctx;
   const req = parseGenerateContentRequest(request.body);
   const format = (request.query as Record<string, unknown>).alt === 'sse' ? 'sse' : 'json-array';
@@ -32,8 +37,8 @@ export async function streamGenerateContent(ctx: MethodContext): Promise<void> {
       const media = await resolveRequestMedia(ctx, req, watch.signal);
       const input = convertToGenerateInput(req, entry, media, { codeExecution: ctx.codeRunner !== undefined });
       const blocked = await answerBlockedPrompt(ctx, req, input.messages);
-      chunks = blocked ? oneChunk(blocked) : convertToGeminiChunks(
-        startGeneration(ctx, req, { ...input, signal: watch.signal }), newResponseMeta(entry), convertToOutputOptions(req));
+      chunks = meter.chunks(blocked ? oneChunk(blocked) : await startGeneration(ctx, req, { ...input, signal: watch.signal })
+        .then((g) => convertToGeminiChunks(g.events, g.meta, convertToOutputOptions(req))));
       first = await chunks.next();
     } catch (e) {
       throw watch.abortReason() ?? e;
@@ -47,11 +52,13 @@ export async function streamGenerateContent(ctx: MethodContext): Promise<void> {
       await writer.write(first.value);
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) await writer.write(next.value);
       const aborted = watch.abortReason();
+      if (aborted) meter.failedInBand(aborted);
       if (aborted && !watch.clientGone) await writer.fail(toErrorEnvelope(aborted).body);
       else writer.end();
     } catch (e) {
       const error: GemserveError = watch.abortReason() ?? (isGemserveError(e) ? e : Errors.internal(e));
       if (error.cause !== undefined) request.log.error({ err: error.cause }, 'stream failed after headers were sent');
+      meter.failedInBand(error);
       await writer.fail(toErrorEnvelope(error).body);
     }
   } finally {

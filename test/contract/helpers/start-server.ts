@@ -6,6 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { createApp } from '../../../src/http/create-app.js';
 import { ModelCatalog, type ModelBinding } from '../../../src/core/catalog/model-catalog.js';
 import type { CodeRunner } from '../../../src/core/code-runner.js';
+import type { ResponseCaching } from '../../../src/gateway/cache/response-caching.js';
+import type { RateLimiter } from '../../../src/gateway/limits/rate-limiter.js';
+import type { GatewayMetrics } from '../../../src/gateway/metrics/gateway-metrics.js';
+import type { UsageSink } from '../../../src/gateway/usage-record.js';
+import type { UsageStore } from '../../../src/gateway/usage/usage-store.js';
+import type { KeyStore } from '../../../src/gateway/keys/key-store.js';
+import type { Clock } from '../../../src/storage/clock.js';
 import type { FileService } from '../../../src/storage/files/file-service.js';
 
 /** What a test configures; everything else gets a permissive default. */
@@ -23,6 +30,26 @@ export interface TestServerOptions {
   files?: FileService;
   /** The code-execution sandbox (or a stand-in); none by default, so the tool is refused. */
   codeRunner?: CodeRunner;
+  /** The response cache (e.g. a `MemoryResponseCache` with a FakeClock); none by default. */
+  responseCache?: ResponseCaching;
+  /** Rate limits (e.g. a `RateLimiter` with a FakeClock); none by default, so nothing is limited. */
+  limits?: RateLimiter;
+  /** Receive every UsageRecord (e.g. a usage recorder); none by default. */
+  usageSinks?: UsageSink[];
+  /** Usage for `GET /admin/v1/usage` (with `adminKey`). */
+  usageStore?: UsageStore;
+  /** Prometheus metrics at `GET /metrics`; none by default. */
+  metrics?: GatewayMetrics;
+  /** The admin API's credential; none by default (no admin API). */
+  adminKey?: string;
+  /** Managed API keys (e.g. a `SqliteKeyStore` on the file `gemserve keys` wrote); none by default. */
+  keyStore?: KeyStore;
+  /** Accept HS256 JWTs signed with this; none by default. */
+  jwtSecret?: string;
+  /** Time for key expiry and JWTs (a FakeClock); the system clock by default. */
+  clock?: Clock;
+  /** Logger options (e.g. `{level: 'info', stream}` to capture lines); off by default. */
+  logger?: boolean | Record<string, unknown>;
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -45,10 +72,19 @@ export async function startServer(opts: TestServerOptions): Promise<TestServer> 
     apiKeys: opts.apiKeys ?? [],
     mountPrefix: opts.mountPrefix,
     bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
-    logger: false,
+    logger: opts.logger ?? false,
     isReady: opts.isReady,
     files: opts.files,
     codeRunner: opts.codeRunner,
+    responseCache: opts.responseCache,
+    limits: opts.limits,
+    usageSinks: opts.usageSinks,
+    usageStore: opts.usageStore,
+    metrics: opts.metrics,
+    adminKey: opts.adminKey,
+    keyStore: opts.keyStore,
+    jwtSecret: opts.jwtSecret,
+    clock: opts.clock,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

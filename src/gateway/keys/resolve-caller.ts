@@ -1,0 +1,97 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { systemClock, type Clock } from '../../storage/clock.js';
+import { ANONYMOUS_CALLER, type Caller } from '../caller.js';
+import { callerOfKey, keyRefusal } from './key-record.js';
+import { hashKeySecret } from './key-secret.js';
+import type { KeyStore } from './key-store.js';
+import { callerOfJwt, JWT_SHAPE, verifyJwt } from './verify-jwt.js';
+
+/** `lastUsedAt` is written at most this often per key, so busy keys do not write on every request. */
+export const LAST_USED_INTERVAL_MS = 60_000;
+
+/**
+ * The outcome of resolving a credential: the caller, or why not. `missing` becomes Google's 403
+ * PERMISSION_DENIED, `invalid` its 400 API_KEY_INVALID; `why` is for logs only.
+ */
+export type Resolution = { caller: Caller } | { rejected: 'missing' | 'invalid'; why: string };
+
+/** Turns the credential a request presents into its {@link Caller}. */
+export type CallerResolver = (credential: string | undefined) => Promise<Resolution>;
+
+/** The identities a server accepts. */
+export interface CallerSources {
+  /** Keys from `--api-key`: callers `static:<first 8 hex of their SHA-256>`. */
+  staticKeys?: readonly string[];
+  /** Managed keys. */
+  store?: KeyStore;
+  /** HS256 secret of accepted JWT bearer tokens (`--jwt-secret`). */
+  jwtSecret?: string;
+  /** For key expiry and JWT times. */
+  clock?: Clock;
+  /** Receives failures to record `lastUsedAt` (never fails the request). */
+  onError?: (e: unknown) => void;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/** The caller of a configured (`--api-key`) key. */
+export function staticCaller(key: string): Caller {
+  const id = `static:${sha256(key).toString('hex').slice(0, 8)}`;
+  return { id, name: id };
+}
+
+/**
+ * Builds the resolver of a server. With no identity configured at all (no static keys, no JWT
+ * secret, no managed key ever created) every request is {@link ANONYMOUS_CALLER}, as gemserve
+ * without keys always was. Otherwise a credential is tried as, in turn: a JWT (when it has a
+ * JWT's shape and a secret is set), a static key, a managed key (refused once revoked or
+ * expired, or with an old secret past its rotation grace).
+ *
+ * Static keys are compared as SHA-256 digests with `timingSafeEqual` against every key without an
+ * early exit; managed keys are looked up by the SHA-256 of the credential, which reveals nothing
+ * about stored secrets through timing.
+ */
+export function createCallerResolver(sources: CallerSources): CallerResolver {
+  const clock = sources.clock ?? systemClock;
+  const statics = (sources.staticKeys ?? []).map((k) => ({ digest: sha256(k), caller: staticCaller(k) }));
+  const { store, jwtSecret } = sources;
+  // Keys are never deleted, so once the store has one it always will: no need to ask again.
+  let storeHasKeys = false;
+  const lastMarked = new Map<string, number>();
+
+  const isOpen = async () => {
+    if (statics.length > 0 || jwtSecret !== undefined || storeHasKeys) return false;
+    if (!store) return true;
+    storeHasKeys = await store.hasKeys();
+    return !storeHasKeys;
+  };
+
+  const markUsed = (id: string) => {
+    const now = clock.now();
+    if (now - (lastMarked.get(id) ?? -Infinity) < LAST_USED_INTERVAL_MS) return;
+    lastMarked.set(id, now);
+    store?.markUsed(id).catch((e) => sources.onError?.(e));
+  };
+
+  return async (credential) => {
+    if (await isOpen()) return { caller: ANONYMOUS_CALLER };
+    if (credential === undefined || credential === '') return { rejected: 'missing', why: 'no API key' };
+
+    if (jwtSecret !== undefined && JWT_SHAPE.test(credential)) {
+      const verified = verifyJwt(credential, jwtSecret, clock.now());
+      return 'claims' in verified ? { caller: callerOfJwt(verified.claims) } : { rejected: 'invalid', why: `JWT: ${verified.invalid}` };
+    }
+
+    const digest = sha256(credential);
+    let matched: Caller | undefined;
+    for (const s of statics) if (timingSafeEqual(s.digest, digest) && !matched) matched = s.caller;
+    if (matched) return { caller: matched };
+
+    const record = store && (await store.getBySecretHash(hashKeySecret(credential)));
+    if (!record) return { rejected: 'invalid', why: 'unknown API key' };
+    const refusal = keyRefusal(record, clock.now());
+    if (refusal) return { rejected: 'invalid', why: `API key ${record.id} is ${refusal}` };
+    markUsed(record.id);
+    return { caller: callerOfKey(record) };
+  };
+}

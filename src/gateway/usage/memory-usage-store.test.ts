@@ -1,0 +1,4 @@
+import { MemoryUsageStore } from './memory-usage-store.js';
+import { usageStoreCases } from './usage-store.case.js';
+
+usageStoreCases('memory', () => new MemoryUsageStore());

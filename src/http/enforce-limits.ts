@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import { Errors } from '../core/errors.js';
+import type { Caller } from '../gateway/caller.js';
+import type { RateLimiter } from '../gateway/limits/rate-limiter.js';
+
+/**
+ * The model methods rate limits apply to. countTokens is not limited: it generates nothing,
+ * and Google gives it its own, far higher quota (GEMINI-API.md §3), so counting it against the
+ * generate limits would refuse the calls clients make to stay under them.
+ */
+export const LIMITED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent']);
+
+/**
+ * Who a request counts against: `request.caller` once authentication sets it (API keys), else
+ * the caller its key names (`request.callerId`).
+ */
+export function callerOf(request: FastifyRequest): Caller {
+  const caller = (request as FastifyRequest & { caller?: Caller }).caller;
+  return caller ?? { id: request.callerId, name: request.callerId };
+}
+
+/**
+ * Admits a model method call under the rate limits, or throws Google's 429
+ * (`Errors.quotaExceeded`, with QuotaFailure, RetryInfo and Retry-After). Called by the
+ * model-method route once the model and method are known to exist (an unknown model stays a
+ * 404), before any work; `model` is the id as requested, without `models/`.
+ */
+export async function enforceLimits(
+  limiter: RateLimiter | undefined,
+  request: FastifyRequest,
+  model: string,
+  method: string,
+): Promise<void> {
+  if (!limiter || !LIMITED_METHODS.has(method)) return;
+  const admission = await limiter.admit(callerOf(request), model);
+  if (!admission.admitted) throw Errors.quotaExceeded(admission.violations, admission.retryAfterMs);
+}
