@@ -64,7 +64,7 @@ function modelFlagEngine({ settings, sources }: LoadedSettings, model: string): 
 export async function planServe(loaded: LoadedSettings, cwd: string): Promise<ServePlan> {
   const { settings, sources, file } = loaded;
   const resolveModel = (ref: string) => resolveModelPath(ref, { cwd, modelsDir: settings.modelsDir });
-  const tune = async <E extends Exclude<EngineConfig, { kind: 'fake' }>>(e: E): Promise<E> => ({
+  const tune = async <E extends Extract<EngineConfig, { kind: 'llama-cpp' | 'llama-server' }>>(e: E): Promise<E> => ({
     ...e,
     model: await resolveModel(e.model),
     threads: e.threads ?? settings.threads,
@@ -73,7 +73,7 @@ export async function planServe(loaded: LoadedSettings, cwd: string): Promise<Se
     contextSize: e.contextSize ?? (sources.contextSize === 'default' ? undefined : settings.contextSize),
   });
   const withDefaults = async (e: EngineConfig): Promise<EngineSpec> => {
-    if (e.kind === 'fake') return e;
+    if (e.kind === 'fake' || e.kind === 'gemini-upstream' || e.kind === 'openai-compatible') return e;
     if (e.kind === 'llama-cpp') return tune(e);
     return { ...await tune(e), binary: e.binary ?? settings.llamaServer, cacheDir: settings.engineCacheDir };
   };

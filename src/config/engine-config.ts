@@ -6,13 +6,17 @@
  * ```json
  * { "engines": { "main": { "kind": "llama-cpp", "model": "./m.gguf", "threads": 1, "parallel": 4 },
  *                "eyes": { "kind": "llama-server", "model": "./g.gguf", "mmproj": "./mmproj-g.gguf" },
- *                "demo": { "kind": "fake" } },
+ *                "demo": { "kind": "fake" },
+ *                "google": { "kind": "gemini-upstream", "model": "gemini-2.5-flash", "apiKeyEnv": "GEMINI_API_KEY" },
+ *                "ollama": { "kind": "openai-compatible", "baseUrl": "http://localhost:11434/v1", "model": "qwen3:0.6b" } },
  *   "models":  { "gemini-2.0-flash": { "engine": "main" }, "my-local": "demo" } }
  * ```
  */
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { autoOrInteger, integer, text, InvalidSettingValue, type SettingParser } from './setting-parsers.js';
+import {
+  autoOrInteger, boolean, httpUrl, integer, list, text, InvalidSettingValue, type SettingParser,
+} from './setting-parsers.js';
 
 /** A llama.cpp engine on one GGUF file; unset tuning falls back to the global settings. */
 export interface LlamaCppEngineConfig {
@@ -52,8 +56,66 @@ export interface FakeEngineConfig {
   failAfterTokens?: number;
 }
 
+/** Retries of an upstream engine (src/engines/shared/retry-policy.ts). */
+export interface UpstreamRetryConfig {
+  maxAttempts?: number;
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** The circuit breaker of an upstream engine (src/engines/shared/circuit-breaker.ts). */
+export interface UpstreamBreakerConfig {
+  failureThreshold?: number;
+  coolDownMs?: number;
+}
+
+/**
+ * Google's Gemini API (or any endpoint speaking it) behind gemserve (src/engines/gemini-upstream).
+ * The key is never written in the config: `apiKeyEnv` names the environment variable holding it.
+ */
+export interface GeminiUpstreamEngineConfig {
+  kind: 'gemini-upstream';
+  /** The upstream's model id, e.g. `gemini-2.5-flash`. */
+  model: string;
+  /** Default https://generativelanguage.googleapis.com. */
+  baseUrl?: string;
+  /** The environment variable with the operator's key; default GEMINI_API_KEY. */
+  apiKeyEnv?: string;
+  timeoutMs?: number;
+  contextTokens?: number;
+  retry?: UpstreamRetryConfig;
+  breaker?: UpstreamBreakerConfig;
+}
+
+/** What an openai-compatible upstream's model can do (not discoverable; see the engine). */
+export interface OpenAiCompatibleCapabilitiesConfig {
+  maxCandidates?: number;
+  contextTokens?: number;
+  inputModalities?: Array<'IMAGE' | 'AUDIO'>;
+  structuredOutput?: boolean;
+  functionCalling?: boolean;
+  thinking?: boolean;
+  logprobs?: boolean;
+}
+
+/** An OpenAI-style /v1/chat/completions server: vLLM, Ollama, LM Studio, llama-server (src/engines/openai-compatible). */
+export interface OpenAiCompatibleEngineConfig {
+  kind: 'openai-compatible';
+  /** The API root with its `/v1`, e.g. http://localhost:11434/v1. */
+  baseUrl: string;
+  /** The upstream's model name. */
+  model: string;
+  /** The environment variable with the key sent as `Authorization: Bearer` (most local servers need none). */
+  apiKeyEnv?: string;
+  timeoutMs?: number;
+  retry?: UpstreamRetryConfig;
+  breaker?: UpstreamBreakerConfig;
+  capabilities?: OpenAiCompatibleCapabilitiesConfig;
+}
+
 /** One engine declared in the config file. */
-export type EngineConfig = LlamaCppEngineConfig | LlamaServerEngineConfig | FakeEngineConfig;
+export type EngineConfig =
+  | LlamaCppEngineConfig | LlamaServerEngineConfig | FakeEngineConfig | GeminiUpstreamEngineConfig | OpenAiCompatibleEngineConfig;
 
 /** One engine of a split route and its share of the traffic. */
 export interface RouteConfig {
@@ -78,6 +140,43 @@ export interface ModelBindingConfig {
 
 type Fields = Record<string, SettingParser<unknown>>;
 
+/** A nested object of known keys (`retry`, `breaker`, `capabilities`). */
+function objectOf(fields: Fields): SettingParser<Record<string, unknown>> {
+  return (v) => {
+    if (!isObject(v)) throw new InvalidSettingValue(`must be an object with keys ${Object.keys(fields).join(', ')}`, v);
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(v)) {
+      const parse = fields[key];
+      if (!parse) throw new InvalidSettingValue(`has an unknown key ${JSON.stringify(key)}; expected one of ${Object.keys(fields).join(', ')}`, v);
+      try {
+        out[key] = parse(value);
+      } catch (e) {
+        throw new InvalidSettingValue(`.${key} ${e instanceof InvalidSettingValue ? e.message : String(e)}`, value);
+      }
+    }
+    return out;
+  };
+}
+
+/** A list of input modalities an openai-compatible model takes. */
+function modalities(): SettingParser<Array<'IMAGE' | 'AUDIO'>> {
+  const parse = list();
+  return (v) => {
+    const items = parse(v).map((s) => s.toUpperCase());
+    if (!items.every((s) => s === 'IMAGE' || s === 'AUDIO')) throw new InvalidSettingValue('must list IMAGE and/or AUDIO', v);
+    return items as Array<'IMAGE' | 'AUDIO'>;
+  };
+}
+
+const UPSTREAM_FIELDS: Fields = {
+  model: text(),
+  baseUrl: httpUrl(),
+  apiKeyEnv: text(),
+  timeoutMs: integer(1, 3_600_000),
+  retry: objectOf({ maxAttempts: integer(1, 20), initialDelayMs: integer(0, 600_000), maxDelayMs: integer(0, 3_600_000) }),
+  breaker: objectOf({ failureThreshold: integer(1, 1_000), coolDownMs: integer(0, 3_600_000) }),
+};
+
 const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
   'llama-cpp': {
     model: text(),
@@ -94,6 +193,19 @@ const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
     parallel: integer(1, 256),
     contextSize: integer(16, 1 << 24),
     maxQueue: integer(0, 1_000_000),
+  },
+  'gemini-upstream': { ...UPSTREAM_FIELDS, contextTokens: integer(16, 1 << 24) },
+  'openai-compatible': {
+    ...UPSTREAM_FIELDS,
+    capabilities: objectOf({
+      maxCandidates: integer(1, 8),
+      contextTokens: integer(16, 1 << 24),
+      inputModalities: modalities(),
+      structuredOutput: boolean(),
+      functionCalling: boolean(),
+      thinking: boolean(),
+      logprobs: boolean(),
+    }),
   },
   fake: {
     label: text(),
@@ -166,6 +278,12 @@ export function parseEngines(raw: unknown, baseDir: string): Record<string, Engi
     if (kind === 'llama-cpp' || kind === 'llama-server') {
       if (fields.model === undefined) throw new ConfigFieldError(`${at}.model`, 'is required: the GGUF file (or pulled model name) to load');
       fields.model = anchorModelRef(fields.model as string, baseDir);
+    }
+    if (kind === 'gemini-upstream' || kind === 'openai-compatible') {
+      if (fields.model === undefined) throw new ConfigFieldError(`${at}.model`, "is required: the upstream's model id");
+      if (kind === 'openai-compatible' && fields.baseUrl === undefined) {
+        throw new ConfigFieldError(`${at}.baseUrl`, 'is required: the API root with its /v1, e.g. http://localhost:11434/v1');
+      }
     }
     // Plain paths: relative to the config file's folder.
     for (const key of ['mmproj', 'binary'] as const) {

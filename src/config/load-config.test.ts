@@ -65,7 +65,7 @@ test('errors name the offending key', async () => {
   await rejects({ port: 'eighty' }, /"port" must be an integer from 0 to 65535 \(got "eighty"\)/);
   await rejects({ config: 'other.json' }, /"config" is not a known key/);
   await rejects({ apiKeys: [1, 2] }, /"apiKeys" must be a list of strings$/);
-  await rejects({ engines: { main: { kind: 'gpt' } } }, /engines\.main\.kind must be one of llama-cpp, llama-server, fake \(got "gpt"\)/);
+  await rejects({ engines: { main: { kind: 'gpt' } } }, /engines\.main\.kind must be one of llama-cpp, llama-server, gemini-upstream, openai-compatible, fake \(got "gpt"\)/);
   await rejects({ engines: { main: { kind: 'llama-cpp' } } }, /engines\.main\.model is required/);
   await rejects({ engines: { main: { kind: 'llama-cpp', model: 'x', thread: 2 } } }, /engines\.main\.thread is not a known key/);
   await rejects({ engines: { main: { kind: 'llama-cpp', model: 'x', parallel: 0 } } }, /engines\.main\.parallel must be an integer from 1/);

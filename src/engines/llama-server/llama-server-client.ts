@@ -6,7 +6,7 @@
  * polls `is_connection_closed`).
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
-import { parseSseData } from './parse-sse-data.js';
+import { parseSseData } from '../shared/parse-sse-data.js';
 
 /** A non-2xx answer; llama-server's body is `{"error": {"code", "message", "type"}}`. */
 export class LlamaServerHttpError extends Error {

@@ -2,7 +2,8 @@
  * The `data` payloads of a server-sent event stream (WHATWG HTML, "Server-sent events",
  * §9.2.6 interpreting an event stream): lines `data: x` accumulate (joined with "\n") until a
  * blank line dispatches them; `:` lines are comments (llama-server's keep-alive pings); other
- * fields (`event`, `id`, `retry`) are not used by llama-server's OpenAI-style streams and are ignored.
+ * fields (`event`, `id`, `retry`) are not used by llama-server's OpenAI-style streams nor by Gemini's `alt=sse` streams
+ * and are ignored. Shared by llama-server, gemini-upstream and openai-compatible.
  */
 export async function* parseSseData(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const decoder = new TextDecoder();

@@ -1,0 +1,274 @@
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
+import { GemserveError } from '../../core/errors.js';
+import { googleError, quotaExceeded, startFakeGeminiUpstream, type ScriptedUpstream } from '../../../test/fixtures/fake-gemini-upstream.js';
+import { runEngineConformance } from '../engine-conformance.case.js';
+import { input, user } from '../engine-test-inputs.js';
+import { GeminiUpstreamEngine, type GeminiUpstreamEngineOptions } from './gemini-upstream-engine.js';
+
+let fake: ScriptedUpstream;
+before(async () => { fake = await startFakeGeminiUpstream(); });
+after(async () => { await fake.close(); });
+
+const KEY = 'operator-key';
+const make = (over: Partial<GeminiUpstreamEngineOptions> = {}) =>
+  new GeminiUpstreamEngine({ baseUrl: fake.url, apiKey: KEY, model: 'gemini-2.5-flash', timeoutMs: 2_000, ...over });
+
+runEngineConformance('gemini-upstream (fake Gemini API)', async () => make());
+
+/** Runs a stream to its end or its error. */
+async function run(engine: GeminiUpstreamEngine, inp: GenerateInput = input({ max: 40 })) {
+  const events: GenerateEvent[] = [];
+  let error: GemserveError | undefined;
+  try {
+    for await (const ev of engine.stream(inp)) events.push(ev);
+  } catch (e) {
+    assert.ok(e instanceof GemserveError, `a GemserveError, got ${e}`);
+    error = e;
+  }
+  const text = events.map((e) => (e.type === 'text-delta' && !e.thought ? e.text : '')).join('');
+  return { events, error, text };
+}
+
+/** Retries without waiting; the delays asked for are recorded. */
+function instantRetries(delays: number[] = []) {
+  return { retryDeps: { random: () => 0.5, sleep: async (ms: number) => { delays.push(ms); } } };
+}
+
+describe('gemini-upstream against a misbehaving upstream', () => {
+  beforeEach(() => fake.reset());
+
+  it('sends the operator key, the model path and the mapped request', async () => {
+    const { text, error } = await run(make(), input({ messages: [user('hello')], max: 5, stop: ['zz'] }));
+    assert.equal(error, undefined);
+    const req = fake.requests[0];
+    assert.equal(req.path, '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    assert.equal(req.headers['x-goog-api-key'], KEY);
+    assert.deepEqual(req.body.contents, [{ role: 'user', parts: [{ text: 'hello' }] }]);
+    assert.deepEqual(req.body.generationConfig, { temperature: 0, seed: 1, maxOutputTokens: 5, stopSequences: ['zz'], candidateCount: 1 });
+    assert.equal(text, req.text);
+  });
+
+  it('normal: the text is exactly what the upstream sent, tokens are its usage', async () => {
+    const { events, text } = await run(make());
+    assert.equal(fake.requests.length, 1);
+    assert.equal(text, fake.requests[0].text);
+    const last = JSON.parse(fake.requests[0].chunks.at(-1)!) as { usageMetadata: { candidatesTokenCount: number; promptTokenCount: number } };
+    const tokens = events.reduce((n, e) => n + (e.type === 'text-delta' ? e.tokens : 0), 0);
+    assert.equal(tokens, last.usageMetadata.candidatesTokenCount);
+    assert.deepEqual(events[0], { type: 'prompt', promptTokens: last.usageMetadata.promptTokenCount, byModality: { TEXT: last.usageMetadata.promptTokenCount } });
+  });
+
+  it('slow headers past the timeout: retried, and the answer is complete and unduplicated', async () => {
+    fake.script({ kind: 'slow', headersDelayMs: 400 });
+    const { text, error } = await run(make({ timeoutMs: 150, ...instantRetries() }));
+    assert.equal(error, undefined);
+    assert.equal(fake.requests.length, 2);
+    assert.equal(text, fake.requests[1].text);
+  });
+
+  it('slow chunks within the timeout: no retry, same text', async () => {
+    fake.script({ kind: 'slow', chunkDelayMs: 30 });
+    const { text, error } = await run(make({ timeoutMs: 500 }));
+    assert.equal(error, undefined);
+    assert.equal(fake.requests.length, 1);
+    assert.equal(text, fake.requests[0].text);
+  });
+
+  it('a stall mid-stream past the timeout: 504 after the chunks already sent, never retried', async () => {
+    fake.script({ kind: 'slow', chunkDelayMs: 400 });
+    const { text, error } = await run(make({ timeoutMs: 150, ...instantRetries() }));
+    assert.equal(error?.status, 'DEADLINE_EXCEEDED');
+    assert.equal(error?.retryable, true);
+    assert.equal(fake.requests.length, 1);
+    assert.equal(text, fake.requests[0].text, 'exactly the chunks sent before the stall');
+    assert.ok(text.length > 0);
+  });
+
+  it('429 with RetryInfo, then OK: waits the RetryInfo delay once and succeeds', async () => {
+    fake.script({ kind: 'status', status: 429, body: quotaExceeded('1.5s') });
+    const delays: number[] = [];
+    const { text, error } = await run(make(instantRetries(delays)));
+    assert.equal(error, undefined);
+    assert.deepEqual(delays, [1500]);
+    assert.equal(fake.requests.length, 2);
+    assert.equal(text, fake.requests[1].text);
+  });
+
+  it('429 on every attempt: RESOURCE_EXHAUSTED, retryable, with Google message and RetryInfo', async () => {
+    fake.script(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, body: quotaExceeded('2s') })));
+    const { error, events } = await run(make({ retry: { maxAttempts: 3 }, ...instantRetries() }));
+    assert.equal(events.length, 0);
+    assert.equal(fake.requests.length, 3);
+    assert.equal(error?.status, 'RESOURCE_EXHAUSTED');
+    assert.equal(error?.httpStatus, 429);
+    assert.equal(error?.retryable, true);
+    assert.match(error!.message, /You exceeded your current quota/);
+    assert.ok(error!.details.some((d) => d['@type'].endsWith('RetryInfo')));
+  });
+
+  it('a RetryInfo delay longer than the longest wait: not retried, the 429 goes to the client', async () => {
+    fake.script({ kind: 'status', status: 429, body: quotaExceeded('3600s') });
+    const { error } = await run(make(instantRetries()));
+    assert.equal(fake.requests.length, 1);
+    assert.equal(error?.status, 'RESOURCE_EXHAUSTED');
+  });
+
+  it('500 twice, then OK: retried with jittered backoff, text exact', async () => {
+    const body = googleError(500, 'INTERNAL', 'An internal error has occurred.');
+    fake.script({ kind: 'status', status: 500, body }, { kind: 'status', status: 500, body });
+    const delays: number[] = [];
+    const { text, error } = await run(make({ retry: { initialDelayMs: 100 }, ...instantRetries(delays) }));
+    assert.equal(error, undefined);
+    assert.deepEqual(delays, [50, 100], 'random 0.5 of 100 ms, then of 200 ms');
+    assert.equal(fake.requests.length, 3);
+    assert.equal(text, fake.requests[2].text);
+  });
+
+  it('503 on every attempt: UNAVAILABLE, retryable', async () => {
+    const body = googleError(503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.');
+    fake.script(...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503, body })));
+    const { error } = await run(make(instantRetries()));
+    assert.equal(fake.requests.length, 4);
+    assert.equal(error?.status, 'UNAVAILABLE');
+    assert.equal(error?.retryable, true);
+    assert.match(error!.message, /The model is overloaded/);
+  });
+
+  it('connection dropped before the headers: retried and succeeds', async () => {
+    fake.script({ kind: 'drop-before-headers' });
+    const { text, error } = await run(make(instantRetries()));
+    assert.equal(error, undefined);
+    assert.equal(fake.requests.length, 2);
+    assert.equal(text, fake.requests[1].text);
+  });
+
+  it('connection dropped mid-stream: the chunks sent, then UNAVAILABLE; never retried', async () => {
+    fake.script({ kind: 'drop-mid-stream', afterChunks: 2 });
+    const { text, error, events } = await run(make(instantRetries()));
+    assert.equal(fake.requests.length, 1);
+    assert.equal(error?.status, 'UNAVAILABLE');
+    assert.equal(error?.retryable, true);
+    assert.equal(fake.requests[0].chunks.length, 2);
+    assert.equal(text, fake.requests[0].text, 'no chunk lost or repeated');
+    assert.equal(events.filter((e) => e.type === 'finish').length, 0);
+  });
+
+  it('a malformed chunk mid-stream: the chunks before it, then INTERNAL naming the upstream; never retried', async () => {
+    fake.script({ kind: 'malformed', afterChunks: 3 });
+    const { text, error } = await run(make(instantRetries()));
+    assert.equal(fake.requests.length, 1);
+    assert.equal(error?.code, 'UPSTREAM_MALFORMED');
+    assert.equal(error?.status, 'INTERNAL');
+    assert.equal(text, fake.requests[0].text);
+  });
+
+  it('an in-band error event mid-stream: surfaced with its status, never retried', async () => {
+    fake.script({ kind: 'error-event', afterChunks: 1, error: { code: 500, message: 'internal', status: 'INTERNAL' } });
+    const { text, error } = await run(make(instantRetries()));
+    assert.equal(fake.requests.length, 1);
+    assert.equal(error?.status, 'UNAVAILABLE');
+    assert.equal(text, fake.requests[0].text);
+  });
+
+  for (const [code, status, message] of [
+    [400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.'],
+    [403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.'],
+    [404, 'NOT_FOUND', 'models/nope is not found for API version v1beta.'],
+  ] as const) {
+    it(`${code} ${status}: the same status and message, never retried`, async () => {
+      fake.script({ kind: 'status', status: code, body: googleError(code, status, message) });
+      const { error } = await run(make(instantRetries()));
+      assert.equal(fake.requests.length, 1);
+      assert.equal(error?.status, status);
+      assert.equal(error?.httpStatus, code);
+      assert.equal(error?.message, message);
+      assert.equal(error?.retryable, false);
+    });
+  }
+
+  it('the breaker opens after repeated failures, fails fast, and half-opens after the cool-down', async () => {
+    let now = 1_000;
+    const engine = make({ retry: { maxAttempts: 1 }, breaker: { failureThreshold: 2, coolDownMs: 10_000, now: () => now }, ...instantRetries() });
+    const body = googleError(500, 'INTERNAL', 'boom');
+    fake.script({ kind: 'status', status: 500, body }, { kind: 'status', status: 500, body });
+    assert.equal((await run(engine)).error?.status, 'UNAVAILABLE');
+    assert.equal(engine.breaker.state, 'closed');
+    assert.equal((await run(engine)).error?.status, 'UNAVAILABLE');
+    assert.equal(engine.breaker.state, 'open');
+    const fast = await run(engine);
+    assert.equal(fast.error?.code, 'CIRCUIT_OPEN');
+    assert.equal(fast.error?.httpStatus, 503);
+    assert.equal(fast.error?.retryable, true);
+    assert.equal(fast.error?.headers['retry-after'], '10');
+    assert.equal(fake.requests.length, 2, 'no request while open');
+    now += 10_000;
+    assert.equal(engine.breaker.state, 'half-open');
+    const probe = await run(engine);
+    assert.equal(probe.error, undefined);
+    assert.equal(engine.breaker.state, 'closed');
+    assert.equal(fake.requests.length, 3);
+  });
+
+  it('an abort during the backoff ends the stream at once, with no further request', async () => {
+    fake.script({ kind: 'status', status: 503, body: googleError(503, 'UNAVAILABLE', 'busy') });
+    const engine = make({ retry: { initialDelayMs: 10_000, maxDelayMs: 10_000 }, retryDeps: { random: () => 0.999 } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('client left')), 100);
+    const started = performance.now();
+    await assert.rejects(async () => { for await (const _ of engine.stream({ ...input(), signal: ac.signal })) { /* drain */ } }, /client left/);
+    assert.ok(performance.now() - started < 2_000);
+    assert.equal(fake.requests.length, 1);
+  });
+
+  it('dispose ends a stream in flight', async () => {
+    fake.script({ kind: 'slow', chunkDelayMs: 200 });
+    const engine = make();
+    const it = engine.stream(input({ max: 40 }))[Symbol.asyncIterator]();
+    await it.next();
+    await engine.dispose();
+    await assert.rejects(async () => { for (let r = await it.next(); !r.done; r = await it.next()) { /* drain */ } }, /disposed/);
+  });
+
+  it('a 4xx does not count towards the breaker', async () => {
+    const engine = make({ breaker: { failureThreshold: 1 }, ...instantRetries() });
+    fake.script({ kind: 'status', status: 400, body: googleError(400, 'INVALID_ARGUMENT', 'bad') });
+    await run(engine);
+    assert.equal(engine.breaker.state, 'closed');
+  });
+
+  it('countTokens: retried on 500, then the upstream count', async () => {
+    fake.script({ kind: 'status', status: 500, body: googleError(500, 'INTERNAL', 'x') });
+    const engine = make(instantRetries());
+    const count = await engine.countTokens({ messages: [{ role: 'system', parts: [{ type: 'text', text: 'be brief' }] }, user('one two three')] });
+    assert.equal(fake.requests.length, 2);
+    assert.ok(fake.requests[1].path.endsWith(':countTokens'));
+    assert.deepEqual((fake.requests[1].body.generateContentRequest as { systemInstruction: unknown }).systemInstruction, { role: 'user', parts: [{ text: 'be brief' }] });
+    assert.equal(count.total, 7);
+  });
+
+  it('maps thinking, tools, logprobs and several candidates', async () => {
+    const engine = make();
+    const { events } = await run(engine, {
+      ...input({ max: 40, candidateCount: 2 }),
+      thinking: { budget: 3 },
+      logprobs: { top: 2 },
+    });
+    const cfg = fake.requests[0].body.generationConfig as Record<string, unknown>;
+    assert.deepEqual(cfg.thinkingConfig, { thinkingBudget: 3, includeThoughts: true });
+    assert.equal(cfg.responseLogprobs, true);
+    assert.equal(cfg.logprobs, 2);
+    assert.equal(events.filter((e) => e.type === 'text-delta' && e.thought && e.candidate === 1).length, 3);
+    assert.equal(events.filter((e) => e.type === 'finish').length, 2);
+    const delta = events.find((e) => e.type === 'text-delta' && !e.thought);
+    assert.equal(delta?.type === 'text-delta' && delta.logprobs?.[0].top.length, 2);
+    const tools = await run(engine, {
+      ...input({ max: 40 }),
+      tools: { mode: 'any', functions: [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }] },
+    });
+    assert.deepEqual((fake.requests[1].body.toolConfig as unknown), { functionCallingConfig: { mode: 'ANY' } });
+    const call = tools.events.find((e) => e.type === 'function-call');
+    assert.deepEqual(call?.type === 'function-call' && call.args, { city: 'x' });
+  });
+});
