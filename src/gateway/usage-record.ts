@@ -21,6 +21,8 @@ export interface UsageRecord {
   status: number;
   /** Google status of a failure (`RESOURCE_EXHAUSTED`, ...), absent on success. */
   error?: string;
+  /** gemserve's stable error code of a failure (`UPSTREAM_TIMEOUT`, `CIRCUIT_OPEN`, ...; src/core/errors.ts). */
+  errorCode?: string;
   promptTokens: number;
   candidatesTokens: number;
   thoughtsTokens: number;

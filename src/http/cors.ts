@@ -18,7 +18,7 @@ export const CORS_EXPOSE_HEADERS = [
   // Which path media input took (src/http/resolve-request-media.ts), readable by browser apps too.
   'x-gemserve-media-path',
   // A 429's wait (enforce-limits.ts), the request id (request-logging.ts), cache hits.
-  'retry-after', 'x-request-id', 'x-gemserve-cache',
+  'retry-after', 'x-request-id', 'x-gemserve-cache', 'x-gemserve-engine',
 ].join(', ');
 
 /** Adds the CORS response headers to every request that comes with an `Origin`. */

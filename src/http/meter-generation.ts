@@ -5,7 +5,7 @@ import type { Caller } from '../gateway/caller.js';
 import type { UsageRecord } from '../gateway/usage-record.js';
 import type { MethodContext } from './method-context.js';
 import { parseModelMethodPath } from './model-method-path.js';
-import { CACHE_HEADER } from './start-generation.js';
+import { CACHE_HEADER, ENGINE_HEADER } from './start-generation.js';
 
 /** When each request arrived (`performance.now()`), set by {@link markArrival}. */
 const arrivals = new WeakMap<object, number>();
@@ -58,6 +58,7 @@ export class GenerationMeter {
   #firstChunkMs: number | undefined;
   #status = 200;
   #error: string | undefined;
+  #errorCode: string | undefined;
   #recorded = false;
   readonly #arrived: number;
 
@@ -99,11 +100,13 @@ export class GenerationMeter {
   failed(e: unknown): void {
     this.#status = isGemserveError(e) ? e.httpStatus : 500;
     this.#error = isGemserveError(e) ? e.status : 'INTERNAL';
+    this.#errorCode = isGemserveError(e) ? e.code : 'INTERNAL';
   }
 
   /** A stream failed after its headers (in-band error, deadline, client gone): still HTTP 200. */
   failedInBand(e: unknown): void {
     this.#error ??= isGemserveError(e) ? e.status : 'INTERNAL';
+    this.#errorCode ??= isGemserveError(e) ? e.code : 'INTERNAL';
   }
 
   /** Hands the record to every sink, once; a failing sink is logged and does not fail the request. */
@@ -125,12 +128,14 @@ export class GenerationMeter {
       apiClient: (Array.isArray(header) ? header[0] : header) ?? '',
       status: this.#status,
       ...(this.#error !== undefined ? { error: this.#error } : {}),
+      ...(this.#errorCode !== undefined ? { errorCode: this.#errorCode } : {}),
       ...this.#counts,
       // The response cache answered (no engine work): start-generation.ts says so in its header.
       cacheHit: reply.getHeader(CACHE_HEADER) === 'hit',
       latencyMs: this.#elapsedMs(),
       ...(this.#method === 'streamGenerateContent' && this.#firstChunkMs !== undefined ? { firstChunkMs: this.#firstChunkMs } : {}),
-      engine: entry.engine.label,
+      // The engine that took it: a routed model's choice (start-generation.ts), else the bound engine.
+      engine: String(reply.getHeader(ENGINE_HEADER) ?? entry.engine.label),
     };
     for (const sink of sinks) {
       try {

@@ -23,6 +23,12 @@ export interface Generation {
 export const CACHE_HEADER = 'x-gemserve-cache';
 
 /**
+ * The engine that took the request, when the model routes between engines (engines/routed/):
+ * its label, from the engine's `prompt` event. For canary checks by apps, and for metering.
+ */
+export const ENGINE_HEADER = 'x-gemserve-engine';
+
+/**
  * The events of one generation: the engine's stream, wrapped in the code-execution loop when
  * the request turned that tool on (convert-to-generate-input.ts has already refused it when the
  * server has no sandbox). With a response cache, a stored generation is replayed instead, or
@@ -54,6 +60,14 @@ export async function startGeneration(ctx: MethodContext, req: GenerateContentRe
 
 function runEngine(ctx: MethodContext, req: GenerateContentRequest, input: GenerateInput): AsyncIterable<GenerationEvent> {
   const wantsCode = (req.tools ?? []).some((t) => t.codeExecution !== undefined);
-  if (wantsCode && ctx.codeRunner) return runWithCodeExecution(ctx.entry.engine, input, ctx.codeRunner);
-  return ctx.entry.engine.stream(input);
+  if (wantsCode && ctx.codeRunner) return nameEngine(ctx, runWithCodeExecution(ctx.entry.engine, input, ctx.codeRunner));
+  return nameEngine(ctx, ctx.entry.engine.stream(input));
+}
+
+/** Passes the events on, setting ENGINE_HEADER from a routed engine's `prompt` event (before any byte is sent). */
+async function* nameEngine(ctx: MethodContext, events: AsyncIterable<GenerationEvent>): AsyncGenerator<GenerationEvent> {
+  for await (const ev of events) {
+    if (ev.type === 'prompt' && ev.engine && !ctx.reply.sent && !ctx.reply.raw.headersSent) ctx.reply.header(ENGINE_HEADER, ev.engine);
+    yield ev;
+  }
 }

@@ -19,6 +19,12 @@ const TOKEN_KINDS = [
   ['prompt', 'promptTokens'], ['candidates', 'candidatesTokens'], ['thoughts', 'thoughtsTokens'], ['cached', 'cachedTokens'],
 ] as const;
 
+/** gemserve's upstream error codes (src/core/errors.ts) → the `kind` label of gemserve_upstream_errors_total. */
+const UPSTREAM_ERROR_KINDS: Record<string, string> = {
+  UPSTREAM_REJECTED: 'rejected', UPSTREAM_UNAVAILABLE: 'unavailable', UPSTREAM_TIMEOUT: 'timeout',
+  UPSTREAM_MALFORMED: 'malformed', CIRCUIT_OPEN: 'circuit_open',
+};
+
 /**
  * gemserve's Prometheus metrics, in a registry of their own (not prom-client's global one), so
  * every app, and every test, has its own counts.
@@ -29,8 +35,9 @@ const TOKEN_KINDS = [
  * `method` by the served methods.
  *
  * Request and token counts come from the UsageRecords ({@link sink}); queue depth and busy slots
- * are read from the engines at scrape time; the response cache and upstream engines report
- * through {@link onCacheLookup} and {@link onUpstreamError}.
+ * are read from the engines at scrape time; the response cache reports through
+ * {@link onCacheLookup}; upstream engines' failures are counted from the records' error codes
+ * (engines cannot see the gateway), as is the engine a routed model chose.
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -40,6 +47,7 @@ export class GatewayMetrics {
   readonly #tokens;
   readonly #cacheLookups;
   readonly #upstreamErrors;
+  readonly #engineRequests;
   #engineStats: () => Iterable<EngineStats> = () => [];
 
   constructor() {
@@ -64,6 +72,10 @@ export class GatewayMetrics {
     this.#cacheLookups = new Counter({
       name: 'gemserve_cache_lookups_total', help: 'Response cache lookups, by result.',
       labelNames: ['result'] as const, registers,
+    });
+    this.#engineRequests = new Counter({
+      name: 'gemserve_engine_requests_total', help: 'Model requests by the engine that took them (a routed model\'s choice), and HTTP status.',
+      labelNames: ['model', 'engine', 'status'] as const, registers,
     });
     this.#upstreamErrors = new Counter({
       name: 'gemserve_upstream_errors_total', help: 'Errors of upstream engines, by engine and kind.',
@@ -92,6 +104,9 @@ export class GatewayMetrics {
   readonly sink: UsageSink = (r: UsageRecord) => {
     this.#requests.inc({ model: r.model, key: r.callerName, method: r.method, status: String(r.status) });
     this.#duration.observe({ model: r.model, method: r.method }, r.latencyMs / 1000);
+    if (r.engine !== undefined && !r.cacheHit) this.#engineRequests.inc({ model: r.model, engine: r.engine, status: String(r.status) });
+    const upstreamKind = r.errorCode && UPSTREAM_ERROR_KINDS[r.errorCode];
+    if (upstreamKind && r.engine !== undefined) this.onUpstreamError(r.engine, upstreamKind);
     if (r.firstChunkMs !== undefined) this.#firstChunk.observe({ model: r.model }, r.firstChunkMs / 1000);
     // countTokens generates nothing; its prompt is not "tokens in" of any generation.
     if (r.method === 'countTokens') return;
