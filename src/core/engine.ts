@@ -191,6 +191,29 @@ export interface EngineCapabilities {
   thinking?: boolean;
   /** Whether `GenerateInput.logprobs` is honoured. */
   logprobs?: boolean;
+  /**
+   * Present when the engine computes embeddings (`embed`): an embedding model is loaded (a GGUF
+   * that declares a pooling type). `dimensions` is the length of every vector it returns.
+   */
+  embeddings?: { dimensions: number };
+}
+
+/** Texts to embed, one vector each (Gemini's embedContent and batchEmbedContents). */
+export interface EmbedInput {
+  /** Plain texts, in order; the HTTP layer has already applied task type and title. */
+  texts: string[];
+  /** Aborts the remaining texts (client disconnect, dispose). */
+  signal: AbortSignal;
+}
+
+export interface EmbedResult {
+  /**
+   * One vector per text, in input order, `capabilities.embeddings.dimensions` long, as the
+   * model pools it (not necessarily of unit length: the HTTP layer truncates and normalises).
+   */
+  vectors: number[][];
+  /** Tokens each text was evaluated as (after any truncation to the engine's context). */
+  tokens: number[];
 }
 
 export interface Engine extends AsyncDisposable {
@@ -203,6 +226,8 @@ export interface Engine extends AsyncDisposable {
   stream(input: GenerateInput): AsyncIterable<GenerateEvent>;
   /** Exact prompt token count for these messages, equal to what `stream` reports in `prompt`. */
   countTokens(input: CountTokensInput): Promise<PromptTokenCount>;
+  /** Embeds texts; only on engines with `capabilities.embeddings` (others leave it undefined). */
+  embed?(input: EmbedInput): Promise<EmbedResult>;
   dispose(): Promise<void>;
 }
 

@@ -32,7 +32,21 @@ export interface LlamaModelOptions {
   readonly chatTemplate: boolean | string;
   /** Standard deviation of the random weights. Default 0.02 (GPT-2/Llama init). */
   readonly weightScale?: number;
+  /**
+   * `llama.pooling_type`, written only when set: how llama.cpp pools the token embeddings of a
+   * sequence into one vector, which makes the file an embedding model. Absent: a text model.
+   */
+  readonly poolingType?: LlamaPoolingType;
 }
+
+/**
+ * llama.cpp's `enum llama_pooling_type` (llama.h; node-llama-cpp's
+ * `GgufMetadataArchitecturePoolingType`), stored as a u32 in `<arch>.pooling_type`.
+ */
+export const LLAMA_POOLING_TYPE = { none: 0, mean: 1, cls: 2, last: 3 } as const;
+
+/** A pooling a generated model may declare (rank pooling needs a classifier head, not written). */
+export type LlamaPoolingType = keyof typeof LLAMA_POOLING_TYPE;
 
 /** Named option sets for the models this project generates. */
 export const LLAMA_MODEL_PRESETS = {

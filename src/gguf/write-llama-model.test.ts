@@ -204,3 +204,24 @@ test('impossible shapes are refused before anything is written', async () => {
     await assert.rejects(writeLlamaModel(path.join(dir, 'bad.gguf'), { ...tiny, ...override }), RangeError, JSON.stringify(override));
   }
 });
+
+test('poolingType writes llama.pooling_type, and llama.cpp pools by it (an embedding model)', async () => {
+  await withModel(plainPath, async (model) => {
+    assert.equal((model.fileInfo.metadata.llama as { pooling_type?: number } | undefined)?.pooling_type, undefined, 'a text model declares no pooling');
+  });
+  const vectors: number[][] = [];
+  for (const poolingType of ['mean', 'last'] as const) {
+    const file = path.join(dir, `embed-${poolingType}.gguf`);
+    await writeLlamaModel(file, { ...tiny, chatTemplate: false, poolingType });
+    await withModel(file, async (model) => {
+      assert.equal((model.fileInfo.metadata.llama as { pooling_type?: number } | undefined)?.pooling_type, poolingType === 'mean' ? 1 : 3);
+      const context = await model.createEmbeddingContext({ contextSize: 128 });
+      const { vector } = await context.getEmbeddingFor('hello world');
+      assert.equal(vector.length, tiny.nEmbd);
+      vectors.push([...vector]);
+      await context.dispose();
+    });
+  }
+  // The key is read for the llama architecture: mean and last pooling give different vectors.
+  assert.notDeepEqual(vectors[0], vectors[1]);
+});

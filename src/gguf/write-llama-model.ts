@@ -3,7 +3,7 @@ import type { EncodableGgmlType } from './encode-tensor-data.js';
 import { GgmlType } from './ggml-type.js';
 import { GgufValue, type GgufMetadataValue } from './gguf-metadata-value.js';
 import { writeGgufFile, type GgufTensorSource } from './gguf-writer.js';
-import type { LlamaModelOptions, LlamaWeightEncoding } from './llama-model-options.js';
+import { LLAMA_POOLING_TYPE, type LlamaModelOptions, type LlamaWeightEncoding } from './llama-model-options.js';
 import { buildLlamaTokenizerVocab, type LlamaTokenizerVocab } from './llama-tokenizer-vocab.js';
 import { randomRows } from './random-tensor-values.js';
 
@@ -138,6 +138,8 @@ function llamaMetadata(o: LlamaModelOptions, vocab: LlamaTokenizerVocab): Record
     'tokenizer.ggml.add_eos_token': false,
   };
   if (template !== undefined) metadata['tokenizer.chat_template'] = template;
+  // Read by llama.cpp for every architecture (LLM_KV_POOLING_TYPE in llama_model::load_hparams).
+  if (o.poolingType !== undefined) metadata['llama.pooling_type'] = GgufValue.uint32(LLAMA_POOLING_TYPE[o.poolingType]);
   return metadata;
 }
 

@@ -41,6 +41,11 @@ export interface ModelDefinition {
   outputModalities: OutputModality[];
   /** For `-latest` aliases: the id this alias points at. */
   aliasOf?: string;
+  /**
+   * Embedding models: the vector length Google's model returns by default. The length served
+   * is the bound engine's (`capabilities.embeddings.dimensions`); this is documentation.
+   */
+  embeddingDimensions?: number;
 }
 
 /** Methods of a text generation model, as ListModels reports them. */
@@ -58,6 +63,41 @@ const base = {
   thinking: false,
   outputModalities: ['TEXT'] as OutputModality[],
 };
+
+/**
+ * Embedding models, as ListModels reports them (captured listings: yuv-man/habeat-server
+ * `models.json` for text-embedding-004; later ones for gemini-embedding-001, which adds the
+ * token counting and async batch methods). Google's listing has no sampling fields for them;
+ * the definition's are unused. Dimensions from ai.google.dev/gemini-api/docs/embeddings
+ * (gemini-embedding-001: 3072, Matryoshka-truncatable to 768/1536) and the text-embedding-004
+ * model card (768).
+ */
+const embeddingBase = { ...base, temperature: 0, maxTemperature: 0, topP: 1, topK: 1, outputTokenLimit: 1 };
+
+/** The Gemini embedding models gemserve serves by name (bound to a local GGUF embedding model). */
+export const GEMINI_EMBEDDING_MODELS: readonly ModelDefinition[] = [
+  {
+    ...embeddingBase,
+    id: 'gemini-embedding-001',
+    version: '001',
+    displayName: 'Gemini Embedding 001',
+    description: 'Obtain a distributed representation of a text.',
+    inputTokenLimit: 2048,
+    supportedGenerationMethods: ['embedContent', 'countTextTokens', 'countTokens', 'asyncBatchEmbedContent'],
+    embeddingDimensions: 3072,
+  },
+  {
+    ...embeddingBase,
+    id: 'text-embedding-004',
+    version: '004',
+    displayName: 'Text Embedding 004',
+    description: 'Obtain a distributed representation of a text. Legacy: superseded by gemini-embedding-001.',
+    inputTokenLimit: 2048,
+    supportedGenerationMethods: ['embedContent'],
+    embeddingDimensions: 768,
+    legacy: true,
+  },
+];
 
 export const GEMINI_MODELS: readonly ModelDefinition[] = [
   {
@@ -167,6 +207,7 @@ export const GEMINI_MODELS: readonly ModelDefinition[] = [
     supportedGenerationMethods: ['generateContent', 'countTokens', 'batchGenerateContent'],
     outputModalities: ['TEXT', 'IMAGE'],
   },
+  ...GEMINI_EMBEDDING_MODELS,
 ];
 
 /** `-latest` aliases Google serves, and what each points at. */

@@ -1,13 +1,14 @@
 import { basename } from 'node:path';
 import { LlamaChat, type ChatWrapper, type LlamaContext } from 'node-llama-cpp';
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
 import { Errors, toGemserveError } from '../../core/errors.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { chooseThreadCount, decodeSpeedProbe, type ThreadSetting } from './choose-thread-count.js';
 import { convertToChatHistory } from './convert-to-chat-history.js';
 import { createResponseGrammar } from './create-response-grammar.js';
+import { createLlamaEmbedder, type LlamaEmbedder } from './embed-texts.js';
 import { generateCandidate } from './generate-candidate.js';
 import { generateWithLogprobs } from './generate-with-logprobs.js';
 import { checkLogprobsInput } from './check-logprobs-input.js';
@@ -73,7 +74,8 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       const why = `cannot create a context of ${contextSize} tokens x ${parallel} sequences: ${e instanceof Error ? e.message : e}`;
       throw Errors.modelUnavailable(label, why);
     }
-    return new LlamaCppEngine({ label, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE });
+    const embedder = createLlamaEmbedder(loaded.model, { label, contextSize, threads });
+    return new LlamaCppEngine({ label, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE, embedder });
   } catch (e) {
     await loaded.dispose();
     throw e;
@@ -100,13 +102,17 @@ export class LlamaCppEngine implements Engine {
   readonly #chatWrapper: ChatWrapper;
   readonly #scheduler: Scheduler;
   readonly #slots: EngineSlot[];
+  /** Embeddings (embed-texts.ts), only for a GGUF that declares a pooling type. */
+  readonly #embedder: LlamaEmbedder | undefined;
   /** Aborted by dispose: stops every generation in flight. */
   readonly #closing = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
   #disposed: Promise<void> | undefined;
 
   /** Use `createLlamaCppEngine`; this takes already-created llama.cpp resources and owns them. */
-  constructor(parts: { label: string; loaded: LoadedLlamaModel; context: LlamaContext; threads: number; maxQueue: number }) {
+  constructor(parts: {
+    label: string; loaded: LoadedLlamaModel; context: LlamaContext; threads: number; maxQueue: number; embedder?: LlamaEmbedder;
+  }) {
     this.label = parts.label;
     this.threads = parts.threads;
     this.#loaded = parts.loaded;
@@ -119,6 +125,8 @@ export class LlamaCppEngine implements Engine {
     this.capabilities.logprobs = true; // generate-with-logprobs.ts
     this.#scheduler = new Scheduler({ slots: parallel, maxQueue: parts.maxQueue });
     this.capabilities.functionCalling = true; // function-calling.ts
+    this.#embedder = parts.embedder;
+    if (this.#embedder) this.capabilities.embeddings = { dimensions: this.#embedder.dimensions };
     this.#slots = Array.from({ length: parallel }, () => {
       const wrapper = new ForcibleChatWrapper(this.#chatWrapper);
       return { wrapper, chat: new LlamaChat({ contextSequence: parts.context.getSequence(), chatWrapper: wrapper.wrapper }) };
@@ -136,6 +144,13 @@ export class LlamaCppEngine implements Engine {
     const { promptHistory } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
     const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
     return { total: this.#promptTokens(promptHistory, functions) };
+  }
+
+  /** Embeddings, when the model is an embedding model (`capabilities.embeddings`); see embed-texts.ts. */
+  async embed(input: EmbedInput): Promise<EmbedResult> {
+    this.#assertOpen();
+    if (!this.#embedder) throw Errors.capabilityUnsupported(this.label, 'Embeddings');
+    return this.#embedder.embed({ texts: input.texts, signal: input.signal });
   }
 
   stream(input: GenerateInput): AsyncIterable<GenerateEvent> {
@@ -230,6 +245,7 @@ export class LlamaCppEngine implements Engine {
       this.#closing.abort(Errors.modelUnavailable(this.label, 'the engine is shutting down'));
       await Promise.allSettled([...this.#inFlight]);
       for (const s of this.#slots) s.chat.dispose({ disposeSequence: true });
+      await this.#embedder?.dispose();
       await this.#context.dispose();
       await this.#loaded.dispose();
     })();

@@ -7,6 +7,7 @@ import { enforceLimits } from '../enforce-limits.js';
 import type { MethodHandler, MethodServices } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
 import { countTokens } from './count-tokens.js';
+import { batchEmbedContents, embedContent } from './embed-content.js';
 import { generateContent } from './generate-content.js';
 import { streamGenerateContent } from './stream-generate-content.js';
 
@@ -16,12 +17,15 @@ const METHODS: Record<string, { handle: MethodHandler; requires: string }> = {
   // Google lists only `generateContent`; streaming comes with it.
   streamGenerateContent: { handle: streamGenerateContent, requires: 'generateContent' },
   countTokens: { handle: countTokens, requires: 'countTokens' },
+  // Google lists only `embedContent` on embedding models; the batch form comes with it.
+  embedContent: { handle: embedContent, requires: 'embedContent' },
+  batchEmbedContents: { handle: batchEmbedContents, requires: 'embedContent' },
 };
 
 /**
  * `POST /{version}/{models|tunedModels}/{id}:{method}`: one catch-all route per collection
  * and a parser, because model ids may contain `/` and the method hides behind a colon in
- * the last segment. A method gemserve does not serve (embedContent, batchGenerateContent, …),
+ * the last segment. A method gemserve does not serve (batchGenerateContent, …),
  * or one the model does not list, gets Google's 404 for it ("… is not supported for
  * embedContent. Call ListModels …"). With `limits`, generate calls are admitted under the
  * rate limits first (src/http/enforce-limits.ts).
