@@ -4,7 +4,6 @@
  * recording, the rate limiter and metrics. start-server.ts composes them.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ModelCatalog } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
 import { parsePromptBlocklist, type PromptBlocklist } from '../core/prompt-blocklist.js';
@@ -20,7 +19,7 @@ import { GatewayMetrics } from '../gateway/metrics/gateway-metrics.js';
 import { openUsageRecording, type UsageRecording } from '../gateway/usage/open-usage-recording.js';
 import type { FileService } from '../storage/files/file-service.js';
 import { openLocalFileService, SWEEP_INTERVAL_MS } from '../storage/open-file-service.js';
-import { openDatabase } from '../storage/sqlite/open-database.js';
+import { databaseFileIn, openDatabase } from '../storage/sqlite/open-database.js';
 import type { OutputStream } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { MODEL_FLAG_ENGINE } from './plan-serve.js';
@@ -61,8 +60,6 @@ export async function loadBlocklist(path: string | undefined): Promise<PromptBlo
   }
 }
 
-/** The SQLite file below `dataDir` that gemserve's SQLite stores share (storage/sqlite/open-database.ts). */
-const DATABASE_FILE = 'gemserve.db';
 
 /**
  * The response cache `--cache` asks for (none for `off`), and how to close it: the memory one,
@@ -76,7 +73,7 @@ export function openResponseCache(
   let cache: ResponseCache;
   let close = async () => {};
   if (settings.cache === 'sqlite') {
-    const file = join(settings.dataDir, DATABASE_FILE);
+    const file = databaseFileIn(settings.dataDir);
     let db;
     try {
       db = openDatabase(file);
@@ -113,7 +110,7 @@ export function createRateLimiter(settings: Settings, catalog: ModelCatalog): Ra
 
 /** The managed API keys in `<dataDir>/gemserve.db`, which `gemserve keys` edits beside the running server. */
 export function openKeyStore(dataDir: string): SqliteKeyStore {
-  const file = join(dataDir, DATABASE_FILE);
+  const file = databaseFileIn(dataDir);
   try {
     return new SqliteKeyStore({ file });
   } catch (e) {
@@ -123,7 +120,7 @@ export function openKeyStore(dataDir: string): SqliteKeyStore {
 
 /** Usage and cost recording in `<dataDir>/gemserve.db` (`gemserve usage` reads it), priced with `--prices`. */
 export function openUsage(settings: Settings, stderr: OutputStream): UsageRecording {
-  const file = join(settings.dataDir, DATABASE_FILE);
+  const file = databaseFileIn(settings.dataDir);
   try {
     return openUsageRecording({
       file, overrides: settings.prices,

@@ -3,7 +3,6 @@
  * the file `serve` reads them from. Safe beside a running server on the same file (SQLite WAL
  * and a busy timeout): a key created or revoked here takes effect on the server's next request.
  */
-import { join } from 'node:path';
 import { ConfigError } from '../../config/config-error.js';
 import { loadSettings } from '../../config/load-settings.js';
 import { integer } from '../../config/setting-parsers.js';
@@ -16,9 +15,8 @@ import { SqliteKeyStore } from '../../gateway/keys/sqlite-key-store.js';
 import type { CliContext } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import type { Command } from './command.js';
+import { databaseFileIn } from '../../storage/sqlite/open-database.js';
 
-/** The SQLite file below the data dir that `serve` shares its stores in (start-server.ts). */
-const DATABASE_FILE = 'gemserve.db';
 
 const USAGE = 'usage: gemserve keys create --name NAME [options] | list [--json] | revoke ID | rotate ID [--grace 10m]';
 
@@ -120,7 +118,7 @@ export const keysCommand: Command = {
       throw new ConfigError(USAGE);
     }
     const { settings } = await loadSettings({ command: 'keys', flags, env: ctx.env, cwd: ctx.cwd });
-    const file = join(settings.dataDir, DATABASE_FILE);
+    const file = databaseFileIn(settings.dataDir);
     let store: SqliteKeyStore;
     try {
       store = new SqliteKeyStore({ file });

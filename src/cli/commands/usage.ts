@@ -1,17 +1,14 @@
 /** `gemserve usage`: usage and cost totals or time series from `<dataDir>/gemserve.db`. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError } from '../../config/config-error.js';
 import { loadSettings } from '../../config/load-settings.js';
 import { formatUsageReport } from '../../gateway/usage/format-usage-report.js';
 import { parseUsageQuery, UsageQueryError } from '../../gateway/usage/parse-usage-query.js';
 import { summarizeUsage, reportUsage } from '../../gateway/usage/usage-report.js';
 import { SqliteUsageStore } from '../../gateway/usage/sqlite-usage-store.js';
-import { openDatabase } from '../../storage/sqlite/open-database.js';
+import { databaseFileIn, openDatabase } from '../../storage/sqlite/open-database.js';
 import type { Command } from './command.js';
 
-/** The SQLite file the server records usage in, below the data dir. */
-const DATABASE_FILE = 'gemserve.db';
 
 const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -46,7 +43,7 @@ export const usageCommand: Command = {
       throw e;
     }
     const { settings } = await loadSettings({ command: 'usage', flags, env: ctx.env, cwd: ctx.cwd });
-    const file = join(settings.dataDir, DATABASE_FILE);
+    const file = databaseFileIn(settings.dataDir);
     let report;
     if (!existsSync(file)) {
       ctx.stderr.write(`no usage recorded yet: ${file} does not exist\n`);

@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+
+/** The SQLite file below the data dir that every SQLite store of a server shares (keys, usage, cache). */
+export function databaseFileIn(dataDir: string): string {
+  return join(dataDir, 'gemserve.db');
+}
 
 /** An open SQLite database (better-sqlite3: synchronous, one connection per process). */
 export type SqliteDatabase = Database.Database;
