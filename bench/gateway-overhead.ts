@@ -14,9 +14,9 @@ import { fileURLToPath } from 'node:url';
 import type { GenerateContentRequest } from '../src/api/gemini/types.js';
 import { intOption, readBenchArgs } from './lib/cli-args.js';
 import type { GatewayServersReady } from './lib/gateway-server.js';
-import { KeepAliveClient } from './lib/http-client.js';
+import { postLoad, type LoadRow } from './lib/post-load.js';
 import { printTable } from './lib/print-table.js';
-import { median, nowMs, percentile, round } from './lib/stats.js';
+import { round } from './lib/stats.js';
 import { resultsHead, writeResults } from './lib/write-results.js';
 
 const NAME = 'gateway-overhead';
@@ -27,7 +27,7 @@ const REQUEST: GenerateContentRequest = {
   generationConfig: { seed: 7 },
 };
 
-interface Row { what: string; concurrency: number; requests: number; medianMs: number; p99Ms: number; perSecond: number }
+type Row = LoadRow;
 
 const args = readBenchArgs(process.argv.slice(2), ['requests', 'concurrency']);
 const requests = intOption(args, 'requests', args.quick ? 300 : 3000);
@@ -35,28 +35,9 @@ const warmup = args.quick ? 50 : 500;
 const concurrency = intOption(args, 'concurrency', 16);
 const head = resultsHead(NAME, args.quick);
 
-async function load(port: number, apiKey: string, what: string, workers: number): Promise<Row> {
-  const client = new KeepAliveClient(port, workers, apiKey);
+function load(port: number, apiKey: string, what: string, workers: number): Promise<Row> {
   const path = `/v1beta/models/${MODEL_ID}:generateContent`;
-  const body = JSON.stringify(REQUEST);
-  const run = async (n: number, ms: number[] | null) => {
-    let next = 0;
-    const worker = async () => {
-      while (next++ < n) {
-        const r = await client.post(path, body);
-        if (r.status !== 200) throw new Error(`${what}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
-        ms?.push(r.ms);
-      }
-    };
-    await Promise.all(Array.from({ length: workers }, worker));
-  };
-  await run(warmup, null);
-  const ms: number[] = [];
-  const t0 = nowMs();
-  await run(requests, ms);
-  const wall = nowMs() - t0;
-  client.close();
-  return { what, concurrency: workers, requests, medianMs: median(ms), p99Ms: percentile(ms, 99), perSecond: (requests * 1000) / wall };
+  return postLoad({ port, apiKey, path, body: JSON.stringify(REQUEST), what, workers, requests, warmup });
 }
 
 async function startServers(): Promise<{ child: ChildProcess; ready: GatewayServersReady }> {

@@ -15,7 +15,7 @@ import { collectGeneration, type GenerateInput } from '../src/core/engine.js';
 import { FakeEngine } from '../src/engines/fake/fake-engine.js';
 import type { GenerateContentRequest, GenerateContentResponse } from '../src/api/gemini/types.js';
 import { intOption, readBenchArgs } from './lib/cli-args.js';
-import { KeepAliveClient } from './lib/http-client.js';
+import { postLoad } from './lib/post-load.js';
 import type { OverheadServerReady } from './lib/overhead-server.js';
 import { printTable } from './lib/print-table.js';
 import { median, nowMs, percentile, round } from './lib/stats.js';
@@ -67,28 +67,8 @@ async function benchEngine(): Promise<{ row: Row; text: string }> {
 }
 
 /** Sends `count` requests from `workers` concurrent loops on one keep-alive agent. */
-async function load(port: number, what: string, workers: number, count: number, body: string): Promise<Row> {
-  const client = new KeepAliveClient(port, workers);
-  const path = `/v1beta/models/${MODEL_ID}:generateContent`;
-  const run = async (n: number, ms: number[] | null) => {
-    let next = 0;
-    const worker = async () => {
-      while (next++ < n) {
-        const r = await client.post(path, body);
-        if (r.status !== 200) throw new Error(`${what}: HTTP ${r.status}: ${r.body.slice(0, 300)}`);
-        ms?.push(r.ms);
-      }
-    };
-    await Promise.all(Array.from({ length: workers }, worker));
-  };
-  await run(warmup, null);
-  const ms: number[] = [];
-  const t0 = nowMs();
-  await run(count, ms);
-  const wall = nowMs() - t0;
-  const row = { what, concurrency: workers, requests: count, medianMs: median(ms), p99Ms: percentile(ms, 99), perSecond: (count * 1000) / wall, connections: client.connections };
-  client.close();
-  return row;
+function load(port: number, what: string, workers: number, count: number, body: string): Promise<Row> {
+  return postLoad({ port, path: `/v1beta/models/${MODEL_ID}:generateContent`, body, what, workers, requests: count, warmup });
 }
 
 async function startServers(): Promise<{ child: ChildProcess; ready: OverheadServerReady }> {
