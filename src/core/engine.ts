@@ -112,9 +112,33 @@ export interface GenerateInput {
   /** Report each output token's log probability with `top` alternatives (0..20). Only for engines with `logprobs`. */
   logprobs?: { top: number };
   sampling: SamplingOptions;
+  /**
+   * The leading messages (and the tools) are a cached content's (Gemini's cachedContents): an
+   * engine that keeps evaluated prompt state may reuse what it kept for `id` instead of evaluating
+   * that prefix again. Engines without such reuse ignore it; the output must not depend on it.
+   */
+  cachedPrefix?: CachedPrefix;
+  /** `batch` work (the Batch API) waits behind interactive requests for an engine slot. Default `interactive`. */
+  priority?: 'interactive' | 'batch';
   /** How many independent candidates (1..8). */
   candidateCount: number;
   /** Aborts the generation (client disconnect, deadline). The engine must stop promptly and free resources. */
+  signal: AbortSignal;
+}
+
+/** Which part of a request's messages is a cached content (see `GenerateInput.cachedPrefix`). */
+export interface CachedPrefix {
+  /** The cache's stable id (`cachedContents/<id>`); what the engine keeps is keyed by it. */
+  id: string;
+  /** `messages[0 .. messageCount)` are the cache's (its system instruction, as a `system` message, counts as one). */
+  messageCount: number;
+}
+
+/** A cached content's prefix, for an engine to evaluate ahead of its first use (`Engine.warmCachedPrefix`). */
+export interface WarmPrefixInput {
+  id: string;
+  messages: ChatMessage[];
+  tools?: ToolOptions;
   signal: AbortSignal;
 }
 
@@ -228,6 +252,14 @@ export interface Engine extends AsyncDisposable {
   countTokens(input: CountTokensInput): Promise<PromptTokenCount>;
   /** Embeds texts; only on engines with `capabilities.embeddings` (others leave it undefined). */
   embed?(input: EmbedInput): Promise<EmbedResult>;
+  /**
+   * Context caching: evaluates a cached content's prefix now and keeps its state under `input.id`,
+   * so requests naming it (`GenerateInput.cachedPrefix`) skip that work. Optional: engines that
+   * cannot keep state leave it undefined and simply evaluate the whole prompt each time.
+   */
+  warmCachedPrefix?(input: WarmPrefixInput): Promise<void>;
+  /** The cached content `id` was deleted or expired: free whatever the engine kept for it. */
+  releaseCachedPrefix?(id: string): Promise<void>;
   dispose(): Promise<void>;
 }
 

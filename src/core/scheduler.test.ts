@@ -31,6 +31,18 @@ describe('Scheduler', () => {
     assert.deepEqual(s.stats(), { busy: 0, queued: 0, slots: 1, maxQueue: 3 });
   });
 
+  it('interactive waiters go ahead of batch ones; FIFO within each priority', async () => {
+    const s = new Scheduler({ slots: 1, maxQueue: 5 });
+    const first = await s.acquire(never(), 'batch');
+    const order: string[] = [];
+    const wait = (name: string, priority: 'interactive' | 'batch') =>
+      s.acquire(never(), priority).then((slot) => { order.push(name); slot.release(); });
+    const waits = [wait('b1', 'batch'), wait('i1', 'interactive'), wait('b2', 'batch'), wait('i2', 'interactive')];
+    first.release();
+    await Promise.all(waits);
+    assert.deepEqual(order, ['i1', 'i2', 'b1', 'b2']);
+  });
+
   it('rejects at once with OVERLOADED (503) when the queue is full', async () => {
     const s = new Scheduler({ slots: 1, maxQueue: 1 });
     await s.acquire(never());

@@ -28,7 +28,11 @@ export interface SchedulerStats {
   maxQueue: number;
 }
 
+/** `batch` waiters queue behind every `interactive` one (the Batch API runs at low priority). */
+export type SlotPriority = 'interactive' | 'batch';
+
 interface Waiter {
+  priority: SlotPriority;
   resolve(slot: Slot): void;
   reject(reason: unknown): void;
   signal: AbortSignal;
@@ -36,7 +40,9 @@ interface Waiter {
 }
 
 /**
- * Hands out `slots` slots first come, first served.
+ * Hands out `slots` slots first come, first served within a priority: an interactive waiter
+ * goes ahead of every waiting batch one, so bulk work never delays a person at a prompt by more
+ * than the generation already running.
  *
  * A released slot goes straight to the oldest waiter, so a burst of new arrivals cannot
  * overtake the queue. When all slots are busy and `maxQueue` requests already wait, `acquire`
@@ -63,7 +69,7 @@ export class Scheduler implements Disposable {
    * Waits for a free slot. Rejects with `signal.reason` if the signal aborts first (or already
    * has), with `Errors.overloaded()` if the queue is full, and with an Error after dispose.
    */
-  acquire(signal: AbortSignal): Promise<Slot> {
+  acquire(signal: AbortSignal, priority: SlotPriority = 'interactive'): Promise<Slot> {
     if (this.#disposed) return Promise.reject(new Error('Scheduler used after dispose'));
     if (signal.aborted) return Promise.reject(signal.reason);
     const free = this.#free.shift();
@@ -71,7 +77,7 @@ export class Scheduler implements Disposable {
     if (this.#queue.length >= this.#maxQueue) return Promise.reject(Errors.overloaded());
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
-        resolve, reject, signal,
+        priority, resolve, reject, signal,
         onAbort: () => {
           const i = this.#queue.indexOf(waiter);
           if (i !== -1) this.#queue.splice(i, 1);
@@ -79,7 +85,9 @@ export class Scheduler implements Disposable {
         },
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
-      this.#queue.push(waiter);
+      const firstBatch = priority === 'interactive' ? this.#queue.findIndex((w) => w.priority === 'batch') : -1;
+      if (firstBatch === -1) this.#queue.push(waiter);
+      else this.#queue.splice(firstBatch, 0, waiter);
     });
   }
 

@@ -180,7 +180,7 @@ export class LlamaCppEngine implements Engine {
       const grammar = input.responseFormat && await createResponseGrammar(this.#loaded.llama, input.responseFormat);
       let slot;
       try {
-        slot = await this.#scheduler.acquire(input.signal);
+        slot = await this.#scheduler.acquire(input.signal, input.priority);
       } catch (e) {
         if (input.signal.aborted) return;
         this.#assertOpen(); // disposed while queued

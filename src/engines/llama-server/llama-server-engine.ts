@@ -343,7 +343,7 @@ export class LlamaServerEngine implements Engine {
       if (count.total > this.maxPromptTokens) throw promptTooLong(count.total, this.maxPromptTokens);
       let slot;
       try {
-        slot = await this.#scheduler.acquire(input.signal);
+        slot = await this.#scheduler.acquire(input.signal, input.priority);
       } catch (e) {
         if (input.signal.aborted) return;
         this.#assertOpen(); // disposed while queued
