@@ -4,7 +4,8 @@ import type { ModelDefinition } from '../core/catalog/gemini-models.js';
 /**
  * A catalog definition → the `Model` resource of `GET /v1beta/models[/{id}]`, with the fields
  * and order of Google's ListModels output (GEMINI-API.md §2.7). `thinking` appears only on
- * thinking models, as in Google's listing; `baseModelId` is omitted as Google omits it.
+ * thinking models, as in Google's listing; `baseModelId` is omitted as Google omits it; embedding
+ * models carry no sampling fields (nothing is sampled), as in Google's listing.
  */
 export function convertToGeminiModel(def: ModelDefinition): Model {
   const model: Model = {
@@ -15,11 +16,14 @@ export function convertToGeminiModel(def: ModelDefinition): Model {
     inputTokenLimit: def.inputTokenLimit,
     outputTokenLimit: def.outputTokenLimit,
     supportedGenerationMethods: [...def.supportedGenerationMethods],
+  };
+  if (def.embeddingDimensions !== undefined) return model;
+  Object.assign(model, {
     temperature: def.temperature,
     topP: def.topP,
     topK: def.topK,
     maxTemperature: def.maxTemperature,
-  };
+  });
   if (def.thinking) model.thinking = true;
   return model;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GEMINI_MODELS } from '../core/catalog/gemini-models.js';
+import { GEMINI_EMBEDDING_MODELS, GEMINI_MODELS } from '../core/catalog/gemini-models.js';
 import { convertToGeminiModel } from './convert-to-gemini-model.js';
 import { convertToGeminiResponse } from './convert-to-gemini-response.js';
 import { convertToCountTokensResponse } from './convert-to-usage-metadata.js';
@@ -59,6 +59,10 @@ test('model definitions become ListModels entries; `thinking` only on thinking m
   const thinking = GEMINI_MODELS.find((m) => m.id === 'gemini-2.5-flash')!;
   assert.equal(convertToGeminiModel(thinking).thinking, true);
   assert.equal('maxTopK' in convertToGeminiModel(GEMINI_MODELS.find((m) => m.id === 'gemini-1.5-flash-002')!), false);
+  const embedding = convertToGeminiModel(GEMINI_EMBEDDING_MODELS.find((m) => m.id === 'gemini-embedding-001')!);
+  assert.deepEqual(Object.keys(embedding), [
+    'name', 'version', 'displayName', 'description', 'inputTokenLimit', 'outputTokenLimit', 'supportedGenerationMethods',
+  ]);
 });
 
 test('prompt tokens split by modality, in Gemini order, zeros omitted', () => {
