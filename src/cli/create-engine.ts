@@ -30,6 +30,7 @@ export async function createEngine(spec: EngineSpec, env: NodeJS.ProcessEnv = pr
         tokenDelayMs: spec.tokenDelayMs,
         contextTokens: spec.contextTokens,
         failAfterTokens: spec.failAfterTokens,
+        embeddingDimensions: spec.embeddingDimensions,
       });
     case 'llama-cpp': {
       // Imported lazily: node-llama-cpp loads native bindings, which `gemserve serve` with

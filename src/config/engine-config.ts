@@ -54,6 +54,8 @@ export interface FakeEngineConfig {
   tokenDelayMs?: number;
   contextTokens?: number;
   failAfterTokens?: number;
+  /** Also embed, with vectors this long (for embedding model bindings in demos and tests). */
+  embeddingDimensions?: number;
 }
 
 /** Retries of an upstream engine (src/engines/shared/retry-policy.ts). */
@@ -212,6 +214,7 @@ const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
     tokenDelayMs: integer(0, 60_000),
     contextTokens: integer(16, 1 << 24),
     failAfterTokens: integer(0),
+    embeddingDimensions: integer(1, 65_536),
   },
 };
 

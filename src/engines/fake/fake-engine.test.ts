@@ -19,4 +19,17 @@ describe('FakeEngine specifics', () => {
     });
     await assert.rejects(collectGeneration(stream), /failAfterTokens/);
   });
+
+  it('embeds deterministically when made with embeddingDimensions; texts sharing words point alike', async () => {
+    const engine = new FakeEngine({ embeddingDimensions: 64 });
+    assert.deepEqual(engine.capabilities.embeddings, { dimensions: 64 });
+    const signal = new AbortController().signal;
+    const { vectors, tokens } = await engine.embed({ texts: ['red apple pie', 'red apple pie', 'blue whale song'], signal });
+    assert.deepEqual(tokens, [3, 3, 3]);
+    assert.equal(vectors[0].length, 64);
+    assert.deepEqual(vectors[0], vectors[1]);
+    const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+    assert.ok(dot(vectors[0], vectors[1]) > dot(vectors[0], vectors[2]));
+    await assert.rejects(new FakeEngine().embed({ texts: ['x'], signal }), /embeddingDimensions/);
+  });
 });

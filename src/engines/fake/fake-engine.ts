@@ -1,5 +1,5 @@
 import type {
-  ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, MessagePart,
+  ChatMessage, CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, MessagePart,
   PromptTokenCount, TokenLogprob, ToolOptions,
 } from '../../core/engine.js';
 import { exampleForSchema } from './example-for-schema.js';
@@ -14,6 +14,8 @@ export interface FakeEngineOptions {
   contextTokens?: number;
   /** Throw after this many generated tokens, to exercise mid-stream failure handling. */
   failAfterTokens?: number;
+  /** Present: the engine also embeds (`embed`), vectors this long. */
+  embeddingDimensions?: number;
 }
 
 const WORDS = [
@@ -86,6 +88,24 @@ export class FakeEngine implements Engine {
     this.capabilities = {
       maxCandidates: 8, contextTokens: opts.contextTokens ?? 32_768, functionCalling: true, thinking: true, logprobs: true,
     };
+    if (opts.embeddingDimensions) this.capabilities.embeddings = { dimensions: opts.embeddingDimensions };
+  }
+
+  /**
+   * A bag of hashed words: each word adds 1 to a dimension chosen by its hash, so equal texts get
+   * equal vectors and texts sharing words point the same way (enough for retrieval-shaped tests).
+   */
+  async embed(input: EmbedInput): Promise<EmbedResult> {
+    if (this.#disposed) throw new Error('FakeEngine used after dispose');
+    const dimensions = this.#opts.embeddingDimensions;
+    if (!dimensions) throw new Error('this fake engine was made without embeddingDimensions');
+    const vectors = input.texts.map((text) => {
+      const v = new Array<number>(dimensions).fill(0);
+      for (const word of text.toLowerCase().split(/\W+/).filter(Boolean)) v[hash(word) % dimensions] += 1;
+      if (v.every((x) => x === 0)) v[0] = 1;
+      return v;
+    });
+    return { vectors, tokens: input.texts.map(countWords) };
   }
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
