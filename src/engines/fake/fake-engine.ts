@@ -100,7 +100,7 @@ export class FakeEngine implements Engine {
     const dimensions = this.#opts.embeddingDimensions;
     if (!dimensions) throw new Error('this fake engine was made without embeddingDimensions');
     const vectors = input.texts.map((text) => {
-      const v = new Array<number>(dimensions).fill(0);
+      const v: number[] = new Array<number>(dimensions).fill(0);
       for (const word of text.toLowerCase().split(/\W+/).filter(Boolean)) v[hash(word) % dimensions] += 1;
       if (v.every((x) => x === 0)) v[0] = 1;
       return v;
