@@ -102,7 +102,7 @@ export class FakeEngine implements Engine {
     const vectors = input.texts.map((text) => {
       const v: number[] = new Array<number>(dimensions).fill(0);
       for (const word of text.toLowerCase().split(/\W+/).filter(Boolean)) v[hash(word) % dimensions] += 1;
-      if (v.every((x) => x === 0)) v[0] = 1;
+      if (!v.some((x) => x !== 0)) v[0] = 1;
       return v;
     });
     return { vectors, tokens: input.texts.map(countWords) };
