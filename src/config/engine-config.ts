@@ -98,6 +98,8 @@ export interface OpenAiCompatibleCapabilitiesConfig {
   functionCalling?: boolean;
   thinking?: boolean;
   logprobs?: boolean;
+  /** The upstream model embeds, with vectors this long (served as gemini-embedding-001 etc.). */
+  embeddingDimensions?: number;
 }
 
 /** An OpenAI-style /v1/chat/completions server: vLLM, Ollama, LM Studio, llama-server (src/engines/openai-compatible). */
@@ -207,6 +209,7 @@ const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
       functionCalling: boolean(),
       thinking: boolean(),
       logprobs: boolean(),
+      embeddingDimensions: integer(1, 65_536),
     }),
   },
   fake: {

@@ -245,3 +245,54 @@ describe('openai-compatible against a misbehaving upstream', () => {
     assert.equal(count.total, 4);
   });
 });
+
+describe('openai-compatible embeddings (/v1/embeddings)', () => {
+  /** A one-route server answering like vLLM: the vectors in `data` (here reversed, with their index), usage's total. */
+  async function embeddingsServer(answer?: (input: string[]) => unknown) {
+    const { createServer } = await import('node:http');
+    const bodies: Array<Record<string, unknown>> = [];
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => { raw += c; });
+      req.on('end', () => {
+        const body = JSON.parse(raw) as { input: string[] };
+        bodies.push({ url: req.url, ...body });
+        const data = body.input.map((t, index) => ({ index, embedding: [t.length, 1, 0] })).reverse();
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(answer ? answer(body.input) : { data, usage: { prompt_tokens: 7 } }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}/v1`, bodies, close: () => new Promise<void>((r) => server.close(() => r())) };
+  }
+
+  it('sends every text in one request and puts the vectors back in input order', async () => {
+    const up = await embeddingsServer();
+    try {
+      const engine = make({ baseUrl: up.url, model: 'bge-small', capabilities: { embeddingDimensions: 3 } });
+      assert.deepEqual(engine.capabilities.embeddings, { dimensions: 3 });
+      const r = await engine.embed({ texts: ['a', 'bbb'], signal: new AbortController().signal });
+      assert.deepEqual(r.vectors, [[1, 1, 0], [3, 1, 0]]);
+      assert.equal(r.tokens.reduce((a, b) => a + b, 0), 7);
+      assert.deepEqual(up.bodies, [{ url: '/v1/embeddings', model: 'bge-small', input: ['a', 'bbb'], encoding_format: 'float' }]);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('a vector of the wrong length is a malformed upstream answer, never passed on', async () => {
+    const up = await embeddingsServer((input) => ({ data: input.map(() => ({ embedding: [1, 2] })) }));
+    try {
+      const engine = make({ baseUrl: up.url, capabilities: { embeddingDimensions: 3 } });
+      await assert.rejects(engine.embed({ texts: ['a'], signal: new AbortController().signal }), /not 3 numbers/);
+    } finally {
+      await up.close();
+    }
+  });
+
+  it('without embeddingDimensions the engine does not embed', async () => {
+    assert.equal(make().capabilities.embeddings, undefined);
+    await assert.rejects(make().embed({ texts: ['a'], signal: new AbortController().signal }), /Embeddings/);
+  });
+});

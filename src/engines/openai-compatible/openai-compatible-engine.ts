@@ -14,12 +14,15 @@
  *   caching, llama-server's slot reuse, Ollama's kept context).
  * - What the upstream model can do is not discoverable in a standard way, so capabilities come
  *   from the config (`capabilities`); requests needing more are refused before they get here.
+ * - Embeddings (when the config gives `embeddingDimensions`): one `/v1/embeddings` request per
+ *   call with every text as `input`; OpenAI's usage has only the batch's total, so it is
+ *   reported on the first text (the HTTP layer only sums them).
  * - Resilience as in gemini-upstream: breaker + retries (backoff with full jitter, Retry-After)
  *   on 429/5xx/timeouts/broken connections, never on another 4xx; a candidate's request is
  *   retried only until its first chunk arrived, so nothing is ever sent twice.
  */
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
 import { Errors } from '../../core/errors.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../shared/circuit-breaker.js';
@@ -44,6 +47,8 @@ export interface OpenAiCompatibleCapabilities {
   functionCalling?: boolean;
   thinking?: boolean;
   logprobs?: boolean;
+  /** The upstream model is an embedding model with vectors this long (vLLM `--task embed`, llama-server `--embeddings`, Ollama). */
+  embeddingDimensions?: number;
 }
 
 /** Settings of the engine. */
@@ -64,6 +69,7 @@ export interface OpenAiCompatibleEngineOptions {
 }
 
 interface CountAnswer { usage?: { prompt_tokens?: number } }
+interface EmbeddingsAnswer { data?: Array<{ index?: number; embedding?: unknown }>; usage?: { prompt_tokens?: number } }
 
 export class OpenAiCompatibleEngine implements Engine {
   readonly kind = 'openai-compatible';
@@ -71,6 +77,7 @@ export class OpenAiCompatibleEngine implements Engine {
   readonly capabilities: EngineCapabilities;
   readonly breaker: CircuitBreaker;
   readonly #url: string;
+  readonly #embeddingsUrl: string;
   readonly #model: string;
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
@@ -81,6 +88,7 @@ export class OpenAiCompatibleEngine implements Engine {
   constructor(opts: OpenAiCompatibleEngineOptions) {
     const base = opts.baseUrl.replace(/\/+$/, '');
     this.#url = `${base}/chat/completions`;
+    this.#embeddingsUrl = `${base}/embeddings`;
     this.#model = opts.model;
     this.#headers = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_OPENAI_TIMEOUT_MS;
@@ -97,6 +105,7 @@ export class OpenAiCompatibleEngine implements Engine {
       functionCalling: caps.functionCalling ?? false,
       thinking: caps.thinking ?? false,
       logprobs: caps.logprobs ?? false,
+      ...(caps.embeddingDimensions ? { embeddings: { dimensions: caps.embeddingDimensions } } : {}),
     };
   }
 
@@ -127,6 +136,36 @@ export class OpenAiCompatibleEngine implements Engine {
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     if (this.#closing.signal.aborted) throw Errors.modelUnavailable(this.label, 'the engine was disposed');
     return { total: await this.#countPrompt(input, this.#closing.signal) };
+  }
+
+  async embed(input: EmbedInput): Promise<EmbedResult> {
+    if (this.#closing.signal.aborted) throw Errors.modelUnavailable(this.label, 'the engine was disposed');
+    const dimensions = this.capabilities.embeddings?.dimensions;
+    if (!dimensions) throw Errors.capabilityUnsupported(this.label, 'Embeddings');
+    using link = linkAbortSignals(input.signal, this.#closing.signal);
+    const body = { model: this.#model, input: input.texts, encoding_format: 'float' };
+    const answer = await callWithRetries(async () => {
+      const res = await postUpstream({ url: this.#embeddingsUrl, headers: this.#headers, body, signal: link.signal, timeoutMs: this.#timeoutMs });
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as EmbeddingsAnswer;
+      } catch {
+        throw malformed(this.#upstream, `the embeddings request answered with no JSON: ${text.slice(0, 200)}`);
+      }
+    }, this.#retrying(link.signal));
+    const vectors: number[][] = [];
+    for (const [i, item] of (answer.data ?? []).entries()) {
+      const v = item.embedding;
+      if (!Array.isArray(v) || v.length !== dimensions || !v.every((x) => typeof x === 'number')) {
+        throw malformed(this.#upstream, `embedding ${i} is not ${dimensions} numbers (check embeddingDimensions in the config)`).error;
+      }
+      vectors[item.index ?? i] = v as number[];
+    }
+    if (vectors.length !== input.texts.length || vectors.includes(undefined as unknown as number[])) {
+      throw malformed(this.#upstream, `asked for ${input.texts.length} embeddings, got ${answer.data?.length ?? 0}`).error;
+    }
+    const total = answer.usage?.prompt_tokens ?? 0;
+    return { vectors, tokens: input.texts.map((_, i) => (i === 0 ? total : 0)) };
   }
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
