@@ -1,4 +1,5 @@
 /** The commands `gemserve` dispatches to, in the order `gemserve --help` lists them. */
+import { batchCommand } from './batch.js';
 import type { Command } from './command.js';
 import { engineBuildCommand } from './engine-build.js';
 import { genModelCommand } from './gen-model.js';
@@ -9,4 +10,4 @@ import { serveCommand } from './serve.js';
 import { usageCommand } from './usage.js';
 
 /** Every command. */
-export const ALL_COMMANDS: readonly Command[] = [serveCommand, pullCommand, modelsCommand, genModelCommand, engineBuildCommand, usageCommand, keysCommand];
+export const ALL_COMMANDS: readonly Command[] = [serveCommand, pullCommand, modelsCommand, genModelCommand, engineBuildCommand, usageCommand, keysCommand, batchCommand];
