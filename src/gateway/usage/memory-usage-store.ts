@@ -5,6 +5,8 @@ export class MemoryUsageStore implements UsageStore {
   readonly #entries: UsageEntry[] = [];
 
   add(entry: UsageEntry): void {
+    // An id already stored is the same request again (a batch request rerun after a crash): keep the first.
+    if (this.#entries.some((e) => e.id === entry.id)) return;
     const ms = atMs(entry);
     // Records usually arrive in order; keep the array sorted when one finishes late.
     let i = this.#entries.length;

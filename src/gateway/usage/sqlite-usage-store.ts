@@ -84,8 +84,10 @@ export class SqliteUsageStore implements UsageStore {
   /** Applies the store's migrations to `db`; closing the database stays with its opener. */
   constructor(db: SqliteDatabase) {
     applyMigrations(db, USAGE_MIGRATIONS);
+    // OR IGNORE: an entry's id is its identity. The Batch API gives each request a fixed id
+    // (`batch-<job>-<index>`), so a request run again after a crash is recorded (and charged) once.
     this.#insert = db.prepare(`
-      INSERT INTO usage_records (id, at, at_ms, caller_id, caller_name, model, method, api_client, status, error,
+      INSERT OR IGNORE INTO usage_records (id, at, at_ms, caller_id, caller_name, model, method, api_client, status, error,
         prompt_tokens, candidates_tokens, thoughts_tokens, cached_tokens, tool_use_prompt_tokens, total_tokens,
         prompt_by_modality, cache_hit, latency_ms, first_chunk_ms, engine, batch, cost_micros)
       VALUES (@id, @at, @at_ms, @caller_id, @caller_name, @model, @method, @api_client, @status, @error,

@@ -24,3 +24,14 @@ test('the recorder prices each record, gives it a usage- id and stores it; a fai
   broken(record);
   assert.equal((errors[0] as Error).message, 'disk full');
 });
+
+test('a record with a usageId keeps it as its entry id (batch requests), and the id is not stored as a field', () => {
+  const store = new MemoryUsageStore();
+  const sink = createUsageRecorder(store, new PriceTable());
+  const { id: _id, costMicros: _c, batch: _b, ...record } = usageEntry('x');
+  sink({ ...record, batch: true, usageId: 'batch-j1-0' } as typeof record);
+  sink({ ...record, batch: true, usageId: 'batch-j1-0' } as typeof record);
+  const entries = store.list();
+  assert.deepEqual(entries.map((e) => e.id), ['batch-j1-0']);
+  assert.equal('usageId' in entries[0], false);
+});

@@ -4,8 +4,12 @@ import { computeCostMicros } from './compute-cost.js';
 import type { PriceTable } from './price-table.js';
 import type { UsageEntry, UsageStore } from './usage-store.js';
 
-/** A UsageRecord that may say it came through the Batch API (billed at 50%); the Batch API comes later. */
-export type MeteredRecord = UsageRecord & { batch?: boolean };
+/**
+ * A UsageRecord that may say it came through the Batch API (billed at 50%), and may carry its
+ * entry id: a batch request's is fixed (`batch-<job>-<index>`), so the stores keep one entry
+ * however often the request ran.
+ */
+export type MeteredRecord = UsageRecord & { batch?: boolean; usageId?: string };
 
 /** A new usage entry id: `usage-` and 20 base64url characters (120 bits). */
 export function newUsageId(): string {
@@ -23,9 +27,10 @@ export function createUsageRecorder(
   onError: (e: unknown) => void = () => {},
 ): UsageSink {
   return (record: MeteredRecord) => {
+    const { usageId, ...rest } = record;
     const entry: UsageEntry = {
-      ...record,
-      id: newUsageId(),
+      ...rest,
+      id: usageId ?? newUsageId(),
       batch: record.batch === true,
       costMicros: computeCostMicros(record, prices.priceOf(record.model)),
     };

@@ -28,6 +28,14 @@ export function usageStoreCases(name: string, make: () => UsageStore): void {
       s.close();
     });
 
+    it('keeps the first entry of an id added twice (a batch request rerun after a crash is charged once)', () => {
+      const s = make();
+      s.add(usageEntry('batch-j-0', { batch: true, costMicros: 8 }));
+      s.add(usageEntry('batch-j-0', { batch: true, costMicros: 9, at: '2026-11-01T10:00:05.000Z' }));
+      assert.deepEqual(s.list().map((e) => [e.id, e.costMicros]), [['batch-j-0', 8]]);
+      s.close();
+    });
+
     it('lists a window [since, until)', () => {
       const s = make();
       for (const [id, at] of [['usage-1', '2026-11-01T00:00:00Z'], ['usage-2', '2026-11-02T00:00:00Z'], ['usage-3', '2026-11-03T00:00:00Z']]) {
