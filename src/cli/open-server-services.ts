@@ -1,7 +1,7 @@
 /**
  * The stores and services `serve` opens beside its engines, each turned into a startup error
  * naming what failed: the Files API, the prompt blocklist, the response cache, API keys, usage
- * recording, the rate limiter and metrics. start-server.ts composes them.
+ * recording, the rate limiter, metrics and context caches. start-server.ts composes them.
  */
 import { readFile } from 'node:fs/promises';
 import type { ModelCatalog } from '../core/catalog/model-catalog.js';
@@ -19,6 +19,8 @@ import { GatewayMetrics } from '../gateway/metrics/gateway-metrics.js';
 import { openUsageRecording, type UsageRecording } from '../gateway/usage/open-usage-recording.js';
 import type { FileService } from '../storage/files/file-service.js';
 import { openLocalFileService, SWEEP_INTERVAL_MS } from '../storage/open-file-service.js';
+import { SqliteCachedContentStore } from '../storage/cached-contents/sqlite-cached-content-store.js';
+import { SqliteBatchStore } from '../storage/batches/sqlite-batch-store.js';
 import { databaseFileIn, openDatabase } from '../storage/sqlite/open-database.js';
 import type { OutputStream } from './cli-context.js';
 import { CliError } from './cli-error.js';
@@ -115,6 +117,33 @@ export function openKeyStore(dataDir: string): SqliteKeyStore {
     return new SqliteKeyStore({ file });
   } catch (e) {
     throw new CliError(`cannot open the API keys in ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Context caches (`cachedContents`) in `<dataDir>/gemserve.db`, kept across restarts until they expire. */
+export function openCachedContents(dataDir: string): SqliteCachedContentStore {
+  const file = databaseFileIn(dataDir);
+  try {
+    return new SqliteCachedContentStore({ file });
+  } catch (e) {
+    throw new CliError(`cannot open the cached contents in ${file}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The Batch API's jobs in `<dataDir>/gemserve.db`, so jobs survive restarts (the worker resumes
+ * them), and how to close the connection.
+ */
+export function openBatchStore(dataDir: string): { store: SqliteBatchStore; close(): void } {
+  const file = databaseFileIn(dataDir);
+  let db: ReturnType<typeof openDatabase> | undefined;
+  try {
+    const open = openDatabase(file);
+    db = open;
+    return { store: new SqliteBatchStore(open), close: () => open.close() };
+  } catch (e) {
+    db?.close();
+    throw new CliError(`cannot open the batch jobs in ${file}: ${(e as Error).message}`);
   }
 }
 

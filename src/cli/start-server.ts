@@ -8,6 +8,7 @@ import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { RoutedEngine } from '../engines/routed/routed-engine.js';
 import { createApp } from '../http/create-app.js';
+import { createCachedContentSweeper } from '../http/release-cached-prefixes.js';
 import { findPythonSandbox } from '../sandbox/find-python-sandbox.js';
 import { assertModelFile } from './check-model-file.js';
 import { assertSafeBind } from './check-bind-safety.js';
@@ -16,7 +17,7 @@ import { CliError } from './cli-error.js';
 import { CloseStack } from './close-stack.js';
 import { createEngine as defaultCreateEngine, type EngineSpec } from './create-engine.js';
 import {
-  createMetrics, createRateLimiter, hasManagedKeys, loadBlocklist, openFiles, openKeyStore, openResponseCache, openUsage,
+  createMetrics, createRateLimiter, hasManagedKeys, loadBlocklist, openBatchStore, openCachedContents, openFiles, openKeyStore, openResponseCache, openUsage,
 } from './open-server-services.js';
 import { MODEL_FLAG_ENGINE, planServe, type PlannedBinding } from './plan-serve.js';
 
@@ -112,6 +113,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     resources.add(() => keyStore.close());
     const usage = openUsage(settings, opts.stderr);
     resources.add(async () => usage.close());
+    const batches = openBatchStore(settings.dataDir);
+    resources.add(async () => batches.close());
+    const cachedContents = openCachedContents(settings.dataDir);
+    resources.add(() => cachedContents.close());
     // The code-execution tool runs only confined; without a sandbox it is refused with a 400.
     const sandbox = await findPythonSandbox();
     if ('unavailable' in sandbox) opts.stderr.write(`note: code execution is off: ${sandbox.unavailable}\n`);
@@ -121,6 +126,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       id: b.id, engine: bindingEngine(b, engines), ...(b.definition ? { definition: b.definition } : {}),
     }));
     catalog = new ModelCatalog(bindings);
+    // Expired caches are already invisible; sweeping frees their rows and what engines kept for them.
+    const sweeper = createCachedContentSweeper({
+      store: cachedContents, catalog,
+      onError: (e) => opts.stderr.write(`warning: sweeping expired cached contents failed: ${(e as Error).message}\n`),
+    });
+    sweeper.start();
+    resources.add(() => sweeper.close());
     app = await createApp({
       catalog,
       apiKeys: settings.apiKeys,
@@ -140,6 +152,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...(settings.adminKey ? { adminKey: settings.adminKey } : {}),
       usageSinks: [usage.sink],
       usageStore: usage.store,
+      batches: { store: batches.store, concurrency: settings.batchConcurrency },
+      cachedContents: { store: cachedContents, minTokens: settings.cachedContentMinTokens },
       ...(metrics ? { metrics } : {}),
       logPrompts: settings.logPrompts,
     });

@@ -316,6 +316,12 @@ export const SETTINGS = {
     help: 'Requests that may wait per model when all sequences are busy; more get 503 UNAVAILABLE.',
     parse: integer(0, 1_000_000), commands: SERVE,
   }),
+  batchConcurrency: setting({
+    flag: 'batch-concurrency', env: 'GEMSERVE_BATCH_CONCURRENCY', type: 'string', valueName: 'N',
+    default: constant(1),
+    help: 'Batch API requests run at once, in the background; each waits behind interactive requests for a model slot.',
+    parse: integer(1, 256), commands: SERVE,
+  }),
   modelsDir: setting({
     flag: 'models-dir', env: 'GEMSERVE_MODELS_DIR', type: 'string', valueName: 'DIR',
     default: defaultModelsDir, defaultText: '$XDG_CACHE_HOME/gemserve/models or ~/.cache/gemserve/models',
@@ -393,6 +399,13 @@ export const SETTINGS = {
     default: constant(false),
     help: "Share cached responses between API keys; by default each key sees only its own requests' answers.",
     parse: boolean(), commands: SERVE,
+  }),
+  cachedContentMinTokens: setting({
+    flag: 'cached-content-min-tokens', env: 'GEMSERVE_CACHED_CONTENT_MIN_TOKENS', type: 'string', valueName: 'N',
+    // Google's smallest minimum (1,024 tokens on Flash models, ai.google.dev/gemini-api/docs/caching).
+    default: constant(1024),
+    help: 'Smallest context cache (cachedContents) accepted, in tokens; smaller ones get Google\'s "Cached content is too small" 400. 0: any size.',
+    parse: integer(0, 100_000_000), commands: SERVE,
   }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({
     flag: 'log-level', env: 'GEMSERVE_LOG_LEVEL', type: 'string', valueName: 'LEVEL',

@@ -67,12 +67,11 @@ test('more candidates than the engine offers', () => {
   refused(() => refuseUnsupportedFeatures({ contents, generationConfig: { candidateCount: 2 } }, oneCandidate), 400, /candidateCount 2 \(at most 1\)/);
 });
 
-test('tools and cached content', () => {
+test('tools', () => {
   refused(() => refuse({ tools: [{ functionDeclarations: [{ name: 'f' }] }] }), 400, /Function calling \(tools\.functionDeclarations\)/);
   refused(() => refuse({ tools: [{ codeExecution: {} }] }), 400, /Code execution \(tools\.codeExecution\): no sandbox/);
   refuseUnsupportedFeatures({ contents, tools: [{ codeExecution: {} }] }, catalog.get('gemini-2.0-flash')!, { codeExecution: true });
   refused(() => refuse({ tools: [{ googleSearch: {} }] }), 400, /Google Search/);
-  refused(() => refuse({ cachedContent: 'cachedContents/abc' }), 403, /^CachedContent not found \(or permission denied\)$/);
   // countTokens refuses only what it cannot count.
   refuseUnsupportedInputs({ contents, generationConfig: { responseMimeType: 'application/json' } }, catalog.get('gemini-2.0-flash')!);
   refused(() => refuseUnsupportedInputs({ contents, tools: [{ functionDeclarations: [{ name: 'f' }] }] }, catalog.get('gemini-2.0-flash')!), 400, /Function calling/);

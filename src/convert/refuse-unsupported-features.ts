@@ -30,12 +30,11 @@ export interface ServerFeatures {
 }
 
 /**
- * The part of the checks that also applies to countTokens: inputs gemserve cannot count
- * (cached contents it does not have, tool declarations its engines cannot take).
+ * The part of the checks that also applies to countTokens: inputs gemserve cannot count (tool
+ * declarations its engines cannot take). A `cachedContent` is merged in before conversion
+ * (http/apply-cached-content.ts), which answers Google's 403 for one it does not have.
  */
 export function refuseUnsupportedInputs(req: GenerateContentRequest, entry: CatalogEntry, features: ServerFeatures = {}): void {
-  // Google answers 403 for a cachedContent it does not know (observed); gemserve knows none yet.
-  if (req.cachedContent) throw Errors.cachedContentNotFound();
   for (const tool of req.tools ?? []) refuseTool(tool, entry, features);
 }
 

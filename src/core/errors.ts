@@ -336,6 +336,29 @@ export const Errors = {
   },
 
   /**
+   * A generate request naming a `cachedContent` also sets systemInstruction, tools or
+   * toolConfig: they belong in the cache (Google's text, verbatim in public reports, e.g.
+   * vercel/ai#3333, google-gemini/deprecated-generative-ai-python#664).
+   */
+  cachedContentConflict(): GemserveError {
+    return user('CACHED_CONTENT_CONFLICT', 'INVALID_ARGUMENT',
+      'CachedContent can not be used with GenerateContent request setting system_instruction, tools or tool_config.\n\n' +
+        'Proposed fix: move those values to CachedContent from GenerateContent request.');
+  },
+
+  /** The request's model is not the cache's (Google's text, as quoted in public reports). */
+  cachedContentModelMismatch(requestModel: string, cacheModel: string): GemserveError {
+    return user('CACHED_CONTENT_MODEL_MISMATCH', 'INVALID_ARGUMENT',
+      `Model used by GenerateContent request (models/${requestModel}) and CachedContent (models/${cacheModel}) has to be the same.`);
+  },
+
+  /** A cache below the minimum size (Google's text, e.g. zyddnys/manga-image-translator#929, BerriAI/litellm#17696). */
+  cachedContentTooSmall(totalTokens: number, minTokens: number): GemserveError {
+    return user('CACHED_CONTENT_TOO_SMALL', 'INVALID_ARGUMENT',
+      `Cached content is too small. total_token_count=${totalTokens}, min_total_token_count=${minTokens}`);
+  },
+
+  /**
    * A File that does not exist, has expired or belongs to another caller: Google answers all
    * three with this 403 (googleapis/python-genai#1218; the same text for a made-up id
    * `doesnotexist1` in public client tests), so existence is never revealed. `id` is the bare id.
@@ -346,6 +369,15 @@ export const Errors = {
       'PERMISSION_DENIED',
       `You do not have permission to access the File ${id} or it may not exist.`,
     );
+  },
+
+  /**
+   * A batch (`batches/<id>`) that does not exist, was deleted or belongs to another caller: one
+   * answer for all three, so existence is never revealed; Google's generic text for a missing
+   * resource.
+   */
+  batchNotFound(): GemserveError {
+    return user('BATCH_NOT_FOUND', 'NOT_FOUND', 'Requested entity was not found.');
   },
 
   /** An upload asking for a File name its caller already uses (google.rpc ALREADY_EXISTS). */

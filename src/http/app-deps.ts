@@ -7,8 +7,10 @@ import type { KeyStore } from '../gateway/keys/key-store.js';
 import type { GatewayMetrics } from '../gateway/metrics/gateway-metrics.js';
 import type { UsageSink } from '../gateway/usage-record.js';
 import type { UsageStore } from '../gateway/usage/usage-store.js';
+import type { BatchStore } from '../storage/batches/batch-store.js';
 import type { Clock } from '../storage/clock.js';
 import type { FileService } from '../storage/files/file-service.js';
+import type { CachedContentsConfig } from './cached-contents-config.js';
 
 /** Everything `createApp` needs, injected so tests and the CLI build the same server. */
 export interface AppDeps {
@@ -67,6 +69,12 @@ export interface AppDeps {
   usageSinks?: UsageSink[];
   /** Recorded usage, for the admin API's `GET /admin/v1/usage` (needs `adminKey`). */
   usageStore?: UsageStore;
+  /**
+   * The Batch API (`:batchGenerateContent`, `:asyncBatchEmbedContent`, `batches/…`): where jobs
+   * are kept, and how many of their requests run at once (`batchConcurrency`, default 1). The
+   * app runs them in the background from ready to close. Absent: the Batch API answers 404.
+   */
+  batches?: { store: BatchStore; concurrency?: number };
   /** Prometheus metrics (`GET /metrics`, public); absent: no `/metrics` route. */
   metrics?: GatewayMetrics;
   /**
@@ -74,4 +82,10 @@ export interface AppDeps {
    * request serializer drops `?key=` from URLs and Fastify logs no headers.
    */
   logPrompts?: boolean;
+  /**
+   * Context caching (`cachedContents`: create, get, list, patch, delete; `cachedContent` in
+   * generate and countTokens requests). Absent: those routes answer 404 like any unknown path
+   * and a request naming a cache gets Google's 403.
+   */
+  cachedContents?: CachedContentsConfig;
 }

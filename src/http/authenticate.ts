@@ -57,8 +57,20 @@ export function apiKeyOf(request: FastifyRequest): string | undefined {
  * Files): the managed key's or JWT subject's id, else the hash of the key presented (or the
  * anonymous caller without one).
  */
-export function createAuthenticate(resolve: CallerResolver): onRequestHookHandler {
+export function createAuthenticate(
+  resolve: CallerResolver,
+  internal?: (request: FastifyRequest) => { caller: Caller; callerId: string } | undefined,
+): onRequestHookHandler {
   return async function authenticate(request) {
+    // A request the batch worker injected (http/batch/) acts for the job's owner as stored when
+    // the job was created (its model access was checked then): it carries the worker's
+    // per-request token, not a key, and is never refused here.
+    const batch = internal?.(request);
+    if (batch) {
+      request.caller = batch.caller;
+      request.callerId = batch.callerId;
+      return;
+    }
     const key = apiKeyOf(request);
     request.callerId = callerIdOf(key);
     request.caller = ANONYMOUS_CALLER;

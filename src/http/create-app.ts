@@ -2,8 +2,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Errors, type GemserveError } from '../core/errors.js';
 import type { AppDeps } from './app-deps.js';
 import { createCallerResolver } from '../gateway/keys/resolve-caller.js';
-import { systemClock } from '../storage/clock.js';
+import { systemClock, type Clock } from '../storage/clock.js';
 import { createAuthenticate } from './authenticate.js';
+import { BatchIdentities } from './batch/batch-request.js';
+import type { BatchService } from './batch/batch-service.js';
+import { BatchWorker } from './batch/batch-worker.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { answerPreflight, corsHeaders } from './cors.js';
 import { sendError, toWireError } from './error-envelope.js';
@@ -12,6 +15,8 @@ import { markArrival } from './meter-generation.js';
 import { addRequestLogging, loggerOptions, requestIdOf } from './request-logging.js';
 import { registerAdminKeys } from './routes/admin-keys.js';
 import { registerAdminUsage } from './routes/admin-usage.js';
+import { registerBatches } from './routes/batches.js';
+import { registerCachedContents } from './routes/cached-contents.js';
 import { registerFiles } from './routes/files.js';
 import { registerHealth } from './routes/health.js';
 import { registerMetrics } from './routes/metrics.js';
@@ -72,12 +77,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
   app.decorateRequest('caller');
   const clock = deps.clock ?? systemClock;
+  // The batch worker's requests carry a per-request token instead of a key (http/batch/).
+  const batchIdentities = deps.batches ? new BatchIdentities() : undefined;
   app.addHook('onRequest', createAuthenticate(createCallerResolver({
     staticKeys: deps.apiKeys, store: deps.keyStore, jwtSecret: deps.jwtSecret, clock,
     onError: (e) => app.log.warn({ err: e }, 'recording a key\'s last use failed'),
-  })));
+  }), batchIdentities ? (request) => batchIdentities.recognise(request) : undefined));
 
   const prefix = normalizePrefix(deps.mountPrefix);
+  const batches = deps.batches && batchIdentities ? startBatches(app, deps, batchIdentities, prefix, clock) : undefined;
   app.options('*', answerPreflight);
   registerHealth(app, prefix ? ['/healthz', `${prefix}/healthz`] : ['/healthz'], deps.isReady ?? (() => true));
   if (deps.metrics) registerMetrics(app, prefix ? ['/metrics', `${prefix}/metrics`] : ['/metrics'], deps.metrics);
@@ -93,7 +101,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       registerModelMethods(api, deps.catalog, {
         files: deps.files, blocklist: deps.blocklist, codeRunner: deps.codeRunner, responseCache: deps.responseCache,
         ...(usageSinks.length ? { usageSinks } : {}),
+        ...(deps.cachedContents ? { cachedContents: deps.cachedContents } : {}),
+        ...(batches ? { batches } : {}),
       }, deps.limits);
+      if (batches) registerBatches(api, batches);
+      if (deps.cachedContents) {
+        registerCachedContents(api, { catalog: deps.catalog, config: deps.cachedContents, ...(deps.files ? { files: deps.files } : {}) });
+      }
       if (deps.files) {
         registerFiles(api, deps.files);
         // Its own context: the upload route takes raw bytes whatever the Content-Type.
@@ -103,6 +117,23 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix },
   );
   return app;
+}
+
+/**
+ * The Batch API's service, its worker started once the app is ready (requests run through
+ * `app.inject`) and stopped before the app closes, while the routes it injects into still work:
+ * requests in flight are aborted and go back to pending for the next start.
+ */
+function startBatches(app: FastifyInstance, deps: AppDeps, identities: BatchIdentities, prefix: string, clock: Clock): BatchService {
+  const { store, concurrency = 1 } = deps.batches as NonNullable<AppDeps['batches']>;
+  const worker = new BatchWorker({
+    app, store, identities, prefix, concurrency, clock, ...(deps.files ? { files: deps.files } : {}),
+    onError: (e) => app.log.error({ err: e }, 'batch worker'),
+    onResume: (n) => app.log.info(`batch worker: ${n} request(s) left running by the previous run will run again`),
+  });
+  app.addHook('onReady', async () => { await worker.start(); });
+  app.addHook('preClose', async () => { await worker.stop(); });
+  return { store, worker, clock, ...(deps.files ? { files: deps.files } : {}) };
 }
 
 /** `gemini/`, `/gemini/` → `/gemini`; `/` or nothing → ''. */

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Errors } from '../core/errors.js';
 import type { Caller } from '../gateway/caller.js';
 import type { RateLimiter } from '../gateway/limits/rate-limiter.js';
+import { batchRequestOf } from './batch/batch-request.js';
 
 /**
  * The model methods rate limits apply to. countTokens is not limited: it generates nothing,
@@ -31,7 +32,8 @@ export async function enforceLimits(
   model: string,
   method: string,
 ): Promise<void> {
-  if (!limiter || !LIMITED_METHODS.has(method)) return;
+  // Batch requests were admitted as a batch; Google meters them apart from interactive quotas.
+  if (!limiter || !LIMITED_METHODS.has(method) || batchRequestOf(request)) return;
   const admission = await limiter.admit(callerOf(request), model);
   if (!admission.admitted) throw Errors.quotaExceeded(admission.violations, admission.retryAfterMs);
 }

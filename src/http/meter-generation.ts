@@ -3,6 +3,8 @@ import type { CountTokensResponse, GenerateContentResponse, UsageMetadata } from
 import { isGemserveError } from '../core/errors.js';
 import type { Caller } from '../gateway/caller.js';
 import type { UsageRecord } from '../gateway/usage-record.js';
+import type { MeteredRecord } from '../gateway/usage/usage-recorder.js';
+import { batchRequestOf } from './batch/batch-request.js';
 import type { MethodContext } from './method-context.js';
 import { parseModelMethodPath } from './model-method-path.js';
 import { CACHE_HEADER, ENGINE_HEADER } from './start-generation.js';
@@ -119,7 +121,8 @@ export class GenerationMeter {
     const caller = (request as { caller?: Caller }).caller ?? { id: request.callerId, name: request.callerId };
     const header = request.headers['x-goog-api-client'];
     const requested = parseModelMethodPath((request.params as { '*'?: string })['*'] ?? '')?.model;
-    const record: UsageRecord = {
+    const batch = batchRequestOf(request);
+    const record: MeteredRecord = {
       at: new Date().toISOString(),
       callerId: caller.id,
       callerName: caller.name,
@@ -136,6 +139,9 @@ export class GenerationMeter {
       ...(this.#method === 'streamGenerateContent' && this.#firstChunkMs !== undefined ? { firstChunkMs: this.#firstChunkMs } : {}),
       // The engine that took it: a routed model's choice (start-generation.ts), else the bound engine.
       engine: String(reply.getHeader(ENGINE_HEADER) ?? entry.engine.label),
+      // Billed at the batch rate, under an id fixed per batch request: a request run again after
+      // a crash (its result was never stored) is charged once.
+      ...(batch ? { batch: true, usageId: `batch-${batch.jobId}-${batch.index}` } : {}),
     };
     for (const sink of sinks) {
       try {

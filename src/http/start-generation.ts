@@ -5,6 +5,7 @@ import type { GenerateInput, GenerationEvent } from '../core/engine.js';
 import { recordGeneration, replayGeneration } from '../gateway/cache/record-generation.js';
 import { lookupResponse, responseCacheKeyFor } from '../gateway/cache/response-caching.js';
 import type { Caller } from '../gateway/caller.js';
+import { batchRequestOf } from './batch/batch-request.js';
 import type { MethodContext } from './method-context.js';
 import { newResponseMeta } from './new-response-meta.js';
 
@@ -35,7 +36,9 @@ export const ENGINE_HEADER = 'x-gemserve-engine';
  * the engine's is recorded ("caching wraps the engine", STYLE.md): the routes convert the events
  * either way, so a stored generation answers both generateContent and streamGenerateContent.
  */
-export async function startGeneration(ctx: MethodContext, req: GenerateContentRequest, input: GenerateInput): Promise<Generation> {
+export async function startGeneration(ctx: MethodContext, req: GenerateContentRequest, interactive: GenerateInput): Promise<Generation> {
+  // Batch API requests wait behind interactive ones for an engine slot (core/scheduler.ts).
+  const input: GenerateInput = batchRequestOf(ctx.request) ? { ...interactive, priority: 'batch' } : interactive;
   const meta = newResponseMeta(ctx.entry);
   const caching = ctx.responseCache;
   if (!caching) return { events: runEngine(ctx, req, input), meta };

@@ -361,6 +361,36 @@ export interface CreateFileResponse {
   file: File;
 }
 
+/**
+ * A `cachedContents` resource (v1beta cached_content.proto). `contents`, `systemInstruction`,
+ * `tools`, `toolConfig` and `ttl` are input only: Google never sends them back (create, get,
+ * list and patch all answer without them). `expiration` is a oneof of `expireTime` and `ttl`.
+ */
+export interface CachedContent {
+  /** `cachedContents/{id}`. */
+  name?: string;
+  /** `models/{model}`. */
+  model?: string;
+  displayName?: string;
+  contents?: Content[];
+  systemInstruction?: Content;
+  tools?: Tool[];
+  toolConfig?: ToolConfig;
+  createTime?: string;
+  updateTime?: string;
+  /** RFC 3339; always present on output. */
+  expireTime?: string;
+  /** A google.protobuf.Duration in JSON, e.g. `"300s"` or `"1.5s"`; input only. */
+  ttl?: string;
+  usageMetadata?: { totalTokenCount: number };
+}
+
+/** `cachedContents.list` response; no `nextPageToken` on the last page. */
+export interface ListCachedContentsResponse {
+  cachedContents: CachedContent[];
+  nextPageToken?: string;
+}
+
 /** google.rpc.Status as Google serialises it in error bodies. */
 export interface Status {
   code: number;
@@ -381,4 +411,103 @@ export interface ErrorBody {
 export interface FieldViolation {
   field: string;
   description: string;
+}
+
+/**
+ * google.rpc.Status as it appears inside a resource (a batch's per-request error, a failed
+ * Operation): `code` is the gRPC code number (3 INVALID_ARGUMENT, 5 NOT_FOUND, ...), not the HTTP
+ * status of error bodies, and there is no `status` name (proto JSON of google.rpc.Status).
+ */
+export interface RpcStatus {
+  code: number;
+  message: string;
+  details?: Array<Record<string, unknown> & { '@type': string }>;
+}
+
+/** `BatchState` of the Batch API (ai.google.dev/api/batch-api). */
+export type BatchState =
+  | 'BATCH_STATE_UNSPECIFIED' | 'BATCH_STATE_PENDING' | 'BATCH_STATE_RUNNING' | 'BATCH_STATE_SUCCEEDED'
+  | 'BATCH_STATE_FAILED' | 'BATCH_STATE_CANCELLED' | 'BATCH_STATE_EXPIRED';
+
+/** One inline request of a batch: the request and the caller's free-form `metadata`, echoed with its result. */
+export interface InlinedBatchRequest {
+  request: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+/** `batch.inputConfig`: inline requests or a JSONL File (`files/<id>`), exactly one. */
+export interface BatchInputConfig {
+  requests?: { requests: InlinedBatchRequest[] };
+  fileName?: string;
+}
+
+/** The body of `POST …:batchGenerateContent` and `…:asyncBatchEmbedContent`. */
+export interface CreateBatchRequest {
+  batch: { displayName?: string; inputConfig: BatchInputConfig; priority?: string };
+}
+
+/** `BatchStats`; int64 counts are JSON strings, and zero counts are left out (proto3 JSON). */
+export interface BatchStats {
+  requestCount?: string;
+  successfulRequestCount?: string;
+  failedRequestCount?: string;
+  pendingRequestCount?: string;
+}
+
+/** One result of an inline batch: `response` or `error`, with the request's `metadata`. */
+export interface InlinedBatchResponse {
+  response?: GenerateContentResponse | EmbedContentResponse;
+  error?: RpcStatus;
+  metadata?: Record<string, unknown>;
+}
+
+/** A batch's output: inline results (in request order) or the JSONL File holding them. */
+export interface BatchOutput {
+  inlinedResponses?: { inlinedResponses: InlinedBatchResponse[] };
+  responsesFile?: string;
+}
+
+/** One line of a batch's JSONL input File. */
+export interface BatchInputLine {
+  key?: string;
+  request: Record<string, unknown>;
+}
+
+/** One line of a batch's JSONL output File: the input line's `key` and its response or error. */
+export interface BatchOutputLine {
+  key?: string;
+  response?: GenerateContentResponse | EmbedContentResponse;
+  error?: RpcStatus;
+}
+
+/** `GenerateContentBatch` / `EmbedContentBatch`, as the Operation's `metadata` carries it. */
+export interface BatchResource {
+  '@type': string;
+  name: string;
+  model: string;
+  displayName?: string;
+  inputConfig?: BatchInputConfig;
+  output?: BatchOutput;
+  createTime: string;
+  updateTime: string;
+  endTime?: string;
+  batchStats: BatchStats;
+  state: BatchState;
+  /** int64 as a string; higher runs first; absent when 0. */
+  priority?: string;
+}
+
+/** google.longrunning.Operation of a batch: what create, get and list answer. */
+export interface BatchOperation {
+  name: string;
+  metadata: BatchResource;
+  done?: boolean;
+  response?: BatchOutput & { '@type': string };
+  error?: RpcStatus;
+}
+
+/** `GET /v1beta/batches`. */
+export interface ListBatchesResponse {
+  operations?: BatchOperation[];
+  nextPageToken?: string;
 }

@@ -4,6 +4,7 @@ import { convertToGeminiResponse } from '../../convert/convert-to-gemini-respons
 import { convertToGenerateInput } from '../../convert/convert-to-generate-input.js';
 import { convertToOutputOptions } from '../../convert/convert-to-output-parts.js';
 import { answerBlockedPrompt } from '../answer-blocked-prompt.js';
+import { applyCachedContent, cachedPrefixOf, withCachedContentTokens } from '../apply-cached-content.js';
 import { meterGeneration } from '../meter-generation.js';
 import type { MethodContext } from '../method-context.js';
 import { parseGenerateContentRequest } from '../parse-gemini-request.js';
@@ -22,7 +23,7 @@ export function generateContent(ctx: MethodContext): Promise<GenerateContentResp
 
 async function generate(ctx: MethodContext): Promise<GenerateContentResponse> {
   const { request, reply, entry } = ctx;
-  const req = parseGenerateContentRequest(request.body);
+  const { req, use } = await applyCachedContent(ctx, parseGenerateContentRequest(request.body));
   const watch = watchRequest(request, reply);
   try {
     let result;
@@ -30,6 +31,7 @@ async function generate(ctx: MethodContext): Promise<GenerateContentResponse> {
     try {
       const media = await resolveRequestMedia(ctx, req, watch.signal);
       const input = convertToGenerateInput(req, entry, media, { codeExecution: ctx.codeRunner !== undefined });
+      if (use) input.cachedPrefix = cachedPrefixOf(use, entry, media);
       const blocked = await answerBlockedPrompt(ctx, req, input.messages);
       if (blocked) return blocked;
       const generation = await startGeneration(ctx, req, { ...input, signal: watch.signal });
@@ -41,7 +43,7 @@ async function generate(ctx: MethodContext): Promise<GenerateContentResponse> {
     }
     const aborted = watch.abortReason();
     if (aborted) throw aborted;
-    return convertToGeminiResponse(result, meta, convertToOutputOptions(req));
+    return withCachedContentTokens(convertToGeminiResponse(result, meta, convertToOutputOptions(req)), use);
   } finally {
     watch.dispose();
   }

@@ -3,6 +3,7 @@ import { convertToGenerateInput } from '../../convert/convert-to-generate-input.
 import { convertToOutputOptions } from '../../convert/convert-to-output-parts.js';
 import { Errors, isGemserveError, type GemserveError } from '../../core/errors.js';
 import { answerBlockedPrompt, oneChunk } from '../answer-blocked-prompt.js';
+import { applyCachedContent, cachedPrefixOf, chunksWithCachedContentTokens } from '../apply-cached-content.js';
 import { toErrorEnvelope } from '../error-envelope.js';
 import { meterGeneration, type GenerationMeter } from '../meter-generation.js';
 import type { MethodContext } from '../method-context.js';
@@ -27,7 +28,7 @@ export function streamGenerateContent(ctx: MethodContext): Promise<void> {
 
 async function stream(ctx: MethodContext, meter: GenerationMeter): Promise<void> {
   const { request, reply, entry } = ctx;
-  const req = parseGenerateContentRequest(request.body);
+  const { req, use } = await applyCachedContent(ctx, parseGenerateContentRequest(request.body));
   const format = (request.query as Record<string, unknown>).alt === 'sse' ? 'sse' : 'json-array';
   const watch = watchRequest(request, reply);
   try {
@@ -36,9 +37,10 @@ async function stream(ctx: MethodContext, meter: GenerationMeter): Promise<void>
     try {
       const media = await resolveRequestMedia(ctx, req, watch.signal);
       const input = convertToGenerateInput(req, entry, media, { codeExecution: ctx.codeRunner !== undefined });
+      if (use) input.cachedPrefix = cachedPrefixOf(use, entry, media);
       const blocked = await answerBlockedPrompt(ctx, req, input.messages);
       chunks = meter.chunks(blocked ? oneChunk(blocked) : await startGeneration(ctx, req, { ...input, signal: watch.signal })
-        .then((g) => convertToGeminiChunks(g.events, g.meta, convertToOutputOptions(req))));
+        .then((g) => chunksWithCachedContentTokens(convertToGeminiChunks(g.events, g.meta, convertToOutputOptions(req)), use)));
       first = await chunks.next();
     } catch (e) {
       throw watch.abortReason() ?? e;

@@ -12,8 +12,10 @@ import type { GatewayMetrics } from '../../../src/gateway/metrics/gateway-metric
 import type { UsageSink } from '../../../src/gateway/usage-record.js';
 import type { UsageStore } from '../../../src/gateway/usage/usage-store.js';
 import type { KeyStore } from '../../../src/gateway/keys/key-store.js';
+import type { BatchStore } from '../../../src/storage/batches/batch-store.js';
 import type { Clock } from '../../../src/storage/clock.js';
 import type { FileService } from '../../../src/storage/files/file-service.js';
+import type { CachedContentsConfig } from '../../../src/http/cached-contents-config.js';
 
 /** What a test configures; everything else gets a permissive default. */
 export interface TestServerOptions {
@@ -50,6 +52,10 @@ export interface TestServerOptions {
   clock?: Clock;
   /** Logger options (e.g. `{level: 'info', stream}` to capture lines); off by default. */
   logger?: boolean | Record<string, unknown>;
+  /** The Batch API (e.g. a `MemoryBatchStore`, and `concurrency`); none by default (its routes 404). */
+  batches?: { store: BatchStore; concurrency?: number };
+  /** Context caching (e.g. a `MemoryCachedContentStore` with a FakeClock); none by default (the routes 404). */
+  cachedContents?: CachedContentsConfig;
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -85,6 +91,8 @@ export async function startServer(opts: TestServerOptions): Promise<TestServer> 
     keyStore: opts.keyStore,
     jwtSecret: opts.jwtSecret,
     clock: opts.clock,
+    batches: opts.batches,
+    cachedContents: opts.cachedContents,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

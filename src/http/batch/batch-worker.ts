@@ -1,0 +1,201 @@
+import type { FastifyInstance } from 'fastify';
+import type { Status } from '../../api/gemini/types.js';
+import type { Caller } from '../../gateway/caller.js';
+import type { Clock } from '../../storage/clock.js';
+import type { BatchStore, ClaimedItem } from '../../storage/batches/batch-store.js';
+import type { BatchJob, BatchOutcome } from '../../storage/batches/batch-record.js';
+import type { FileService } from '../../storage/files/file-service.js';
+import { BATCH_REQUEST_HEADER, type BatchIdentities } from './batch-request.js';
+import { toRpcStatus } from './to-rpc-status.js';
+import { writeBatchOutputFile } from './write-batch-output-file.js';
+
+/** What the worker runs on. */
+export interface BatchWorkerOptions {
+  /** The app whose model methods run each request (`inject`: the interactive path, in process). */
+  app: FastifyInstance;
+  store: BatchStore;
+  identities: BatchIdentities;
+  /** For file jobs' output Files. */
+  files?: FileService;
+  /** The app's mount prefix ('' or e.g. `/gemini`). */
+  prefix: string;
+  /** Requests run at once (`batchConcurrency`). */
+  concurrency: number;
+  clock: Clock;
+  onError: (e: unknown) => void;
+  /** Told how many requests a previous run left running (a crash) and that now run again. */
+  onResume?: (requeued: number) => void;
+  /** How often an idle worker looks for work it was not told about. */
+  pollMs?: number;
+}
+
+/** The model method each kind of job runs per request. */
+const METHOD = { generate: 'generateContent', embed: 'embedContent' } as const;
+
+/**
+ * Runs the Batch API's requests: `concurrency` lanes, each claiming the next pending request of
+ * the oldest active job (store order), running it through the app exactly as an interactive call
+ * (`inject` into the model's `:generateContent` or `:embedContent`: media, the owner's Files,
+ * cachedContent, code execution, metering, Google's errors) and writing the outcome. The request
+ * carries a token (batch-request.ts) that makes it act as the job's owner, exempt from rate
+ * limits, queued behind interactive traffic and billed at the batch rate under a fixed usage id.
+ *
+ * Crash safety is the store's claim → complete protocol (batch-store.ts): on start, requests a
+ * crash left running go back to pending, and jobs whose requests are all finished are finished.
+ * On stop, requests in flight are aborted and released, never recorded as failed.
+ */
+export class BatchWorker {
+  readonly #o: BatchWorkerOptions;
+  readonly #inFlight = new Set<AbortController>();
+  readonly #finishing = new Set<string>();
+  #lanes: Promise<void>[] = [];
+  #stopping = false;
+  #wake: (() => void) | undefined;
+  #wakeup: Promise<void> | undefined;
+
+  constructor(options: BatchWorkerOptions) {
+    this.#o = options;
+  }
+
+  /** Recovers from a previous run, then starts the lanes. */
+  async start(): Promise<void> {
+    const { store } = this.#o;
+    const requeued = await store.requeueRunning();
+    if (requeued > 0) this.#o.onResume?.(requeued);
+    for (const job of await store.activeJobs()) await this.#finishIfDone(job.id);
+    for (let i = 0; i < Math.max(1, this.#o.concurrency); i++) this.#lanes.push(this.#lane());
+  }
+
+  /** New work (a job was created): wake idle lanes now rather than at the next poll. */
+  notify(): void {
+    this.#wake?.();
+  }
+
+  /**
+   * Cancels an active job: its pending requests never run; requests in flight finish and are
+   * kept. A file job's finished results are written to its output File first.
+   */
+  async cancel(job: BatchJob): Promise<void> {
+    const { store, files, clock } = this.#o;
+    let responsesFile: string | undefined;
+    if (job.input.kind === 'file' && files) responsesFile = await writeBatchOutputFile(files, job, await store.items(job.id));
+    await store.finish(job.id, { state: 'cancelled', at: clock.now(), ...(responsesFile ? { responsesFile } : {}) });
+  }
+
+  /** Stops the lanes, aborting and releasing the requests in flight. Idempotent. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const c of this.#inFlight) c.abort();
+    this.#wake?.();
+    await Promise.allSettled(this.#lanes);
+  }
+
+  async #lane(): Promise<void> {
+    const { store, clock, onError } = this.#o;
+    while (!this.#stopping) {
+      let claimed: ClaimedItem | undefined;
+      try {
+        claimed = await store.claim(clock.now());
+      } catch (e) {
+        onError(e);
+      }
+      if (!claimed) {
+        await this.#idle();
+        continue;
+      }
+      try {
+        await this.#run(claimed);
+      } catch (e) {
+        onError(e);
+      }
+    }
+  }
+
+  /** Waits for `notify`, `stop` or the poll interval. */
+  #idle(): Promise<void> {
+    // One wake-up shared by every idle lane.
+    this.#wakeup ??= new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        this.#wakeup = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.#o.pollMs ?? 1000);
+      timer.unref();
+      this.#wake = done;
+    });
+    return this.#wakeup;
+  }
+
+  async #run({ job, item }: ClaimedItem): Promise<void> {
+    const { app, store, identities, clock, prefix } = this.#o;
+    // Claimed just as the worker stopped: leave it for the next start.
+    if (this.#stopping) {
+      await store.release(job.id, item.index);
+      return;
+    }
+    const token = identities.issue({ jobId: job.id, index: item.index, caller: job.caller as Caller, callerId: job.owner });
+    const controller = new AbortController();
+    this.#inFlight.add(controller);
+    let outcome: BatchOutcome;
+    try {
+      // The URL names the job's model; a `model` inside the request is the same one (Google requires it).
+      const { model: _model, ...body } = item.request as Record<string, unknown>;
+      const res = await app.inject({
+        method: 'POST',
+        url: `${prefix}/v1beta/models/${encodeURIComponent(job.model).replace(/%2F/g, '/')}:${METHOD[job.kind]}`,
+        headers: { [BATCH_REQUEST_HEADER]: token, 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+        signal: controller.signal,
+      });
+      if (controller.signal.aborted) throw new Error('aborted');
+      outcome = res.statusCode === 200
+        ? { response: res.json() as unknown }
+        : { error: toRpcStatus(errorOf(res.json() as { error?: Status }, res.statusCode)) };
+    } catch (e) {
+      if (controller.signal.aborted) {
+        // Stopping: the request goes back to pending and runs again on the next start.
+        await store.release(job.id, item.index);
+        return;
+      }
+      this.#o.onError(e);
+      outcome = { error: toRpcStatus({ status: 'INTERNAL', message: 'An internal error has occurred.' }) };
+    } finally {
+      identities.revoke(token);
+      this.#inFlight.delete(controller);
+    }
+    if (await store.complete(job.id, item.index, outcome, clock.now())) await this.#finishIfDone(job.id);
+  }
+
+  /** A job whose requests all finished: its output File (file jobs), then `succeeded`; `failed` if the File cannot be written. */
+  async #finishIfDone(jobId: string): Promise<void> {
+    const { store, files, clock } = this.#o;
+    if (this.#finishing.has(jobId)) return;
+    this.#finishing.add(jobId);
+    try {
+      if (!(await store.isFinished(jobId))) return;
+      const job = await store.get(jobId);
+      if (!job || (job.state !== 'pending' && job.state !== 'running')) return;
+      if (job.input.kind !== 'file') {
+        await store.finish(jobId, { state: 'succeeded', at: clock.now() });
+        return;
+      }
+      try {
+        if (!files) throw new Error('the server has no Files API');
+        const responsesFile = await writeBatchOutputFile(files, job, await store.items(jobId));
+        await store.finish(jobId, { state: 'succeeded', at: clock.now(), responsesFile });
+      } catch (e) {
+        this.#o.onError(e);
+        await store.finish(jobId, { state: 'failed', at: clock.now(), error: { status: 'INTERNAL', message: 'Writing the batch output file failed.' } });
+      }
+    } finally {
+      this.#finishing.delete(jobId);
+    }
+  }
+}
+
+/** The `error` of an error body; an HTTP status alone when the body has none. */
+function errorOf(body: { error?: Status } | undefined, httpStatus: number): Status {
+  return body?.error ?? { code: httpStatus, message: `HTTP ${httpStatus}`, status: httpStatus === 404 ? 'NOT_FOUND' : 'UNKNOWN' };
+}

@@ -1,0 +1,124 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { CachedContent, ListCachedContentsResponse } from '../../api/gemini/types.js';
+import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
+import { Errors } from '../../core/errors.js';
+import type { CachedContentRecord } from '../../storage/cached-contents/cached-content-record.js';
+import { systemClock } from '../../storage/clock.js';
+import type { FileService } from '../../storage/files/file-service.js';
+import { API_VERSIONS } from '../api-versions.js';
+import type { CachedContentsConfig } from '../cached-contents-config.js';
+import { convertToGeminiCachedContent } from '../convert-to-gemini-cached-content.js';
+import { createCachedContent } from '../create-cached-content.js';
+import { parseCachedContentExpiry } from '../parse-cached-content-expiry.js';
+import { releaseCachedPrefixes } from '../release-cached-prefixes.js';
+
+/**
+ * cachedContents.list page size when none is asked for, and the most it returns: "The maximum
+ * value is 1000; values above 1000 will be coerced to 1000" (ai.google.dev/api/caching,
+ * cachedContents.list; the default is unspecified there, so Files' 10 is used).
+ */
+export const DEFAULT_CACHED_CONTENTS_PAGE_SIZE = 10;
+export const MAX_CACHED_CONTENTS_PAGE_SIZE = 1000;
+
+/** Fields `updateMask` may name: "only expiration is updatable" (cachedContents.patch). */
+const UPDATABLE = new Set(['ttl', 'expireTime', 'expire_time', 'expiration']);
+
+/**
+ * Context caching's resource (ai.google.dev/api/caching), each call on the caller's own caches
+ * only (`request.callerId`, as the Files API); someone else's, a missing and an expired cache
+ * all get Google's 403 "CachedContent not found (or permission denied)":
+ * - `POST /{version}/cachedContents` → CachedContent (create-cached-content.ts);
+ * - `GET /{version}/cachedContents?pageSize=&pageToken=` → `{cachedContents, nextPageToken?}`, newest first;
+ * - `GET /{version}/cachedContents/{id}` → CachedContent;
+ * - `PATCH /{version}/cachedContents/{id}[?updateMask=ttl]` with `{ttl}` or `{expireTime}` → CachedContent
+ *   (the JS SDK sends no mask; a mask naming anything but the expiration is a 400);
+ * - `DELETE /{version}/cachedContents/{id}` → `{}`, and the engine frees what it kept for it.
+ */
+export function registerCachedContents(
+  app: FastifyInstance, deps: { catalog: ModelCatalog; config: CachedContentsConfig; files?: FileService },
+): void {
+  const { catalog, config } = deps;
+  const { store } = config;
+  const clock = config.clock ?? systemClock;
+  for (const version of API_VERSIONS) {
+    app.post(`/${version}/cachedContents`, (request, reply) => createCachedContent(request, reply, {
+      catalog, config, apiVersion: version, ...(deps.files ? { files: deps.files } : {}),
+    }));
+    app.get(`/${version}/cachedContents`, async (request): Promise<ListCachedContentsResponse> => {
+      const q = request.query as Record<string, unknown>;
+      const size = pageSizeOf(first(q.pageSize ?? q.page_size));
+      const all = await store.list(request.callerId);
+      const start = startOf(first(q.pageToken ?? q.page_token), all);
+      const page = all.slice(start, start + size);
+      const body: ListCachedContentsResponse = { cachedContents: page.map(convertToGeminiCachedContent) };
+      // No nextPageToken on the last page: the SDK pager follows it until absent.
+      if (start + size < all.length) body.nextPageToken = tokenOf(page[page.length - 1]);
+      return body;
+    });
+    app.get(`/${version}/cachedContents/:id`, async (request): Promise<CachedContent> => {
+      const record = await store.get(request.callerId, idOf(request));
+      if (!record) throw Errors.cachedContentNotFound();
+      return convertToGeminiCachedContent(record);
+    });
+    app.patch(`/${version}/cachedContents/:id`, async (request): Promise<CachedContent> => {
+      const id = idOf(request);
+      const mask = first((request.query as Record<string, unknown>).updateMask ?? (request.query as Record<string, unknown>).update_mask);
+      if (typeof mask === 'string' && mask !== '' && mask.split(',').some((f) => !UPDATABLE.has(f.trim()))) {
+        throw Errors.invalidArgument(`Only the expiration (ttl or expire_time) of a CachedContent can be updated; update_mask was ${JSON.stringify(mask)}.`, 'update_mask');
+      }
+      const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+      const expiry = parseCachedContentExpiry(body, clock.now());
+      // Checked after the body, as Google parses the request before it looks the cache up.
+      if (!expiry) throw Errors.invalidArgument('ttl or expire_time is required to update a CachedContent.', 'cached_content.expiration');
+      const record = await store.updateExpiry(request.callerId, id, expiry);
+      if (!record) throw Errors.cachedContentNotFound();
+      return convertToGeminiCachedContent(record);
+    });
+    app.delete(`/${version}/cachedContents/:id`, async (request) => {
+      const record = await store.delete(request.callerId, idOf(request));
+      if (!record) throw Errors.cachedContentNotFound();
+      await releaseCachedPrefixes(catalog, [record], (e) => request.log.warn({ err: e }, `releasing cachedContents/${record.id} in its engine failed`));
+      return {};
+    });
+  }
+}
+
+/** The path's id; a `:method` suffix names no method of this resource. */
+function idOf(request: FastifyRequest): string {
+  const id = (request.params as { id: string }).id;
+  if (id.includes(':')) throw Errors.notFound(request.url.split('?')[0]);
+  return id;
+}
+
+function first(v: unknown): unknown {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function pageSizeOf(v: unknown): number {
+  if (v === undefined || v === '') return DEFAULT_CACHED_CONTENTS_PAGE_SIZE;
+  if (typeof v !== 'string' || !/^-?\d{1,10}$/.test(v)) {
+    throw Errors.invalidArgument(`Invalid value at 'page_size' (TYPE_INT32), ${JSON.stringify(v)}`, 'page_size');
+  }
+  const n = Number(v);
+  if (n < 0) throw Errors.invalidArgument('page_size must be non-negative.', 'page_size');
+  return n === 0 ? DEFAULT_CACHED_CONTENTS_PAGE_SIZE : Math.min(n, MAX_CACHED_CONTENTS_PAGE_SIZE);
+}
+
+/**
+ * Page tokens are opaque to clients: base64url of the last cache on the page (create time and
+ * id), so caches created or deleted between two pages neither repeat nor skip the others.
+ */
+function tokenOf(last: CachedContentRecord): string {
+  return Buffer.from(`c${last.createTime}.${last.id}`).toString('base64url');
+}
+
+function startOf(v: unknown, all: CachedContentRecord[]): number {
+  if (v === undefined || v === '') return 0;
+  const m = typeof v === 'string' ? /^c(\d{1,16})\.([a-z0-9]{1,40})$/.exec(Buffer.from(v, 'base64url').toString('latin1')) : null;
+  if (!m) throw Errors.invalidArgument('Invalid page token.', 'page_token');
+  const time = Number(m[1]);
+  const id = m[2];
+  // The first record that sorts after the cursor (newest first, then by id).
+  const i = all.findIndex((r) => r.createTime < time || (r.createTime === time && r.id > id));
+  return i === -1 ? all.length : i;
+}
