@@ -264,3 +264,42 @@ describe('gemserve batch --batch-api', () => {
     }
   });
 });
+
+describe('gemserve batch --batch-api against a real gemserve Batch API', () => {
+  it('one job for the folder: the good images succeed, the engine failure is reported beside them, at 50% cost', async () => {
+    const { MemoryBatchStore } = await import('../../storage/batches/memory-batch-store.js');
+    const dir = await mkdtemp(join(tmpdir(), 'gemserve-batch-api-real-'));
+    const engine = new SeeingFakeEngine();
+    const server = await startServer({ bindings: [{ id: 'gemini-2.5-flash', engine }], batches: { store: new MemoryBatchStore() } });
+    try {
+      const images = join(dir, 'images');
+      await mkdir(images);
+      await writeFile(join(images, 'a.png'), await twoColourImage('png'));
+      await writeFile(join(images, 'b.jpg'), await twoColourImage('jpeg'));
+      await writeFile(join(images, 'c.png'), await twoColourImage('png', 300, 20)); // the engine fails on it
+      const ctx = captureContext({ cwd: dir, env: { GEMINI_API_KEY: 'AIzaTEST' } });
+      const out = join(dir, 'out');
+      const code = await main(['batch', images, '--server', server.baseUrl, '--model', 'gemini-2.5-flash', '--batch-api',
+        '--prompt', 'What is in it?', '--max-output-tokens', '20', '--out', out], ctx);
+      assert.equal(code, 1, ctx.err());
+      assert.match(ctx.err(), /submitted batches\/\S+ \(3 requests\)/);
+      const lines = await readLines(join(out, 'results.jsonl'));
+      assert.deepEqual(lines.map((l) => [l.key, l.ok]), [['a.png', true], ['b.jpg', true], ['c.png', false]]);
+      for (const l of lines.filter((x) => x.ok)) {
+        assert.ok(l.text && l.text.length > 0);
+        assert.equal(l.tokens?.prompt, IMAGE_TOKENS + 4);
+        // Batch price: half of 2.5 Flash's $0.30 (input) and $2.50 (output) per 1M tokens.
+        const half = (l.tokens!.prompt * 0.3 + (l.tokens!.output + l.tokens!.thoughts) * 2.5) / 2 / 1e6;
+        assert.ok(Math.abs(l.costUsd! - half) <= 1e-6, `${l.costUsd} vs ${half}`);
+      }
+      assert.match(lines[2].error?.message ?? '', /./);
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as BatchSummary;
+      assert.deepEqual([summary.mode, summary.succeeded, summary.failed, summary.latencyMs], ['batch-api', 2, 1, null]);
+      assert.ok(summary.costUsd > 0);
+    } finally {
+      await server.close();
+      await engine.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
