@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
-import { LlamaChat, type ChatWrapper, type LlamaContext } from 'node-llama-cpp';
+import { LlamaChat, type ChatWrapper, type LlamaContext, type Token } from 'node-llama-cpp';
 import type {
   CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  ToolOptions, WarmPrefixInput,
 } from '../../core/engine.js';
 import { Errors, toGemserveError } from '../../core/errors.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
@@ -18,6 +19,9 @@ import { ForcibleChatWrapper, toChatModelFunctions } from './function-calling.js
 import { maxGeneratedTokens, maxPromptTokens, promptTooLong, renderPromptTokens, type PromptFunctions } from './render-prompt.js';
 import { resolveChatWrapperFor } from './resolve-chat-wrapper.js';
 import { prefillThinkingReply } from './prefill-thinking-reply.js';
+import { DEFAULT_MAX_PREFIX_STATES, PrefixStateStore } from './prefix-state-store.js';
+import { renderPrefixTokens } from './render-prefix-tokens.js';
+import { evaluatePrefix, restoreCachedPrefix } from './restore-cached-prefix.js';
 import { hasThoughtFormat, prepareThinkingChatWrapper } from './thinking-chat-wrapper.js';
 
 /** Settings of the embedded llama.cpp engine. */
@@ -36,6 +40,15 @@ export interface LlamaCppEngineOptions {
   batchSize?: number;
   /** Label of the weights; default the file name. */
   label?: string;
+  /**
+   * Where the engine makes its own directory for cached prefixes' states (context caching; a
+   * fresh directory, removed on dispose). Default: the OS temp dir.
+   */
+  prefixStateDir?: string;
+  /** Cached prefixes' states kept at most, least recently used evicted. Default 16. */
+  maxPrefixStates?: number;
+  /** Total bytes of cached prefixes' state files kept at most, likewise. Default 8 GiB. */
+  maxPrefixStateBytes?: number;
 }
 
 /**
@@ -75,7 +88,17 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       throw Errors.modelUnavailable(label, why);
     }
     const embedder = createLlamaEmbedder(loaded.model, { label, contextSize, threads });
-    return new LlamaCppEngine({ label, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE, embedder });
+    let prefixStates: PrefixStateStore;
+    try {
+      prefixStates = await PrefixStateStore.open({
+        parentDir: opts.prefixStateDir, maxStates: opts.maxPrefixStates ?? DEFAULT_MAX_PREFIX_STATES, maxBytes: opts.maxPrefixStateBytes,
+      });
+    } catch (e) {
+      await embedder?.dispose();
+      await context.dispose();
+      throw e;
+    }
+    return new LlamaCppEngine({ label, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE, embedder, prefixStates });
   } catch (e) {
     await loaded.dispose();
     throw e;
@@ -104,6 +127,8 @@ export class LlamaCppEngine implements Engine {
   readonly #slots: EngineSlot[];
   /** Embeddings (embed-texts.ts), only for a GGUF that declares a pooling type. */
   readonly #embedder: LlamaEmbedder | undefined;
+  /** Saved states of cached prefixes (context caching), see prefix-state-store.ts. */
+  readonly #prefixStates: PrefixStateStore;
   /** Aborted by dispose: stops every generation in flight. */
   readonly #closing = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
@@ -112,6 +137,7 @@ export class LlamaCppEngine implements Engine {
   /** Use `createLlamaCppEngine`; this takes already-created llama.cpp resources and owns them. */
   constructor(parts: {
     label: string; loaded: LoadedLlamaModel; context: LlamaContext; threads: number; maxQueue: number; embedder?: LlamaEmbedder;
+    prefixStates: PrefixStateStore;
   }) {
     this.label = parts.label;
     this.threads = parts.threads;
@@ -126,6 +152,7 @@ export class LlamaCppEngine implements Engine {
     this.#scheduler = new Scheduler({ slots: parallel, maxQueue: parts.maxQueue });
     this.capabilities.functionCalling = true; // function-calling.ts
     this.#embedder = parts.embedder;
+    this.#prefixStates = parts.prefixStates;
     if (this.#embedder) this.capabilities.embeddings = { dimensions: this.#embedder.dimensions };
     this.#slots = Array.from({ length: parallel }, () => {
       const wrapper = new ForcibleChatWrapper(this.#chatWrapper);
@@ -136,6 +163,73 @@ export class LlamaCppEngine implements Engine {
   /** Slot and queue occupancy, for metrics. */
   stats(): SchedulerStats {
     return this.#scheduler.stats();
+  }
+
+  /**
+   * Tokens the slots' sequences have evaluated since the engine started (llama.cpp's own count,
+   * node-llama-cpp's `tokenMeter`): `input` is prompt evaluation, so a prefix reused from the
+   * cache shows as input tokens not spent.
+   */
+  evaluatedTokens(): { input: number; output: number } {
+    let input = 0;
+    let output = 0;
+    for (const { chat } of this.#slots) {
+      input += chat.sequence.tokenMeter.usedInputTokens;
+      output += chat.sequence.tokenMeter.usedOutputTokens;
+    }
+    return { input, output };
+  }
+
+  /** The directory holding cached prefixes' states, their files and total size (for diagnostics and tests). */
+  prefixStates(): { dir: string; files: string[]; bytes: number } {
+    return { dir: this.#prefixStates.dir, files: this.#prefixStates.files(), bytes: this.#prefixStates.bytes };
+  }
+
+  /**
+   * Context caching: evaluates the prefix on a slot (queued like a request, so it never shares
+   * a sequence with a generation) and saves the sequence's state under `id`; see
+   * restore-cached-prefix.ts for how requests reuse it.
+   */
+  async warmCachedPrefix(input: WarmPrefixInput): Promise<void> {
+    const warming = this.#warm(input);
+    this.#track(warming.then(() => undefined, () => undefined));
+    try {
+      await warming;
+    } catch (e) {
+      throw toGemserveError(e);
+    }
+  }
+
+  async #warm(input: WarmPrefixInput): Promise<void> {
+    this.#assertOpen();
+    const tokens = this.#prefixTokens(input.messages, input.tools);
+    const max = maxPromptTokens(this.capabilities.contextTokens);
+    if (tokens.length > max) throw promptTooLong(tokens.length, this.capabilities.contextTokens);
+    if (tokens.length === 0) return;
+    let slot;
+    try {
+      slot = await this.#scheduler.acquire(input.signal);
+    } catch (e) {
+      this.#assertOpen();
+      throw e;
+    }
+    using linked = linkAbortSignals(input.signal, this.#closing.signal);
+    try {
+      const { sequence } = this.#slots[slot.index].chat;
+      if (!(await evaluatePrefix(sequence, tokens, linked.signal))) {
+        this.#assertOpen();
+        throw input.signal.reason;
+      }
+      await this.#prefixStates.save(input.id, sequence);
+    } finally {
+      slot.release();
+    }
+  }
+
+  /** Forgets what was kept for the cached content `id` (its state file is deleted). */
+  async releaseCachedPrefix(id: string): Promise<void> {
+    if (this.#disposed) return;
+    await this.#prefixStates.release(id);
   }
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
@@ -173,7 +267,8 @@ export class LlamaCppEngine implements Engine {
       }
       const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
       const { history, promptHistory, budgets } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
-      const promptTokens = this.#promptTokens(promptHistory, functions);
+      const prompt = this.#renderPrompt(promptHistory, functions);
+      const promptTokens = prompt.length;
       const contextSize = this.capabilities.contextTokens;
       if (promptTokens > maxPromptTokens(contextSize)) throw promptTooLong(promptTokens, contextSize);
       // Before taking a slot: a schema the grammar cannot enforce is the client's 400.
@@ -193,6 +288,16 @@ export class LlamaCppEngine implements Engine {
         const { signal } = linked;
         const { chat, wrapper } = this.#slots[slot.index];
         wrapper.forced = functions?.forced ?? false;
+        const cached = input.cachedPrefix;
+        if (cached) {
+          // Tracked: dispose must not free the sequence while a state loads into it.
+          const restoring = restoreCachedPrefix({
+            sequence: chat.sequence, store: this.#prefixStates, id: cached.id, prompt, signal,
+            prefixTokens: () => this.#prefixTokens(input.messages.slice(0, cached.messageCount), input.tools),
+          });
+          this.#track(restoring.then(() => undefined, () => undefined));
+          await restoring;
+        }
         for (let candidate = 0; candidate < input.candidateCount; candidate++) {
           if (input.signal.aborted) return;
           this.#assertOpen();
@@ -201,10 +306,7 @@ export class LlamaCppEngine implements Engine {
             yield { type: 'finish', candidate, reason: 'max-tokens' };
             continue;
           }
-          const track = (p: Promise<void>) => {
-            this.#inFlight.add(p);
-            void p.then(() => this.#inFlight.delete(p));
-          };
+          const track = (p: Promise<void>) => this.#track(p);
           // Log probabilities: LlamaChat does not expose them, so a path of its own drives the sequence.
           const finished = input.logprobs
             ? yield* generateWithLogprobs({
@@ -231,7 +333,23 @@ export class LlamaCppEngine implements Engine {
 
   /** Exact prompt tokens of this history as `stream` evaluates it. */
   #promptTokens(history: ReturnType<typeof convertToChatHistory>, functions?: PromptFunctions): number {
-    return renderPromptTokens(this.#chatWrapper, this.#loaded.model.tokenizer, history, functions).length;
+    return this.#renderPrompt(history, functions).length;
+  }
+
+  #renderPrompt(history: ReturnType<typeof convertToChatHistory>, functions?: PromptFunctions): Token[] {
+    return renderPromptTokens(this.#chatWrapper, this.#loaded.model.tokenizer, history, functions);
+  }
+
+  /** The tokens every prompt starting with these messages (and offering these tools) shares. */
+  #prefixTokens(messages: WarmPrefixInput['messages'], tools?: ToolOptions): Token[] {
+    const functions = tools && { functions: toChatModelFunctions(tools), forced: false };
+    return renderPrefixTokens(this.#chatWrapper, this.#loaded.model.tokenizer, convertToChatHistory(messages), functions);
+  }
+
+  /** Dispose waits for `p` before freeing the sequences. */
+  #track(p: Promise<void>): void {
+    this.#inFlight.add(p);
+    void p.then(() => this.#inFlight.delete(p));
   }
 
   #assertOpen(): void {
@@ -248,6 +366,7 @@ export class LlamaCppEngine implements Engine {
       await this.#embedder?.dispose();
       await this.#context.dispose();
       await this.#loaded.dispose();
+      await this.#prefixStates.dispose();
     })();
     return this.#disposed;
   }

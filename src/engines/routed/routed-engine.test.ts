@@ -75,6 +75,33 @@ describe('RoutedEngine', () => {
     assert.equal(spare.calls, 0);
   });
 
+  it('warms and releases cached prefixes on every member that keeps them, even when one fails', async () => {
+    const calls: string[] = [];
+    const keeper = (label: string, fail = false) => Object.assign(new FakeEngine({ label }), {
+      async warmCachedPrefix(inp: { id: string }) {
+        calls.push(`warm ${label} ${inp.id}`);
+        if (fail) throw new Error(`${label} cannot warm`);
+      },
+      async releaseCachedPrefix(id: string) {
+        calls.push(`release ${label} ${id}`);
+        if (fail) throw new Error(`${label} cannot release`);
+      },
+    });
+    const a = keeper('a', true);
+    const b = keeper('b');
+    const plain = new FakeEngine({ label: 'plain' }); // keeps no state: skipped
+    const routed = new RoutedEngine({ routes: [{ engine: a, weight: 1 }, { engine: plain, weight: 1 }, { engine: b, weight: 1 }], fallback: [b] });
+    const warm = { id: 'c1', messages: input().messages, signal: new AbortController().signal };
+    await assert.rejects(routed.warmCachedPrefix(warm), /a cannot warm/);
+    await assert.rejects(routed.releaseCachedPrefix('c1'), /a cannot release/);
+    assert.deepEqual(calls.sort(), ['release a c1', 'release b c1', 'warm a c1', 'warm b c1'], 'b once each, although it is also a fallback');
+    calls.length = 0;
+    const fine = new RoutedEngine({ routes: [{ engine: keeper('x'), weight: 1 }, { engine: plain, weight: 1 }] });
+    await fine.warmCachedPrefix(warm);
+    await fine.releaseCachedPrefix('c1');
+    assert.deepEqual(calls, ['warm x c1', 'release x c1']);
+  });
+
   it('offers only what every engine can do', () => {
     const full = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 8, contextTokens: 8192, functionCalling: true, thinking: true } });
     const small = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 1, contextTokens: 2048, functionCalling: true } });

@@ -1,5 +1,5 @@
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount, WarmPrefixInput,
 } from '../../core/engine.js';
 import { Errors, isGemserveError } from '../../core/errors.js';
 
@@ -97,6 +97,26 @@ export class RoutedEngine implements Engine {
     }
   }
 
+  /**
+   * Context caching: a request naming the cache may land on any engine, so every member that
+   * keeps prefix state warms it (together). One member's failure does not stop the others; once
+   * all are done the first failure is rethrown, so the caller can report it (a member that failed
+   * to warm still serves the cache, evaluating the prefix when a request needs it).
+   */
+  async warmCachedPrefix(input: WarmPrefixInput): Promise<void> {
+    await forEachMember(this.#members(), (e) => e.warmCachedPrefix?.(input));
+  }
+
+  /** Frees the cache's state on every member that keeps it, even when one of them fails (rethrown after). */
+  async releaseCachedPrefix(id: string): Promise<void> {
+    await forEachMember(this.#members(), (e) => e.releaseCachedPrefix?.(id));
+  }
+
+  /** Every engine a request may reach, once each. */
+  #members(): Engine[] {
+    return [...new Set([...this.#routes.map((r) => r.engine), ...this.#fallback])];
+  }
+
   /** Stops taking requests; the engines routed to are owned (and disposed) by whoever created them. */
   async dispose(): Promise<void> {
     this.#disposed = true;
@@ -105,6 +125,13 @@ export class RoutedEngine implements Engine {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
+
+/** Runs `fn` on every engine at once; after all settle, throws the first failure if any. */
+async function forEachMember(engines: Engine[], fn: (engine: Engine) => Promise<void> | undefined): Promise<void> {
+  const outcomes = await Promise.allSettled(engines.map(async (e) => fn(e)));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A failure another engine might not have: anything but an error about the request itself. */
