@@ -9,6 +9,7 @@ import { toBatchOperation } from '../batch/convert-to-batch-operation.js';
 import { parseBatchJsonl, parseBatchRequest } from '../batch/parse-batch-request.js';
 import type { MethodContext, MethodHandler } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
+import { pageSizeOf, queryValue } from '../list-paging.js';
 
 /** batches.list page size when none is asked for, and the most one page holds (gemserve's choice; Google documents neither). */
 export const DEFAULT_BATCHES_PAGE_SIZE = 50;
@@ -82,8 +83,8 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
   for (const version of API_VERSIONS) {
     app.get(`/${version}/batches`, async (request): Promise<ListBatchesResponse> => {
       const q = request.query as Record<string, unknown>;
-      const size = pageSizeOf(first(q.pageSize ?? q.page_size));
-      const offset = offsetOf(first(q.pageToken ?? q.page_token));
+      const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), { defaultSize: DEFAULT_BATCHES_PAGE_SIZE, maxSize: MAX_BATCHES_PAGE_SIZE });
+      const offset = offsetOf(queryValue(q.pageToken ?? q.page_token));
       // One more than the page, to know whether another page follows.
       const jobs = await store.list(request.callerId, { offset, limit: size + 1 });
       const body: ListBatchesResponse = { operations: await Promise.all(jobs.slice(0, size).map(operationOf)) };
@@ -109,20 +110,6 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
 
 function idOf(request: FastifyRequest): string {
   return (request.params as { '*': string })['*'];
-}
-
-function first(v: unknown): unknown {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function pageSizeOf(v: unknown): number {
-  if (v === undefined || v === '') return DEFAULT_BATCHES_PAGE_SIZE;
-  if (typeof v !== 'string' || !/^-?\d{1,10}$/.test(v)) {
-    throw Errors.invalidArgument(`Invalid value at 'page_size' (TYPE_INT32), ${JSON.stringify(v)}`, 'page_size');
-  }
-  const n = Number(v);
-  if (n < 0) throw Errors.invalidArgument('page_size must be non-negative.', 'page_size');
-  return n === 0 ? DEFAULT_BATCHES_PAGE_SIZE : Math.min(n, MAX_BATCHES_PAGE_SIZE);
 }
 
 /**

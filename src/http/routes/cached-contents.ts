@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CachedContent, ListCachedContentsResponse } from '../../api/gemini/types.js';
 import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
-import type { CachedContentRecord } from '../../storage/cached-contents/cached-content-record.js';
 import { systemClock } from '../../storage/clock.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { API_VERSIONS } from '../api-versions.js';
@@ -11,6 +10,7 @@ import { convertToGeminiCachedContent } from '../convert-to-gemini-cached-conten
 import { createCachedContent } from '../create-cached-content.js';
 import { parseCachedContentExpiry } from '../parse-cached-content-expiry.js';
 import { releaseCachedPrefixes } from '../release-cached-prefixes.js';
+import { pageSizeOf, pageStartOf, pageTokenAfter, queryValue } from '../list-paging.js';
 
 /**
  * cachedContents.list page size when none is asked for, and the most it returns: "The maximum
@@ -19,6 +19,9 @@ import { releaseCachedPrefixes } from '../release-cached-prefixes.js';
  */
 export const DEFAULT_CACHED_CONTENTS_PAGE_SIZE = 10;
 export const MAX_CACHED_CONTENTS_PAGE_SIZE = 1000;
+const PAGE_SIZES = { defaultSize: DEFAULT_CACHED_CONTENTS_PAGE_SIZE, maxSize: MAX_CACHED_CONTENTS_PAGE_SIZE };
+/** Tags this list's page tokens, so another list's token is refused. */
+const PAGE_TAG = 'c';
 
 /** Fields `updateMask` may name: "only expiration is updatable" (cachedContents.patch). */
 const UPDATABLE = new Set(['ttl', 'expireTime', 'expire_time', 'expiration']);
@@ -46,13 +49,13 @@ export function registerCachedContents(
     }));
     app.get(`/${version}/cachedContents`, async (request): Promise<ListCachedContentsResponse> => {
       const q = request.query as Record<string, unknown>;
-      const size = pageSizeOf(first(q.pageSize ?? q.page_size));
+      const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), PAGE_SIZES);
       const all = await store.list(request.callerId);
-      const start = startOf(first(q.pageToken ?? q.page_token), all);
+      const start = pageStartOf(queryValue(q.pageToken ?? q.page_token), PAGE_TAG, all);
       const page = all.slice(start, start + size);
       const body: ListCachedContentsResponse = { cachedContents: page.map(convertToGeminiCachedContent) };
       // No nextPageToken on the last page: the SDK pager follows it until absent.
-      if (start + size < all.length) body.nextPageToken = tokenOf(page[page.length - 1]);
+      if (start + size < all.length) body.nextPageToken = pageTokenAfter(PAGE_TAG, page[page.length - 1]);
       return body;
     });
     app.get(`/${version}/cachedContents/:id`, async (request): Promise<CachedContent> => {
@@ -62,7 +65,7 @@ export function registerCachedContents(
     });
     app.patch(`/${version}/cachedContents/:id`, async (request): Promise<CachedContent> => {
       const id = idOf(request);
-      const mask = first((request.query as Record<string, unknown>).updateMask ?? (request.query as Record<string, unknown>).update_mask);
+      const mask = queryValue((request.query as Record<string, unknown>).updateMask ?? (request.query as Record<string, unknown>).update_mask);
       if (typeof mask === 'string' && mask !== '' && mask.split(',').some((f) => !UPDATABLE.has(f.trim()))) {
         throw Errors.invalidArgument(`Only the expiration (ttl or expire_time) of a CachedContent can be updated; update_mask was ${JSON.stringify(mask)}.`, 'update_mask');
       }
@@ -88,37 +91,4 @@ function idOf(request: FastifyRequest): string {
   const id = (request.params as { id: string }).id;
   if (id.includes(':')) throw Errors.notFound(request.url.split('?')[0]);
   return id;
-}
-
-function first(v: unknown): unknown {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function pageSizeOf(v: unknown): number {
-  if (v === undefined || v === '') return DEFAULT_CACHED_CONTENTS_PAGE_SIZE;
-  if (typeof v !== 'string' || !/^-?\d{1,10}$/.test(v)) {
-    throw Errors.invalidArgument(`Invalid value at 'page_size' (TYPE_INT32), ${JSON.stringify(v)}`, 'page_size');
-  }
-  const n = Number(v);
-  if (n < 0) throw Errors.invalidArgument('page_size must be non-negative.', 'page_size');
-  return n === 0 ? DEFAULT_CACHED_CONTENTS_PAGE_SIZE : Math.min(n, MAX_CACHED_CONTENTS_PAGE_SIZE);
-}
-
-/**
- * Page tokens are opaque to clients: base64url of the last cache on the page (create time and
- * id), so caches created or deleted between two pages neither repeat nor skip the others.
- */
-function tokenOf(last: CachedContentRecord): string {
-  return Buffer.from(`c${last.createTime}.${last.id}`).toString('base64url');
-}
-
-function startOf(v: unknown, all: CachedContentRecord[]): number {
-  if (v === undefined || v === '') return 0;
-  const m = typeof v === 'string' ? /^c(\d{1,16})\.([a-z0-9]{1,40})$/.exec(Buffer.from(v, 'base64url').toString('latin1')) : null;
-  if (!m) throw Errors.invalidArgument('Invalid page token.', 'page_token');
-  const time = Number(m[1]);
-  const id = m[2];
-  // The first record that sorts after the cursor (newest first, then by id).
-  const i = all.findIndex((r) => r.createTime < time || (r.createTime === time && r.id > id));
-  return i === -1 ? all.length : i;
 }

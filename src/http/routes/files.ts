@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { File, ListFilesResponse } from '../../api/gemini/types.js';
 import { Errors } from '../../core/errors.js';
-import type { FileRecord } from '../../storage/files/file-record.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { API_VERSIONS } from '../api-versions.js';
 import { convertToGeminiFile } from '../convert-to-gemini-file.js';
 import { requestOrigin } from '../request-origin.js';
+import { pageSizeOf, pageStartOf, pageTokenAfter, queryValue } from '../list-paging.js';
 
 /**
  * files.list page size when none is asked for, and the most it returns: "If unspecified,
@@ -13,6 +13,9 @@ import { requestOrigin } from '../request-origin.js';
  */
 export const DEFAULT_FILES_PAGE_SIZE = 10;
 export const MAX_FILES_PAGE_SIZE = 100;
+const PAGE_SIZES = { defaultSize: DEFAULT_FILES_PAGE_SIZE, maxSize: MAX_FILES_PAGE_SIZE };
+/** Tags this list's page tokens, so another list's token is refused. */
+const PAGE_TAG = 'f';
 
 /**
  * The Files API (GEMINI-API.md §1.2), each call on the caller's own Files only
@@ -29,13 +32,13 @@ export function registerFiles(app: FastifyInstance, files: FileService): void {
   for (const version of API_VERSIONS) {
     app.get(`/${version}/files`, async (request): Promise<ListFilesResponse> => {
       const q = request.query as Record<string, unknown>;
-      const size = pageSizeOf(first(q.pageSize ?? q.page_size));
+      const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), PAGE_SIZES);
       const all = await files.list(request.callerId);
-      const start = startOf(first(q.pageToken ?? q.page_token), all);
+      const start = pageStartOf(queryValue(q.pageToken ?? q.page_token), PAGE_TAG, all);
       const page = all.slice(start, start + size);
       const body: ListFilesResponse = { files: page.map((r): File => convertToGeminiFile(r, apiBase(request))) };
       // No nextPageToken on the last page: the SDK pager follows it until absent (§1.2).
-      if (start + size < all.length) body.nextPageToken = tokenOf(page[page.length - 1]);
+      if (start + size < all.length) body.nextPageToken = pageTokenAfter(PAGE_TAG, page[page.length - 1]);
       return body;
     });
     app.get(`/${version}/files/:file`, async (request, reply) => {
@@ -71,38 +74,4 @@ function splitMethod(segment: string, request: FastifyRequest): { id: string; me
   if (colon === -1) return { id: segment };
   if (segment.slice(colon + 1) === 'download') return { id: segment.slice(0, colon), method: 'download' };
   throw Errors.notFound(request.url.split('?')[0]);
-}
-
-function first(v: unknown): unknown {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-function pageSizeOf(v: unknown): number {
-  if (v === undefined || v === '') return DEFAULT_FILES_PAGE_SIZE;
-  if (typeof v !== 'string' || !/^-?\d{1,10}$/.test(v)) {
-    throw Errors.invalidArgument(`Invalid value at 'page_size' (TYPE_INT32), ${JSON.stringify(v)}`, 'page_size');
-  }
-  const n = Number(v);
-  if (n < 0) throw Errors.invalidArgument('page_size must be non-negative.', 'page_size');
-  return n === 0 ? DEFAULT_FILES_PAGE_SIZE : Math.min(n, MAX_FILES_PAGE_SIZE);
-}
-
-/**
- * Page tokens are opaque to clients: base64url of the last File on the page (create time and
- * id). The next page starts after it in newest-first order, so files uploaded or deleted
- * between two pages neither repeat nor skip the others.
- */
-function tokenOf(last: FileRecord): string {
-  return Buffer.from(`f${last.createTime}.${last.id}`).toString('base64url');
-}
-
-function startOf(v: unknown, all: FileRecord[]): number {
-  if (v === undefined || v === '') return 0;
-  const m = typeof v === 'string' ? /^f(\d{1,16})\.([a-z0-9-]{1,40})$/.exec(Buffer.from(v, 'base64url').toString('latin1')) : null;
-  if (!m) throw Errors.invalidArgument('Invalid page token.', 'page_token');
-  const time = Number(m[1]);
-  const id = m[2];
-  // The first record that sorts after the cursor (newest first, then by id).
-  const i = all.findIndex((r) => r.createTime < time || (r.createTime === time && r.id > id));
-  return i === -1 ? all.length : i;
 }
