@@ -1,3 +1,4 @@
+import { PeriodicSweep } from '../periodic-sweep.js';
 import type { CachedContentRecord } from './cached-content-record.js';
 import type { CachedContentStore } from './cached-content-store.js';
 
@@ -19,8 +20,7 @@ export interface CachedContentSweeperOptions {
 /** Deletes expired cached contents every interval and reports them, until closed. */
 export class CachedContentSweeper implements AsyncDisposable {
   readonly #opts: CachedContentSweeperOptions;
-  #timer: NodeJS.Timeout | undefined;
-  #sweeping: Promise<unknown> | undefined;
+  readonly #periodic = new PeriodicSweep();
 
   constructor(opts: CachedContentSweeperOptions) {
     this.#opts = opts;
@@ -35,20 +35,12 @@ export class CachedContentSweeper implements AsyncDisposable {
 
   /** Sweeps every `intervalMs` until {@link close}. */
   start(intervalMs = CACHED_CONTENT_SWEEP_INTERVAL_MS): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (this.#sweeping) return;
-      this.#sweeping = this.sweepNow().catch((e) => this.#opts.onError?.(e)).finally(() => (this.#sweeping = undefined));
-    }, intervalMs);
-    // The sweeper alone never keeps the process alive.
-    this.#timer.unref();
+    this.#periodic.start(intervalMs, () => this.sweepNow(), (e) => this.#opts.onError?.(e));
   }
 
   /** Stops the timer and waits for a sweep in progress. Idempotent. */
-  async close(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#sweeping;
+  close(): Promise<void> {
+    return this.#periodic.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {

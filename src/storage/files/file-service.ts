@@ -7,6 +7,7 @@ import type { UploadSessionStore } from '../uploads/upload-session-store.js';
 import { fileIdOf } from './file-id-of.js';
 import type { FileMetadataStore } from './file-metadata-store.js';
 import { FILE_ID_PATTERN, type FileRecord } from './file-record.js';
+import { PeriodicSweep } from '../periodic-sweep.js';
 
 /** The stores and clock a FileService works on. */
 export interface FileServiceDeps {
@@ -46,8 +47,7 @@ export class FileService implements AsyncDisposable {
   /** The resumable upload protocol (start, chunks, finalize). */
   readonly uploads: UploadService;
   readonly #deps: FileServiceDeps;
-  #timer: NodeJS.Timeout | undefined;
-  #sweeping: Promise<unknown> | undefined;
+  readonly #periodic = new PeriodicSweep();
 
   constructor(deps: FileServiceDeps) {
     this.#deps = deps;
@@ -133,20 +133,12 @@ export class FileService implements AsyncDisposable {
 
   /** Sweeps every `intervalMs` until {@link close}; errors go to `onError` (the server keeps going). */
   startSweeper(intervalMs: number, onError: (e: unknown) => void = () => undefined): void {
-    if (this.#timer) return;
-    this.#timer = setInterval(() => {
-      if (this.#sweeping) return;
-      this.#sweeping = this.sweep().catch(onError).finally(() => (this.#sweeping = undefined));
-    }, intervalMs);
-    // The sweeper alone never keeps the process alive.
-    this.#timer.unref();
+    this.#periodic.start(intervalMs, () => this.sweep(), onError);
   }
 
   /** Stops the sweeper and waits for a sweep in progress. Idempotent. */
-  async close(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#sweeping;
+  close(): Promise<void> {
+    return this.#periodic.close();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
