@@ -19,7 +19,7 @@ after(() => rm(dir, { recursive: true, force: true }));
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, GEMSERVE_MODELS_DIR: join(dir, 'cache'), ...env },
+      cwd: ROOT, env: { ...process.env, GEMSERVE_MODELS_DIR: join(dir, 'cache'), GEMSERVE_DATA_DIR: join(dir, 'data'), ...env },
     });
     let stdout = '';
     let stderr = '';

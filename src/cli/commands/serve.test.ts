@@ -13,9 +13,16 @@ import { writeLlamaModel } from '../../gguf/write-llama-model.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 
-/** Spawns `gemserve serve ARGS` and resolves once it prints its start line. */
+/**
+ * Spawns `gemserve serve ARGS` and resolves once it prints its start line. Each server gets a
+ * data dir of its own: the user's default one (~/.local/share/gemserve) is never touched by tests.
+ */
 async function startServe(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], { cwd: ROOT });
+  const dataDir = await mkdtemp(join(tmpdir(), 'gemserve-serve-data-'));
+  after(() => rm(dataDir, { recursive: true, force: true }));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
+    cwd: ROOT, env: { ...process.env, GEMSERVE_DATA_DIR: dataDir },
+  });
   let stdout = '';
   const output = { stderr: '' };
   child.stderr.on('data', (d) => (output.stderr += d));
