@@ -2,6 +2,7 @@ import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LlamaContextSequence, Token } from 'node-llama-cpp';
+import { markStateDirOwner, removeOrphanedStateDirs, STATE_DIR_PREFIX } from './remove-orphaned-state-dirs.js';
 
 /** Default bound on kept prefix states: each is a KV cache on disk (~36 KB a token for a 100M model). */
 export const DEFAULT_MAX_PREFIX_STATES = 16;
@@ -36,7 +37,9 @@ interface StoredState {
  * Safety: node-llama-cpp warns that loading a state written by another model may crash the
  * process. So the directory is always a fresh one of this store's, removed on dispose, and only
  * files this store wrote (the ones in its map) are ever loaded: a restart starts empty, and a
- * state lost that way is evaluated again (lazily, by the next request naming it).
+ * state lost that way is evaluated again (lazily, by the next request naming it). The directories
+ * of servers killed before their dispose are removed by the next store that opens beside them
+ * (remove-orphaned-state-dirs.ts).
  *
  * File operations run one at a time, so a file is never deleted or replaced while being loaded;
  * each save writes a new file, so a failed save leaves the previous state of the id intact.
@@ -64,7 +67,11 @@ export class PrefixStateStore {
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_PREFIX_STATE_BYTES;
     if (!Number.isInteger(maxStates) || maxStates < 1) throw new RangeError(`maxStates must be an integer >= 1, got ${maxStates}`);
     if (!(maxBytes > 0)) throw new RangeError(`maxBytes must be positive, got ${maxBytes}`);
-    return new PrefixStateStore(await mkdtemp(join(opts.parentDir ?? tmpdir(), 'gemserve-prefix-states-')), maxStates, maxBytes);
+    const parentDir = opts.parentDir ?? tmpdir();
+    await removeOrphanedStateDirs(parentDir);
+    const dir = await mkdtemp(join(parentDir, STATE_DIR_PREFIX));
+    await markStateDirOwner(dir);
+    return new PrefixStateStore(dir, maxStates, maxBytes);
   }
 
   /** How many states are kept. */
