@@ -87,3 +87,25 @@ test('stopRetrying ends a wait early and makes no further attempt', async () => 
   assert.equal(r.ok, false);
   assert.equal(seen.length, 1);
 });
+
+test('timeoutMs: an attempt without an answer in time fails as DEADLINE_EXCEEDED, not retried', async (t) => {
+  const sockets: Array<import('node:net').Socket> = [];
+  const server = createServer((s) => { sockets.push(s); }); // accepts, never answers
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => { for (const s of sockets) s.destroy(); server.close(); });
+  const { port } = server.address() as AddressInfo;
+  const started = Date.now();
+  const r = await callGemini('POST', `http://127.0.0.1:${port}/v1beta/models/m:generateContent`, {}, { timeoutMs: 300 });
+  assert.deepEqual(r, { ok: false, error: { status: 'DEADLINE_EXCEEDED', message: 'no answer within 0.3 s (--timeout)' }, attempts: 1 });
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('timeoutMs does not turn the caller\'s own abort into a timeout', async () => {
+  const stop = new AbortController();
+  const fetch = (async (_url: string, init: RequestInit) => new Promise((_resolve, reject) => {
+    init.signal!.addEventListener('abort', () => reject(new Error('aborted')));
+    setTimeout(() => stop.abort(), 10);
+  })) as unknown as typeof globalThis.fetch;
+  const r = await callGemini('POST', 'http://h/x', {}, { fetch, timeoutMs: 60_000, signal: stop.signal });
+  assert.deepEqual(r, { ok: false, error: { message: 'interrupted' }, attempts: 1 });
+});

@@ -35,6 +35,11 @@ export interface CallOptions {
    * Ctrl-C does not throw away an answer already being written.
    */
   stopRetrying?: AbortSignal;
+  /**
+   * Each attempt's limit (headers and body), in ms; one that runs over fails as DEADLINE_EXCEEDED
+   * and is not retried: on a slow local model a retry would only add the same work again.
+   */
+  timeoutMs?: number;
   /** Attempts in all, the first included. Default 5. */
   maxAttempts?: number;
   /** The first backoff's cap when the server gives no hint. Default 1 s. */
@@ -72,14 +77,22 @@ export async function callGemini<T>(method: 'GET' | 'POST', url: string, body: u
 
   for (let attempt = 1; ; attempt++) {
     if (opts.signal?.aborted) return { ok: false, error: { message: 'interrupted before it was sent' }, attempts: attempt - 1 };
+    const deadline = opts.timeoutMs === undefined ? undefined : AbortSignal.timeout(opts.timeoutMs);
+    const signal = deadline && opts.signal ? AbortSignal.any([opts.signal, deadline]) : deadline ?? opts.signal;
+    const timedOut = () => deadline?.aborted === true && !opts.signal?.aborted;
+    const overTime = (): CallResult<T> => ({
+      ok: false, error: { status: 'DEADLINE_EXCEEDED', message: `no answer within ${opts.timeoutMs! / 1000} s (--timeout)` }, attempts: attempt,
+    });
     let res: Response;
     try {
-      res = await doFetch(url, { method, headers, body: payload, signal: opts.signal });
+      res = await doFetch(url, { method, headers, body: payload, signal });
     } catch (e) {
+      if (timedOut()) return overTime();
       const message = opts.signal?.aborted ? 'interrupted' : describeFetchError(e, url);
       return { ok: false, error: { message }, attempts: attempt };
     }
     const text = await res.text().catch(() => '');
+    if (timedOut()) return overTime();
     if (res.ok) {
       try {
         return { ok: true, body: JSON.parse(text) as T, attempts: attempt };

@@ -46,6 +46,8 @@ export interface BatchOptions {
   prompt?: string;
   outDir: string;
   concurrency: number;
+  /** Each request's limit in ms (generateContent and countTokens; not the Batch API's polling). */
+  timeoutMs?: number;
   maxOutputTokens?: number;
   /** Refuse to start when the estimate's upper bound is above this (USD). */
   maxCostUsd?: number;
@@ -71,6 +73,7 @@ export async function runBatch(opts: BatchOptions, ctx: CliContext, deps: BatchD
   const modelId = opts.model.replace(/^models\//, '');
   const modelUrl = `${server}/v1beta/models/${encodeURIComponent(modelId)}`;
   const callOpts: CallOptions = { apiKey: opts.apiKey, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
+  const timed: CallOptions = { ...callOpts, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) };
   const price = new PriceTable(opts.prices).priceOf(modelId);
 
   if (!opts.dryRun && existsSync(join(opts.outDir, RESULTS_FILE))) {
@@ -89,7 +92,7 @@ export async function runBatch(opts: BatchOptions, ctx: CliContext, deps: BatchD
   const outputLimit = model.ok && typeof model.body.outputTokenLimit === 'number' ? model.body.outputTokenLimit : undefined;
 
   const tokenCounts = await countBatchTokens(inputs, (req) => callGemini<CountTokensResponse>('POST', `${modelUrl}:countTokens`,
-    { generateContentRequest: { ...req, model: `models/${modelId}` } }, callOpts), Math.max(opts.concurrency, 4));
+    { generateContentRequest: { ...req, model: `models/${modelId}` } }, timed), Math.max(opts.concurrency, 4));
   for (const f of tokenCounts.failures.slice(0, 3)) ctx.stderr.write(`could not count ${f.key}: ${f.error.message}\n`);
   if (tokenCounts.failures.length > 3) ctx.stderr.write(`could not count ${tokenCounts.failures.length - 3} more\n`);
   const estimate = estimateBatchCost(tokenCounts.counts, price, { batch: opts.batchApi, defaultMaxOutputTokens: outputLimit });
@@ -131,7 +134,7 @@ export async function runBatch(opts: BatchOptions, ctx: CliContext, deps: BatchD
         inputs, price, interrupt, concurrency: opts.concurrency,
         onProgress: (c) => progress.update(c),
         generate: (req, stopRetrying) =>
-          callGemini<GenerateContentResponse>('POST', `${modelUrl}:generateContent`, req, { ...callOpts, stopRetrying }),
+          callGemini<GenerateContentResponse>('POST', `${modelUrl}:generateContent`, req, { ...timed, stopRetrying }),
       });
     }
   } finally {

@@ -36,6 +36,8 @@ class SeeingFakeEngine implements Engine {
   readonly #inner = new FakeEngine();
   calls = 0;
   onCall?: (n: number) => void;
+  /** Waits this long (or until aborted) before answering. */
+  delayMs = 0;
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     return count(input.messages.flatMap((m) => m.parts));
@@ -43,6 +45,7 @@ class SeeingFakeEngine implements Engine {
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
     this.onCall?.(++this.calls);
+    if (this.delayMs) await new Promise((r) => { const t = setTimeout(r, this.delayMs); input.signal.addEventListener('abort', () => { clearTimeout(t); r(undefined); }); });
     const parts = input.messages.flatMap((m) => m.parts);
     for (const p of parts) {
       if (p.type === 'image' && ((await sharp(p.data).metadata()).width ?? 0) > FAIL_WIDER_THAN) throw new Error('fake engine: image too wide');
@@ -183,6 +186,23 @@ describe('gemserve batch against a real gemserve', () => {
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as BatchSummary;
     assert.deepEqual([summary.interrupted, summary.succeeded, summary.failed, summary.notRun], [true, 2, 0, 2]);
     assert.match(ctx.out(), /batch interrupted/);
+  });
+
+  it('--timeout: a request without an answer in time fails as DEADLINE_EXCEEDED beside the others', async () => {
+    const file = join(dir, 'slow.jsonl');
+    await writeFile(file, '"Name a colour"\n');
+    engine.delayMs = 3000;
+    const ctx = captureContext({ cwd: dir });
+    const out = join(dir, 'run-timeout');
+    const code = await main(['batch', file, '--server', server.baseUrl, '-m', 'gemini-2.5-flash', '--out', out, '--timeout', '1', '--yes'], ctx);
+    engine.delayMs = 0;
+    assert.equal(code, 1, ctx.err());
+    const [line] = await readLines(join(out, 'results.jsonl'));
+    assert.deepEqual([line.ok, line.error], [false, { status: 'DEADLINE_EXCEEDED', message: 'no answer within 1 s (--timeout)' }]);
+
+    const bad = captureContext({ cwd: dir });
+    assert.equal(await main(['batch', file, '-m', 'x', '--timeout', '1.5'], bad), 2);
+    assert.match(bad.err(), /--timeout must be a positive integer/);
   });
 
   it('usage errors exit 2; an unknown model fails in one line before anything is sent', async () => {
