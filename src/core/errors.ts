@@ -337,13 +337,13 @@ export const Errors = {
 
   /**
    * A generate request naming a `cachedContent` also sets systemInstruction, tools or
-   * toolConfig: they belong in the cache (Google's text, verbatim in public reports, e.g.
-   * vercel/ai#3333, google-gemini/deprecated-generative-ai-python#664).
+   * toolConfig: they belong in the cache. Google's current text, quoted from live 400s in
+   * 567-labs/instructor#2582 (2026-08); it replaced "CachedContent can not be used with
+   * GenerateContent request setting system_instruction, tools or tool_config." (vercel/ai#3333).
    */
   cachedContentConflict(): GemserveError {
     return user('CACHED_CONTENT_CONFLICT', 'INVALID_ARGUMENT',
-      'CachedContent can not be used with GenerateContent request setting system_instruction, tools or tool_config.\n\n' +
-        'Proposed fix: move those values to CachedContent from GenerateContent request.');
+      'Tool config, tools and system instruction should not be set in the request when using cached content.');
   },
 
   /** The request's model is not the cache's (Google's text, as quoted in public reports). */

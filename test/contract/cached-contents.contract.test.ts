@@ -183,8 +183,7 @@ describe('cachedContents (contract, fake engine)', () => {
     await ai().models.generateContent({ model: MODEL, contents: 'Q3?', config: { cachedContent: cache.name } });
     assert.deepEqual(engine.last.input.tools?.functions.map((f) => f.name), ['get_revenue']);
 
-    const conflict = 'CachedContent can not be used with GenerateContent request setting system_instruction, tools or tool_config.\n\n' +
-      'Proposed fix: move those values to CachedContent from GenerateContent request.';
+    const conflict = 'Tool config, tools and system instruction should not be set in the request when using cached content.';
     for (const config of [{ systemInstruction: 'Be brief.' }, { tools }, { toolConfig: { functionCallingConfig: { mode: 'ANY' as never } } }]) {
       const { body } = await sdkError(ai().models.generateContent({ model: MODEL, contents: 'Q3?', config: { cachedContent: cache.name, ...config } }), 400, 'INVALID_ARGUMENT');
       assert.equal(body.error.message, conflict);
