@@ -49,11 +49,24 @@ test('without cachedContent the request passes through; conflicts and unknown ca
 });
 
 test('cachedContentTokenCount goes right after promptTokenCount, only on responses with usage', () => {
-  const use = { name: 'cachedContents/x', contents: [], totalTokenCount: 7 };
+  const use = { name: 'cachedContents/x', contents: [], totalTokenCount: 7, textOnly: false };
   const response: GenerateContentResponse = { modelVersion: 'm', responseId: 'r', usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 2, totalTokenCount: 12 } };
   const r = withCachedContentTokens(response, use);
   assert.deepEqual(Object.keys(r.usageMetadata!), ['promptTokenCount', 'cachedContentTokenCount', 'candidatesTokenCount', 'totalTokenCount']);
   assert.equal(r.usageMetadata?.cachedContentTokenCount, 7);
   const bare = { modelVersion: 'm', responseId: 'r' };
   assert.equal(withCachedContentTokens(bare, use), bare);
+  assert.deepEqual(withCachedContentTokens(response, { ...use, textOnly: true }).usageMetadata?.cacheTokensDetails, [{ modality: 'TEXT', tokenCount: 7 }]);
+});
+
+test('a cache is text-only when no part of its contents or system instruction is anything but text', async () => {
+  const { ctx, name } = await setup();
+  const { use } = await applyCachedContent(ctx, { contents: [q], cachedContent: name });
+  assert.equal(use?.textOnly, true);
+  const image = await ctx.cachedContents.store.create({
+    owner: 'alice', model: 'gemini-2.0-flash', totalTokenCount: 300,
+    contents: [{ role: 'user', parts: [{ text: 'look' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] }],
+  }, { ttlMs: 60_000 });
+  const withImage = await applyCachedContent(ctx, { contents: [q], cachedContent: `cachedContents/${image.id}` });
+  assert.equal(withImage.use?.textOnly, false);
 });

@@ -16,6 +16,8 @@ export interface CachedContentUse {
   systemInstruction?: Content;
   /** Its size as counted at creation: the response's `cachedContentTokenCount`. */
   totalTokenCount: number;
+  /** True when every cached part (system instruction and tools included) is text: its tokens are all TEXT. */
+  textOnly: boolean;
 }
 
 /**
@@ -53,7 +55,10 @@ export async function applyCachedContent(
   };
   return {
     req: merged,
-    use: { name: `cachedContents/${record.id}`, contents, ...(systemInstruction ? { systemInstruction } : {}), totalTokenCount: record.totalTokenCount },
+    use: {
+      name: `cachedContents/${record.id}`, contents, ...(systemInstruction ? { systemInstruction } : {}),
+      totalTokenCount: record.totalTokenCount, textOnly: [...contents, ...(systemInstruction ? [systemInstruction] : [])].every(isTextOnly),
+    },
   };
 }
 
@@ -66,15 +71,23 @@ export function cachedPrefixOf(use: CachedContentUse, entry: CatalogEntry, media
   return { id: use.name, messageCount: convertToChatMessages(use.contents, use.systemInstruction, entry.definition.id, media).length };
 }
 
+/** Whether a Content holds only text parts (no media, calls or results, whose tokens may be other modalities). */
+function isTextOnly(content: Content): boolean {
+  return (content.parts ?? []).every((p) => Object.keys(p).every((k) => k === 'text' || k === 'thought' || k === 'thoughtSignature'));
+}
+
 /**
  * A response (or stream chunk) with the cache's size as `usageMetadata.cachedContentTokenCount`,
  * when it carries usage. `promptTokenCount` already includes those tokens, as Google's does.
+ * `cacheTokensDetails` (by modality, as Google reports it) is added only for a text-only cache:
+ * the store keeps the cache's total, not its split by modality, and a guess would mislead.
  */
 export function withCachedContentTokens<T extends GenerateContentResponse>(response: T, use: CachedContentUse | undefined): T {
   if (!use || !response.usageMetadata) return response;
   const { promptTokenCount, ...others } = response.usageMetadata;
+  const details = use.textOnly ? { cacheTokensDetails: [{ modality: 'TEXT' as const, tokenCount: use.totalTokenCount }] } : {};
   // In Google's field order: right after the prompt count it is part of.
-  return { ...response, usageMetadata: { promptTokenCount, cachedContentTokenCount: use.totalTokenCount, ...others } };
+  return { ...response, usageMetadata: { promptTokenCount, cachedContentTokenCount: use.totalTokenCount, ...others, ...details } };
 }
 
 /** Passes stream chunks through {@link withCachedContentTokens}. */

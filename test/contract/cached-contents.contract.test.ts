@@ -141,6 +141,7 @@ describe('cachedContents (contract, fake engine)', () => {
     const ledger = usageRecords;
     assert.equal(usage.cachedContentTokenCount, cache.usageMetadata?.totalTokenCount);
     assert.ok(usage.promptTokenCount! > usage.cachedContentTokenCount!, 'promptTokenCount includes the cached tokens');
+    assert.deepEqual(usage.cacheTokensDetails, [{ modality: 'TEXT', tokenCount: usage.cachedContentTokenCount }]);
     assert.equal(ledger.at(-1)?.cachedTokens, usage.cachedContentTokenCount, 'the usage ledger records the cached tokens');
 
     const without = await ai().models.generateContent({
