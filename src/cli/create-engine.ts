@@ -54,6 +54,7 @@ export async function createEngine(spec: EngineSpec, env: NodeJS.ProcessEnv = pr
         contextTokens: spec.contextTokens,
         retry: spec.retry,
         breaker: spec.breaker,
+        embeddingDimensions: spec.embeddingDimensions,
       });
     }
     case 'openai-compatible': {

@@ -8,8 +8,9 @@
  *                "eyes": { "kind": "llama-server", "model": "./g.gguf", "mmproj": "./mmproj-g.gguf" },
  *                "demo": { "kind": "fake" },
  *                "google": { "kind": "gemini-upstream", "model": "gemini-2.5-flash", "apiKeyEnv": "GEMINI_API_KEY" },
+ *                "google-embed": { "kind": "gemini-upstream", "model": "gemini-embedding-001", "embeddingDimensions": 3072 },
  *                "ollama": { "kind": "openai-compatible", "baseUrl": "http://localhost:11434/v1", "model": "qwen3:0.6b" } },
- *   "models":  { "gemini-2.0-flash": { "engine": "main" }, "my-local": "demo" } }
+ *   "models":  { "gemini-2.0-flash": { "engine": "main" }, "my-local": "demo", "gemini-embedding-001": "google-embed" } }
  * ```
  */
 import { isAbsolute, resolve } from 'node:path';
@@ -87,6 +88,11 @@ export interface GeminiUpstreamEngineConfig {
   contextTokens?: number;
   retry?: UpstreamRetryConfig;
   breaker?: UpstreamBreakerConfig;
+  /**
+   * The upstream model embeds, with vectors this long (gemini-embedding-001: 3072,
+   * text-embedding-004: 768): the engine then forwards embedContent and batchEmbedContents.
+   */
+  embeddingDimensions?: number;
 }
 
 /** What an openai-compatible upstream's model can do (not discoverable; see the engine). */
@@ -198,7 +204,7 @@ const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
     contextSize: integer(16, 1 << 24),
     maxQueue: integer(0, 1_000_000),
   },
-  'gemini-upstream': { ...UPSTREAM_FIELDS, contextTokens: integer(16, 1 << 24) },
+  'gemini-upstream': { ...UPSTREAM_FIELDS, contextTokens: integer(16, 1 << 24), embeddingDimensions: integer(1, 65_536) },
   'openai-compatible': {
     ...UPSTREAM_FIELDS,
     capabilities: objectOf({

@@ -226,6 +226,13 @@ export interface EngineCapabilities {
 export interface EmbedInput {
   /** Plain texts, in order; the HTTP layer has already applied task type and title. */
   texts: string[];
+  /**
+   * What the client asked, per text (same length and order as `texts`), for engines that speak
+   * Gemini and pass it on natively (gemini-upstream); local engines use `texts`. `text` is the
+   * content's text parts joined with "\n", without the title; the fields are the client's own,
+   * validated but unapplied. Absent: the caller has only `texts`.
+   */
+  requests?: Array<{ text: string; taskType?: string; title?: string; outputDimensionality?: number }>;
   /** Aborts the remaining texts (client disconnect, dispose). */
   signal: AbortSignal;
 }
@@ -234,9 +241,14 @@ export interface EmbedResult {
   /**
    * One vector per text, in input order, `capabilities.embeddings.dimensions` long, as the
    * model pools it (not necessarily of unit length: the HTTP layer truncates and normalises).
+   * An engine that passed `requests[i].outputDimensionality` on may return that many values.
    */
   vectors: number[][];
-  /** Tokens each text was evaluated as (after any truncation to the engine's context). */
+  /**
+   * Tokens each text was evaluated as (after any truncation to the engine's context). The HTTP
+   * layer only sums them: an engine whose upstream reports just the call's total puts it on the
+   * first entry and 0 on the others.
+   */
   tokens: number[];
 }
 

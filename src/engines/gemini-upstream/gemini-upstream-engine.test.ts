@@ -2,6 +2,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
 import { GemserveError } from '../../core/errors.js';
+import { FakeEngine } from '../fake/fake-engine.js';
 import { googleError, quotaExceeded, startFakeGeminiUpstream, type ScriptedUpstream } from '../../../test/fixtures/fake-gemini-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { input, user } from '../engine-test-inputs.js';
@@ -270,5 +271,140 @@ describe('gemini-upstream against a misbehaving upstream', () => {
     assert.deepEqual((fake.requests[1].body.toolConfig as unknown), { functionCallingConfig: { mode: 'ANY' } });
     const call = tools.events.find((e) => e.type === 'function-call');
     assert.deepEqual(call?.type === 'function-call' && call.args, { city: 'x' });
+  });
+});
+
+describe('gemini-upstream embeddings (:batchEmbedContents)', () => {
+  beforeEach(() => fake.reset());
+
+  const DIMS = 6;
+  const signal = new AbortController().signal;
+  const embedder = (over: Partial<GeminiUpstreamEngineOptions> = {}) => make({ model: 'gemini-embedding-001', embeddingDimensions: DIMS, ...over });
+  /** An unnormalised vector, distinct per seed (what Google returns for a truncated request). */
+  const vector = (seed: number, n = DIMS) => Array.from({ length: n }, (_, j) => Math.round(100 * Math.sin(seed * 7 + j)) / 10);
+  /** The fake answers with these, as Google's `{embeddings: [{values}]}` (a scripted 200). */
+  const embeddings = (...vectors: number[][]) => ({ kind: 'status' as const, status: 200, body: { embeddings: vectors.map((values) => ({ values })) } });
+  const counted = (totalTokens: number) => ({ kind: 'status' as const, status: 200, body: { totalTokens } });
+
+  it('forwards the client\'s taskType, title and outputDimensionality natively, the title kept out of the text', async () => {
+    fake.script(embeddings(vector(1, 4), vector(2)), counted(5));
+    const r = await embedder().embed({
+      texts: ['Doc title\nthe body', 'a query'],
+      requests: [
+        { text: 'the body', taskType: 'RETRIEVAL_DOCUMENT', title: 'Doc title', outputDimensionality: 4 },
+        { text: 'a query', taskType: 'RETRIEVAL_QUERY' },
+      ],
+      signal,
+    });
+    const req = fake.requests[0];
+    assert.equal(req.path, '/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    assert.equal(req.headers['x-goog-api-key'], KEY);
+    assert.deepEqual(req.body, {
+      requests: [
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'the body' }] }, taskType: 'RETRIEVAL_DOCUMENT', title: 'Doc title', outputDimensionality: 4 },
+        { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'a query' }] }, taskType: 'RETRIEVAL_QUERY' },
+      ],
+    });
+    assert.deepEqual(r.vectors, [vector(1, 4), vector(2)], 'Google\'s values as they came, the truncated one included');
+  });
+
+  it('without requests (a caller with texts only): the texts, with no fields', async () => {
+    fake.script(embeddings(vector(1)), counted(1));
+    await embedder().embed({ texts: ['plain'], signal });
+    assert.deepEqual(fake.requests[0].body, { requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'plain' }] } }] });
+  });
+
+  it('keeps the vectors in request order', async () => {
+    const vs = [vector(3), vector(4), vector(5), vector(6)];
+    fake.script(embeddings(...vs), counted(9));
+    const r = await embedder().embed({ texts: ['c', 'd', 'e', 'f'], signal });
+    assert.deepEqual(r.vectors, vs);
+    assert.deepEqual((fake.requests[0].body.requests as Array<{ content: unknown }>).map((q) => q.content), ['c', 'd', 'e', 'f'].map((text) => ({ parts: [{ text }] })));
+  });
+
+  it('tokens: one :countTokens of the texts (title included) on the same model, its total on the first text', async () => {
+    fake.script(embeddings(vector(1), vector(2)));
+    const r = await embedder().embed({
+      texts: ['T\nbody', 'query'], requests: [{ text: 'body', taskType: 'RETRIEVAL_DOCUMENT', title: 'T' }, { text: 'query' }], signal,
+    });
+    assert.equal(fake.requests.length, 2);
+    assert.equal(fake.requests[1].path, '/v1beta/models/gemini-embedding-001:countTokens');
+    assert.deepEqual(fake.requests[1].body, { contents: [{ role: 'user', parts: [{ text: 'T\nbody' }] }, { role: 'user', parts: [{ text: 'query' }] }] });
+    // What the fake's countTokens answers for these contents (its deterministic tokenizer).
+    const total = (await new FakeEngine().countTokens({ messages: [user('T\nbody'), user('query')] })).total;
+    assert.ok(total > 0);
+    assert.deepEqual(r.tokens, [total, 0]);
+  });
+
+  it('countTokens refused (400): ceil(chars / 4) per text, and not asked again', async () => {
+    const refused = googleError(400, 'INVALID_ARGUMENT', 'Should provide instances for text model prediction.');
+    fake.script(embeddings(vector(1), vector(2)), { kind: 'status', status: 400, body: refused }, embeddings(vector(3)));
+    const engine = embedder(instantRetries());
+    const r = await engine.embed({ texts: ['12345678', 'héllo wörld'], signal });
+    assert.deepEqual(r.vectors, [vector(1), vector(2)], 'the vectors survive a failed count');
+    assert.deepEqual(r.tokens, [2, 3]);
+    assert.equal(fake.requests.length, 2);
+    const again = await engine.embed({ texts: ['a'], signal });
+    assert.deepEqual(again.tokens, [1]);
+    assert.equal(fake.requests.length, 3, 'the refusal is remembered: no second :countTokens');
+  });
+
+  it('countTokens failing (503): the estimate at once, no retry, and asked again next time', async () => {
+    const busy = googleError(503, 'UNAVAILABLE', 'busy');
+    fake.script(embeddings(vector(1)), { kind: 'status', status: 503, body: busy }, embeddings(vector(2)), counted(7));
+    const delays: number[] = [];
+    const engine = embedder(instantRetries(delays));
+    assert.deepEqual((await engine.embed({ texts: ['abcdefghi'], signal })).tokens, [3]);
+    assert.deepEqual(delays, []);
+    assert.equal(fake.requests.length, 2);
+    assert.deepEqual((await engine.embed({ texts: ['abcdefghi'], signal })).tokens, [7]);
+  });
+
+  it('503, then OK: retried with backoff, the answer as Google sent it', async () => {
+    fake.script({ kind: 'status', status: 503, body: googleError(503, 'UNAVAILABLE', 'The model is overloaded.') }, embeddings(vector(1)), counted(2));
+    const delays: number[] = [];
+    const r = await embedder(instantRetries(delays)).embed({ texts: ['x'], signal });
+    assert.equal(delays.length, 1);
+    assert.deepEqual(fake.requests.map((q) => q.path.split(':').at(-1)), ['batchEmbedContents', 'batchEmbedContents', 'countTokens']);
+    assert.deepEqual(r, { vectors: [vector(1)], tokens: [2] });
+  });
+
+  it('an upstream 400 (a title without RETRIEVAL_DOCUMENT, say): Google\'s status and message, never retried nor counted', async () => {
+    fake.script({ kind: 'status', status: 400, body: googleError(400, 'INVALID_ARGUMENT', 'Title is only supported for RETRIEVAL_DOCUMENT.') });
+    await assert.rejects(
+      embedder(instantRetries()).embed({ texts: ['x'], requests: [{ text: 'x', title: 'T' }], signal }),
+      (e: unknown) => e instanceof GemserveError && e.status === 'INVALID_ARGUMENT' && /Title is only supported/.test(e.message),
+    );
+    assert.equal(fake.requests.length, 1);
+  });
+
+  for (const [name, body, reason] of [
+    ['no embeddings array', { embedding: { values: vector(1) } }, /without an embeddings array/],
+    ['fewer vectors than texts', { embeddings: [{ values: vector(1) }] }, /asked for 2 embeddings, got 1/],
+    ['values that are not numbers', { embeddings: [{ values: vector(1) }, { values: ['0.1', 0.2] }] }, /embedding 1 is not an array of numbers/],
+    ['a vector of the wrong length', { embeddings: [{ values: vector(1) }, { values: vector(2, DIMS + 1) }] }, /embedding 1 has 7 values, expected 6 .*embeddingDimensions/],
+  ] as const) {
+    it(`a malformed answer (${name}): UPSTREAM_MALFORMED naming the upstream, never retried`, async () => {
+      fake.script({ kind: 'status', status: 200, body });
+      await assert.rejects(
+        embedder(instantRetries()).embed({ texts: ['a', 'b'], signal }),
+        (e: unknown) => e instanceof GemserveError && e.code === 'UPSTREAM_MALFORMED' && e.message.includes(new URL(fake.url).host) && reason.test(e.message),
+      );
+      assert.equal(fake.requests.length, 1);
+    });
+  }
+
+  it('accepts the full vector when the upstream ignored outputDimensionality (the HTTP layer truncates it)', async () => {
+    fake.script(embeddings(vector(1)), counted(1));
+    const r = await embedder().embed({ texts: ['a'], requests: [{ text: 'a', outputDimensionality: 3 }], signal });
+    assert.equal(r.vectors[0].length, DIMS);
+  });
+
+  it('capabilities: embeddings only with embeddingDimensions; without, embed is refused before any request', async () => {
+    assert.deepEqual(embedder().capabilities.embeddings, { dimensions: DIMS });
+    const chat = make();
+    assert.equal(chat.capabilities.embeddings, undefined);
+    await assert.rejects(chat.embed({ texts: ['a'], signal }), (e: unknown) => e instanceof GemserveError && e.code === 'CAPABILITY_UNSUPPORTED');
+    assert.equal(fake.requests.length, 0);
   });
 });

@@ -4,6 +4,14 @@
  * (GEMINI-API.md §1.1, §1.3) whose chunks are passed on as they come (map-gemini-chunks.ts);
  * countTokens is `:countTokens`.
  *
+ * Embeddings (when the config gives `embeddingDimensions`): one `:batchEmbedContents` per call
+ * with the client's taskType, title and outputDimensionality passed on natively
+ * (convert-to-embed-request.ts), so the vectors are Google's own. Google reports no usage for
+ * them, so tokens come from one `:countTokens` of the texts on the same model (the total, on the
+ * first text), best effort: the vectors are already paid for, so a failed count never loses or
+ * delays them with retries; it falls back to an estimate (estimate-tokens.ts), and a refusal
+ * (a 4xx other than 429: the model cannot count) is remembered so later calls do not ask again.
+ *
  * Resilience (src/engines/shared): each call goes through a circuit breaker and a retry policy
  * (exponential backoff, full jitter, RetryInfo honoured) for 429, 5xx, timeouts and broken
  * connections; never for another 4xx. A stream is retried only until its first event went to
@@ -11,14 +19,17 @@
  * chunks are never repeated or lost. Upstream errors become the catalog's (map-gemini-error.ts).
  */
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
-import { Errors } from '../../core/errors.js';
+import { Errors, GemserveError } from '../../core/errors.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../shared/circuit-breaker.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { callWithRetries, RetryPolicy, streamWithRetries, type RetryDeps, type RetryOptions } from '../shared/retry-policy.js';
 import { postUpstream, UpstreamConnectionError } from '../shared/upstream-http.js';
+import { convertToBatchEmbedRequest, convertToEmbedCountRequest } from './convert-to-embed-request.js';
 import { convertToCountTokensRequest, convertToGeminiRequest, needsThoughtSignatures } from './convert-to-gemini-request.js';
+import { estimateTokens } from './estimate-tokens.js';
+import { mapEmbedAnswer } from './map-embed-answer.js';
 import { GeminiChunkMapper } from './map-gemini-chunks.js';
 import { classifyGeminiFailure, malformed } from './map-gemini-error.js';
 
@@ -49,6 +60,11 @@ export interface GeminiUpstreamEngineOptions {
   contextTokens?: number;
   /** Label reported as the weights; default `gemini-upstream:<model>`. */
   label?: string;
+  /**
+   * The upstream model embeds, with vectors this long (gemini-embedding-001: 3072,
+   * text-embedding-004: 768); absent, the engine does not offer embeddings.
+   */
+  embeddingDimensions?: number;
 }
 
 export class GeminiUpstreamEngine implements Engine {
@@ -62,7 +78,11 @@ export class GeminiUpstreamEngine implements Engine {
   readonly #timeoutMs: number;
   readonly #upstream: string;
   readonly #policy: RetryPolicy;
+  /** Counting embedded texts is best effort: one attempt (see the module comment). */
+  readonly #countOnce: RetryPolicy;
   readonly #closing = new AbortController();
+  /** The upstream refused `:countTokens` for this model: estimate embedding tokens without asking. */
+  #embedCountRefused = false;
 
   constructor(opts: GeminiUpstreamEngineOptions) {
     this.#base = (opts.baseUrl ?? GOOGLE_BASE_URL).replace(/\/+$/, '');
@@ -72,6 +92,7 @@ export class GeminiUpstreamEngine implements Engine {
     this.#upstream = new URL(this.#base).host;
     this.label = opts.label ?? `gemini-upstream:${this.#model}`;
     this.#policy = new RetryPolicy(opts.retry, opts.retryDeps);
+    this.#countOnce = new RetryPolicy({ ...opts.retry, maxAttempts: 1 }, opts.retryDeps);
     this.breaker = new CircuitBreaker({ name: this.#upstream, ...opts.breaker });
     this.capabilities = {
       maxCandidates: MAX_CANDIDATES,
@@ -81,6 +102,7 @@ export class GeminiUpstreamEngine implements Engine {
       functionCalling: true,
       thinking: true,
       logprobs: true,
+      ...(opts.embeddingDimensions ? { embeddings: { dimensions: opts.embeddingDimensions } } : {}),
     };
   }
 
@@ -90,6 +112,20 @@ export class GeminiUpstreamEngine implements Engine {
 
   #headers(): Record<string, string> {
     return { 'x-goog-api-key': this.#apiKey };
+  }
+
+  /** One unary `POST :{method}` through the breaker and `policy`; the answer's JSON, unchecked. */
+  #callJson(method: string, body: unknown, signal: AbortSignal, policy = this.#policy): Promise<unknown> {
+    const upstream = this.#upstream;
+    return callWithRetries(async () => {
+      const res = await postUpstream({ url: this.#url(method), headers: this.#headers(), body, signal, timeoutMs: this.#timeoutMs });
+      const text = await res.text();
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw malformed(upstream, `${method} answered with no JSON: ${text.slice(0, 200)}`);
+      }
+    }, { policy, breaker: this.breaker, signal, classify: (e) => classifyGeminiFailure(upstream, e) });
   }
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
@@ -130,26 +166,47 @@ export class GeminiUpstreamEngine implements Engine {
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     if (this.#closing.signal.aborted) throw Errors.modelUnavailable(this.label, 'the engine was disposed');
-    const signal = this.#closing.signal;
-    const upstream = this.#upstream;
-    const answer = await callWithRetries(async () => {
-      const res = await postUpstream({
-        url: this.#url('countTokens'), headers: this.#headers(), body: convertToCountTokensRequest(input, this.#model), signal, timeoutMs: this.#timeoutMs,
-      });
-      const text = await res.text();
-      try {
-        return JSON.parse(text) as { totalTokens?: number; promptTokensDetails?: Array<{ modality?: string; tokenCount?: number }> };
-      } catch {
-        throw malformed(upstream, `countTokens answered with no JSON: ${text.slice(0, 200)}`);
-      }
-    }, { policy: this.#policy, breaker: this.breaker, signal, classify: (e) => classifyGeminiFailure(upstream, e) });
-    if (typeof answer.totalTokens !== 'number') throw malformed(upstream, 'countTokens answered without totalTokens').error;
+    const answer = await this.#callJson('countTokens', convertToCountTokensRequest(input, this.#model), this.#closing.signal) as {
+      totalTokens?: number; promptTokensDetails?: Array<{ modality?: string; tokenCount?: number }>;
+    } | null;
+    if (typeof answer?.totalTokens !== 'number') throw malformed(this.#upstream, 'countTokens answered without totalTokens').error;
     const byModality: Record<string, number> = {};
     let sum = 0;
     for (const d of answer.promptTokensDetails ?? []) {
       if (d.modality && typeof d.tokenCount === 'number') { byModality[d.modality] = (byModality[d.modality] ?? 0) + d.tokenCount; sum += d.tokenCount; }
     }
     return { total: answer.totalTokens, ...(sum === answer.totalTokens && sum > 0 ? { byModality } : {}) };
+  }
+
+  async embed(input: EmbedInput): Promise<EmbedResult> {
+    if (this.#closing.signal.aborted) throw Errors.modelUnavailable(this.label, 'the engine was disposed');
+    const dimensions = this.capabilities.embeddings?.dimensions;
+    if (!dimensions) throw Errors.capabilityUnsupported(this.label, 'Embeddings');
+    using link = linkAbortSignals(input.signal, this.#closing.signal);
+    const requests = input.requests ?? input.texts.map((text) => ({ text }));
+    const answer = await this.#callJson('batchEmbedContents', convertToBatchEmbedRequest(requests, this.#model), link.signal);
+    const vectors = mapEmbedAnswer(this.#upstream, answer, requests, dimensions);
+    return { vectors, tokens: await this.#embedTokens(input.texts, link.signal) };
+  }
+
+  /**
+   * Tokens of embedded texts: the upstream's count (its total on the first text), else the
+   * estimate per text. `texts` are what a local engine would embed, the title included where
+   * Google uses one (RETRIEVAL_DOCUMENT).
+   */
+  async #embedTokens(texts: string[], signal: AbortSignal): Promise<number[]> {
+    if (!this.#embedCountRefused) {
+      try {
+        const answer = await this.#callJson('countTokens', convertToEmbedCountRequest(texts), signal, this.#countOnce);
+        const total = (answer as { totalTokens?: unknown } | null)?.totalTokens;
+        if (typeof total === 'number' && Number.isInteger(total) && total >= 0) return texts.map((_, i) => (i === 0 ? total : 0));
+      } catch (e) {
+        // The caller's abort and bugs propagate; any upstream failure (an open breaker too) falls back.
+        if (signal.aborted || !(e instanceof GemserveError)) throw e;
+        if (e.code === 'UPSTREAM_REJECTED' && e.status !== 'RESOURCE_EXHAUSTED') this.#embedCountRefused = true;
+      }
+    }
+    return texts.map(estimateTokens);
   }
 
   async dispose(): Promise<void> {

@@ -8,7 +8,7 @@ const invalid = (message: RegExp) => (e: unknown) => isGemserveError(e) && e.htt
 
 describe('parseEmbedRequest', () => {
   it('joins the text parts of the content into one text', () => {
-    assert.deepEqual(parseEmbedRequest({ content: content('a', 'b') }), { text: 'a\nb' });
+    assert.deepEqual(parseEmbedRequest({ content: content('a', 'b') }), { text: 'a\nb', request: { text: 'a\nb' } });
   });
 
   it('prepends the title for RETRIEVAL_DOCUMENT only', () => {
@@ -17,11 +17,21 @@ describe('parseEmbedRequest', () => {
     assert.equal(parseEmbedRequest({ content: content('body'), title: 'T' }).text, 'body');
   });
 
+  it('keeps the client\'s fields unapplied, the title out of the text, for engines that pass them on', () => {
+    const job = parseEmbedRequest({ content: content('body'), taskType: 'RETRIEVAL_DOCUMENT', title: 'T', outputDimensionality: 8 });
+    assert.deepEqual(job.request, { text: 'body', taskType: 'RETRIEVAL_DOCUMENT', title: 'T', outputDimensionality: 8 });
+    assert.deepEqual(parseEmbedRequest({ content: content('q'), taskType: 'RETRIEVAL_QUERY', title: 'T' }).request, {
+      text: 'q', taskType: 'RETRIEVAL_QUERY', title: 'T',
+    });
+  });
+
   it('accepts snake_case, embedContentConfig and int32 as a string', () => {
-    assert.deepEqual(parseEmbedRequest({ content: content('x'), output_dimensionality: 8 }), { text: 'x', outputDimensionality: 8 });
+    assert.deepEqual(parseEmbedRequest({ content: content('x'), output_dimensionality: 8, task_type: 'CLUSTERING' }), {
+      text: 'x', request: { text: 'x', taskType: 'CLUSTERING', outputDimensionality: 8 },
+    });
     assert.deepEqual(
       parseEmbedRequest({ content: content('x'), embedContentConfig: { outputDimensionality: '4', taskType: 'RETRIEVAL_DOCUMENT', title: 'T' } }),
-      { text: 'T\nx', outputDimensionality: 4 },
+      { text: 'T\nx', request: { text: 'x', taskType: 'RETRIEVAL_DOCUMENT', title: 'T', outputDimensionality: 4 } },
     );
   });
 

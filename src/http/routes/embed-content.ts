@@ -3,7 +3,8 @@
  * for one text, and `:embedContent` for raw and older clients. Both run one `engine.embed`
  * call for all their texts.
  *
- * Decisions, since a local model is not Google's:
+ * Decisions, since a local model is not Google's (an engine that speaks Gemini, gemini-upstream,
+ * gets the client's fields unapplied in `EmbedInput.requests` and passes them on instead):
  * - `taskType` is checked against Google's enum and otherwise has no effect: a local GGUF has no
  *   task-specific heads. `title` is used only with RETRIEVAL_DOCUMENT, as Google documents it
  *   ("only applicable when TaskType is RETRIEVAL_DOCUMENT"): the text is embedded as
@@ -19,7 +20,7 @@ import type {
   BatchEmbedContentsResponse, ContentEmbedding, EmbedContentResponse, EmbeddingTaskType,
 } from '../../api/gemini/types.js';
 import { modelIdOf } from '../../core/catalog/model-catalog.js';
-import type { Engine } from '../../core/engine.js';
+import type { EmbedInput, Engine } from '../../core/engine.js';
 import { Errors } from '../../core/errors.js';
 import { meterGeneration } from '../meter-generation.js';
 import type { MethodContext } from '../method-context.js';
@@ -38,10 +39,15 @@ const TASK_TYPES: ReadonlySet<string> = new Set<EmbeddingTaskType>([
   'CLASSIFICATION', 'CLUSTERING', 'QUESTION_ANSWERING', 'FACT_VERIFICATION', 'CODE_RETRIEVAL_QUERY',
 ]);
 
-/** One embedding to compute: the text the engine sees and how to shape its vector. */
+/** One text of an embedding request as the client asked it (`EmbedInput.requests`). */
+export type EmbedRequestFields = NonNullable<EmbedInput['requests']>[number];
+
+/** One embedding to compute. */
 export interface EmbedJob {
+  /** The text a local engine embeds: the title prepended for RETRIEVAL_DOCUMENT (see above). */
   text: string;
-  outputDimensionality?: number;
+  /** The client's fields, unapplied, for engines that pass them on; `outputDimensionality` also shapes the vector here. */
+  request: EmbedRequestFields;
 }
 
 type Json = Record<string, unknown>;
@@ -82,7 +88,13 @@ export function parseEmbedRequest(body: unknown, at = ''): EmbedJob {
     );
   }
   const titled = taskType === 'RETRIEVAL_DOCUMENT' && title ? `${title}\n${text}` : text;
-  return { text: titled, ...(dims !== undefined ? { outputDimensionality: dims as number } : {}) };
+  const request: EmbedRequestFields = {
+    text,
+    ...(taskType !== undefined ? { taskType } : {}),
+    ...(title !== undefined ? { title } : {}),
+    ...(dims !== undefined ? { outputDimensionality: dims as number } : {}),
+  };
+  return { text: titled, request };
 }
 
 /** The text of a Content: its text parts joined; an empty one is Google's 400. */
@@ -115,7 +127,8 @@ function embedderOf(engine: Engine, modelId: string): NonNullable<Engine['embed'
     throw Errors.invalidArgument(
       `models/${modelId} cannot compute embeddings on this server: the model bound to it (${engine.label}, ` +
         `${engine.kind} engine) is not an embedding model. Bind an embedding GGUF to it, one whose metadata ` +
-        'declares a pooling type (<arch>.pooling_type), e.g. a Qwen3-Embedding or nomic-embed-text model.',
+        'declares a pooling type (<arch>.pooling_type), e.g. a Qwen3-Embedding or nomic-embed-text model; ' +
+        'for an upstream engine (gemini-upstream, openai-compatible), set embeddingDimensions in its config.',
     );
   }
   return Object.assign(engine.embed.bind(engine), { dimensions });
@@ -126,11 +139,11 @@ async function embedJobs(ctx: MethodContext, jobs: EmbedJob[], method: string): 
   return meterGeneration(ctx, method, async (meter) => {
     const modelId = ctx.entry.definition.id;
     const embed = embedderOf(ctx.entry.engine, modelId);
-    jobs.forEach((job, i) => {
-      if (job.outputDimensionality !== undefined && job.outputDimensionality > embed.dimensions) {
+    jobs.forEach(({ request: { outputDimensionality } }, i) => {
+      if (outputDimensionality !== undefined && outputDimensionality > embed.dimensions) {
         const at = method === 'batchEmbedContents' ? `requests[${i}].` : '';
         throw Errors.invalidArgument(
-          `${at}output_dimensionality ${job.outputDimensionality} is larger than the ${embed.dimensions} dimensions ` +
+          `${at}output_dimensionality ${outputDimensionality} is larger than the ${embed.dimensions} dimensions ` +
             `of models/${modelId} on this server.`,
           `${at}output_dimensionality`,
         );
@@ -138,10 +151,13 @@ async function embedJobs(ctx: MethodContext, jobs: EmbedJob[], method: string): 
     });
     const watch = watchRequest(ctx.request, ctx.reply);
     try {
-      const { vectors, tokens } = await embed({ texts: jobs.map((j) => j.text), signal: watch.signal });
+      const { vectors, tokens } = await embed({ texts: jobs.map((j) => j.text), requests: jobs.map((j) => j.request), signal: watch.signal });
+      // A sum, so engines that report only a total (on the first text) meter the same.
       const total = tokens.reduce((a, b) => a + b, 0);
       meter.counted({ totalTokens: total });
-      return vectors.map((v, i) => ({ values: truncateAndNormalise(v, jobs[i].outputDimensionality) }));
+      // An upstream that applied outputDimensionality itself returns N unnormalised values:
+      // keeping the first N of N and normalising again is the identity on its direction.
+      return vectors.map((v, i) => ({ values: truncateAndNormalise(v, jobs[i].request.outputDimensionality) }));
     } catch (e) {
       throw watch.abortReason() ?? e;
     } finally {
