@@ -24,21 +24,38 @@ export function poolsEmbeddings(pooling: number | undefined): boolean {
   return pooling !== undefined && pooling !== POOLING_NONE && pooling !== POOLING_RANK;
 }
 
-/** Settings of the embedding context, taken from the engine's. */
+/** Settings of the embedding contexts, taken from the engine's. */
 export interface LlamaEmbedderOptions {
   /** Label of the weights, for errors. */
   label: string;
   /** Tokens one text may have; longer texts are truncated to it (capped by the train context). */
   contextSize: number;
+  /** Threads of each context. */
   threads: number;
+  /** Contexts evaluating texts at once (default 1); each is created when first needed. */
+  contexts?: number;
 }
 
 /**
- * Embeddings on the embedded engine: node-llama-cpp's `LlamaEmbeddingContext`, created on the
- * first request (a server that never embeds pays nothing), one text per evaluation. The context's
- * batch is as large as the context, because llama.cpp pools a sequence only when all its tokens
- * are in one batch. Texts longer than the context are truncated (cf. Vertex's `autoTruncate`,
- * default true), and the tokens evaluated are reported.
+ * How many embedding contexts an engine keeps, and their threads: one per slot up to one per
+ * core, the engine's threads shared out among them. node-llama-cpp reads a pooled embedding
+ * from sequence 0 only (AddonContext::GetEmbedding), so one context embeds one text at a time;
+ * texts run side by side only in separate contexts. Measured on the 2-core dev host (~100M Q8_0
+ * model with mean pooling, 113-token texts): 4.5-4.8 texts/s with one context on 1 thread,
+ * 3.3 on 2 threads, 8.0-8.7 with two contexts of 1 thread each (bench/embeddings.ts).
+ */
+export function embeddingPoolSize(parallel: number, threads: number, cpuCores: number): { contexts: number; threads: number } {
+  const contexts = Math.max(1, Math.min(parallel, cpuCores));
+  return { contexts, threads: Math.max(1, Math.floor(threads / contexts)) };
+}
+
+/**
+ * Embeddings on the embedded engine: a pool of node-llama-cpp `LlamaEmbeddingContext`s, created
+ * as concurrent texts need them (a server that never embeds pays nothing), each evaluating one
+ * text at a time. The texts of a request are spread over the pool and come back in input order;
+ * concurrent requests share it. A context's batch is as large as the context, because llama.cpp
+ * pools a sequence only when all its tokens are in one batch. Texts longer than the context are
+ * truncated (cf. Vertex's `autoTruncate`, default true), and the tokens evaluated are reported.
  *
  * Created by `createLlamaEmbedder` only for a GGUF that declares a pooling type.
  */
@@ -46,7 +63,11 @@ export class LlamaEmbedder {
   readonly #model: LlamaModel;
   readonly #options: LlamaEmbedderOptions;
   readonly #contextSize: number;
-  #context: Promise<LlamaEmbeddingContext> | undefined;
+  readonly #maxContexts: number;
+  /** Contexts made, or being made. */
+  #contexts: Array<Promise<LlamaEmbeddingContext>> = [];
+  readonly #idle: LlamaEmbeddingContext[] = [];
+  readonly #waiters: Array<{ resolve: (context: LlamaEmbeddingContext) => void; reject: (e: unknown) => void }> = [];
   readonly #inFlight = new Set<Promise<unknown>>();
   #disposed = false;
 
@@ -54,6 +75,7 @@ export class LlamaEmbedder {
     this.#model = model;
     this.#options = options;
     this.#contextSize = Math.max(2, Math.min(options.contextSize, model.trainContextSize));
+    this.#maxContexts = Math.max(1, Math.floor(options.contexts ?? 1));
   }
 
   /** Length of every vector (`<arch>.embedding_length`, or the output width when it differs). */
@@ -61,7 +83,12 @@ export class LlamaEmbedder {
     return this.#model.embeddingVectorSize;
   }
 
-  /** Embeds each text in order; `signal` stops before the next text. */
+  /** Contexts created so far (tests and diagnostics). */
+  get contextCount(): number {
+    return this.#contexts.length;
+  }
+
+  /** Embeds the texts, in order; `signal` stops texts not yet started. */
   embed(input: EmbedInput): Promise<EmbedResult> {
     const run = this.#embed(input);
     this.#inFlight.add(run);
@@ -70,19 +97,39 @@ export class LlamaEmbedder {
   }
 
   async #embed({ texts, signal }: EmbedInput): Promise<EmbedResult> {
-    try {
-      const context = await this.#openContext();
-      const vectors: number[][] = [];
-      const tokens: number[] = [];
-      for (const text of texts) {
-        signal.throwIfAborted();
-        this.#assertOpen();
-        const input = this.#truncate(this.#model.tokenize(text));
-        if (input.length === 0) throw Errors.invalidArgument('The text to embed is empty.', 'content.parts');
-        const { vector } = await context.getEmbeddingFor(input);
-        vectors.push([...vector]);
-        tokens.push(context.calculateInputLength(input));
+    const vectors: number[][] = new Array(texts.length);
+    const tokens: number[] = new Array(texts.length);
+    let next = 0;
+    let failed = false;
+    // As many runners as the pool could serve at once; each takes the next text when free.
+    const runner = async () => {
+      while (!failed && next < texts.length) {
+        const i = next++;
+        try {
+          signal.throwIfAborted();
+          this.#assertOpen();
+          const input = this.#truncate(this.#model.tokenize(texts[i]));
+          if (input.length === 0) throw Errors.invalidArgument('The text to embed is empty.', 'content.parts');
+          const context = await this.#acquire();
+          try {
+            signal.throwIfAborted();
+            const { vector } = await context.getEmbeddingFor(input);
+            vectors[i] = [...vector];
+            tokens[i] = context.calculateInputLength(input);
+          } finally {
+            this.#release(context);
+          }
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
       }
+    };
+    try {
+      const runners = Array.from({ length: Math.min(this.#maxContexts, texts.length) }, runner);
+      const outcomes = await Promise.allSettled(runners);
+      const rejected = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (rejected) throw rejected.reason;
       return { vectors, tokens };
     } catch (e) {
       if (signal.aborted) throw toGemserveError(signal.reason);
@@ -96,31 +143,58 @@ export class LlamaEmbedder {
     return tokens.length > room ? tokens.slice(0, room) : tokens;
   }
 
-  #openContext(): Promise<LlamaEmbeddingContext> {
+  /** An idle context, a new one while the pool has room, else the next one released. */
+  async #acquire(): Promise<LlamaEmbeddingContext> {
     this.#assertOpen();
-    this.#context ??= this.#model.createEmbeddingContext({
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    if (this.#contexts.length < this.#maxContexts) {
+      const made = this.#createContext();
+      this.#contexts.push(made);
+      try {
+        return await made;
+      } catch (e) {
+        this.#contexts = this.#contexts.filter((c) => c !== made);
+        // No context at all is the engine's failure (and nobody waiting would ever be served);
+        // a failure beside working contexts only limits the pool.
+        if (this.#contexts.length === 0) {
+          for (const waiter of this.#waiters.splice(0)) waiter.reject(e);
+          throw e;
+        }
+      }
+    }
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  #release(context: LlamaEmbeddingContext): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter.resolve(context);
+    else this.#idle.push(context);
+  }
+
+  #createContext(): Promise<LlamaEmbeddingContext> {
+    return this.#model.createEmbeddingContext({
       contextSize: this.#contextSize,
       batchSize: this.#contextSize,
       threads: this.#options.threads,
     }).catch((e: unknown) => {
-      this.#context = undefined;
       const why = e instanceof Error ? e.message : String(e);
       throw Errors.modelUnavailable(this.#options.label, `cannot create an embedding context of ${this.#contextSize} tokens: ${why}`);
     });
-    return this.#context;
   }
 
   #assertOpen(): void {
     if (this.#disposed) throw Errors.modelUnavailable(this.#options.label, 'the engine has been shut down');
   }
 
-  /** Waits for embeddings in flight (they stop before their next text), then frees the context. */
+  /** Waits for embeddings in flight (they stop before their next text), then frees the contexts. */
   async dispose(): Promise<void> {
     this.#disposed = true;
     await Promise.allSettled([...this.#inFlight]);
-    const context = this.#context;
-    this.#context = undefined;
-    if (context) await context.then((c) => c.dispose(), () => undefined);
+    const contexts = this.#contexts;
+    this.#contexts = [];
+    this.#idle.length = 0;
+    await Promise.allSettled(contexts.map((c) => c.then((x) => x.dispose())));
   }
 }
 

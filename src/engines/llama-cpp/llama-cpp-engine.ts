@@ -9,7 +9,7 @@ import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { chooseThreadCount, decodeSpeedProbe, type ThreadSetting } from './choose-thread-count.js';
 import { convertToChatHistory } from './convert-to-chat-history.js';
 import { createResponseGrammar } from './create-response-grammar.js';
-import { createLlamaEmbedder, type LlamaEmbedder } from './embed-texts.js';
+import { createLlamaEmbedder, embeddingPoolSize, type LlamaEmbedder } from './embed-texts.js';
 import { generateCandidate } from './generate-candidate.js';
 import { generateWithLogprobs } from './generate-with-logprobs.js';
 import { checkLogprobsInput } from './check-logprobs-input.js';
@@ -87,7 +87,7 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       const why = `cannot create a context of ${contextSize} tokens x ${parallel} sequences: ${e instanceof Error ? e.message : e}`;
       throw Errors.modelUnavailable(label, why);
     }
-    const embedder = createLlamaEmbedder(loaded.model, { label, contextSize, threads });
+    const embedder = createLlamaEmbedder(loaded.model, { label, contextSize, ...embeddingPoolSize(parallel, threads, loaded.llama.cpuMathCores) });
     let prefixStates: PrefixStateStore;
     try {
       prefixStates = await PrefixStateStore.open({
