@@ -102,6 +102,30 @@ describe('RoutedEngine', () => {
     assert.deepEqual(calls, ['warm x c1', 'release x c1']);
   });
 
+  it('embeds by weight, moves a failed embedding on, and offers embeddings only when every engine has vectors of one length', async () => {
+    const signal = new AbortController().signal;
+    const down = Object.assign(new FakeEngine({ label: 'down', embeddingDimensions: 8 }), {
+      embed: async () => { throw Errors.overloaded(); },
+    });
+    const up = new FakeEngine({ label: 'up', embeddingDimensions: 8 });
+    const routed = new RoutedEngine({ routes: [{ engine: down, weight: 1 }], fallback: [up], random: () => 0 });
+    assert.deepEqual(routed.capabilities.embeddings, { dimensions: 8 });
+    const { vectors } = await routed.embed({ texts: ['a', 'b'], signal });
+    assert.deepEqual(vectors, (await up.embed({ texts: ['a', 'b'], signal })).vectors);
+
+    const refusing = Object.assign(new FakeEngine({ label: 'refusing', embeddingDimensions: 8 }), {
+      embed: async () => { throw Errors.invalidArgument('bad text'); },
+    });
+    const strict = new RoutedEngine({ routes: [{ engine: refusing, weight: 1 }], fallback: [up] });
+    await assert.rejects(strict.embed({ texts: ['a'], signal }), /bad text/);
+
+    const mixed = new RoutedEngine({ routes: [{ engine: up, weight: 1 }, { engine: new FakeEngine({ embeddingDimensions: 16 }), weight: 1 }] });
+    assert.equal(mixed.capabilities.embeddings, undefined);
+    const partly = new RoutedEngine({ routes: [{ engine: up, weight: 1 }], fallback: [new FakeEngine()] });
+    assert.equal(partly.capabilities.embeddings, undefined);
+    await assert.rejects(partly.embed({ texts: ['a'], signal }), (e: Error & { code?: string }) => e.code !== undefined);
+  });
+
   it('offers only what every engine can do', () => {
     const full = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 8, contextTokens: 8192, functionCalling: true, thinking: true } });
     const small = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 1, contextTokens: 2048, functionCalling: true } });

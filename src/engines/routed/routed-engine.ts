@@ -1,5 +1,5 @@
 import type {
-  CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount, WarmPrefixInput,
+  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount, WarmPrefixInput,
 } from '../../core/engine.js';
 import { Errors, isGemserveError } from '../../core/errors.js';
 
@@ -28,7 +28,10 @@ export interface RoutedEngineOptions {
  * chunk is ever sent twice. The `prompt` event names the engine that took the request.
  *
  * Capabilities are what every engine can do (a request must be servable wherever it lands);
- * `countTokens` asks the heaviest-weighted engine.
+ * `countTokens` asks the heaviest-weighted engine. Embeddings likewise go by weight and move on
+ * failure, offered only when every engine embeds with vectors of one length; vectors of
+ * different models live in different spaces, so route embeddings only between engines serving
+ * the same weights (replicas, a fallback copy), never between model versions.
  */
 export class RoutedEngine implements Engine {
   readonly kind = 'routed';
@@ -97,6 +100,19 @@ export class RoutedEngine implements Engine {
     }
   }
 
+  async embed(input: EmbedInput): Promise<EmbedResult> {
+    if (this.#disposed) throw Errors.modelUnavailable(this.label, 'the engine has been shut down');
+    if (!this.capabilities.embeddings) throw Errors.capabilityUnsupported(this.label, 'Embeddings');
+    const engines = this.order();
+    for (let i = 0; ; i++) {
+      try {
+        return await engines[i].embed!(input);
+      } catch (e) {
+        if (i === engines.length - 1 || input.signal.aborted || !movable(e)) throw e;
+      }
+    }
+  }
+
   /**
    * Context caching: a request naming the cache may land on any engine, so every member that
    * keeps prefix state warms it (together). One member's failure does not stop the others; once
@@ -143,6 +159,8 @@ function commonCapabilities(engines: Engine[]): EngineCapabilities {
   const caps = engines.map((e) => e.capabilities);
   const all = (k: 'structuredOutput' | 'functionCalling' | 'thinking' | 'logprobs') => caps.every((c) => c[k] === true);
   const modalities = (['IMAGE', 'AUDIO'] as const).filter((m) => caps.every((c) => c.inputModalities?.includes(m)));
+  const dimensions = new Set(caps.map((c) => c.embeddings?.dimensions));
+  const embedAll = engines.every((e) => e.embed) && dimensions.size === 1 && !dimensions.has(undefined);
   return {
     maxCandidates: Math.min(...caps.map((c) => c.maxCandidates)),
     contextTokens: Math.min(...caps.map((c) => c.contextTokens)),
@@ -151,5 +169,6 @@ function commonCapabilities(engines: Engine[]): EngineCapabilities {
     ...(all('functionCalling') ? { functionCalling: true } : {}),
     ...(all('thinking') ? { thinking: true } : {}),
     ...(all('logprobs') ? { logprobs: true } : {}),
+    ...(embedAll ? { embeddings: { dimensions: [...dimensions][0]! } } : {}),
   };
 }
