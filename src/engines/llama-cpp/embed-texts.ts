@@ -40,9 +40,10 @@ export interface LlamaEmbedderOptions {
  * How many embedding contexts an engine keeps, and their threads: one per slot up to one per
  * core, the engine's threads shared out among them. node-llama-cpp reads a pooled embedding
  * from sequence 0 only (AddonContext::GetEmbedding), so one context embeds one text at a time;
- * texts run side by side only in separate contexts. Measured on the 2-core dev host (~100M Q8_0
- * model with mean pooling, 113-token texts): 4.5-4.8 texts/s with one context on 1 thread,
- * 3.3 on 2 threads, 8.0-8.7 with two contexts of 1 thread each (bench/embeddings.ts).
+ * texts run side by side only in separate contexts. Measured with bench/embeddings.ts on the
+ * 2-core dev host (~100M Q8_0 model with mean pooling, 32 texts of ~155 tokens): one context on
+ * 1 thread 3.3 texts/s, on 2 threads 5.4, two contexts of 1 thread each 6.5 (load 0.1); with
+ * other work running, 2 threads fell to 1.5 texts/s where two contexts held 5.3 (load 2.9).
  */
 export function embeddingPoolSize(parallel: number, threads: number, cpuCores: number): { contexts: number; threads: number } {
   const contexts = Math.max(1, Math.min(parallel, cpuCores));
