@@ -89,6 +89,24 @@ describe('enforceLimits on the model-method route', () => {
     assert.equal((await post(app, 'generateContent')).statusCode, 200);
   });
 
+  it('embeddings count against the embedding model\'s own limits, a batch as one request', async () => {
+    const catalog = new ModelCatalog([
+      { id: MODEL, engine: new FakeEngine() },
+      { id: 'gemini-embedding-001', engine: new FakeEngine({ embeddingDimensions: 8 }) },
+    ]);
+    const app = await createApp({ catalog, apiKeys: ['k1'], bodyLimitBytes: 64 * 1024, limits: new RateLimiter({ clock: new FakeClock(), defaults: { rpm: 1 } }) });
+    const embed = (method: string, payload: Record<string, unknown>) => app.inject({
+      method: 'POST', url: `/v1beta/models/gemini-embedding-001:${method}`, payload, headers: { 'x-goog-api-key': 'k1' },
+    });
+    const content = { parts: [{ text: 'a text' }] };
+    const batch = { requests: [{ model: 'models/gemini-embedding-001', content }, { model: 'models/gemini-embedding-001', content }] };
+    assert.equal((await embed('batchEmbedContents', batch)).statusCode, 200);
+    const refused = await embed('embedContent', { content });
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.json().error.status, 'RESOURCE_EXHAUSTED');
+    assert.equal((await post(app, 'generateContent')).statusCode, 200, 'the text model has its own budget');
+  });
+
   it('an unknown model stays a 404, not a 429', async () => {
     const app = await makeApp(new RateLimiter({ clock: new FakeClock(), defaults: { rpm: 1 } }));
     await post(app, 'generateContent');

@@ -5,11 +5,15 @@ import type { RateLimiter } from '../gateway/limits/rate-limiter.js';
 import { batchRequestOf } from './batch/batch-request.js';
 
 /**
- * The model methods rate limits apply to. countTokens is not limited: it generates nothing,
- * and Google gives it its own, far higher quota (GEMINI-API.md §3), so counting it against the
- * generate limits would refuse the calls clients make to stay under them.
+ * The model methods rate limits apply to: the ones that run the model. countTokens is not
+ * limited: it generates nothing, and Google gives it its own, far higher quota (GEMINI-API.md
+ * §3), so counting it against the generate limits would refuse the calls clients make to stay
+ * under them. Embeddings are limited per embedding model like generation per text model (one
+ * request per call, a batch included; tokens from their usage); Google names those quotas
+ * apart ("Batch Embed Content API requests", langgenius/dify#28720), gemserve's 429 reuses the
+ * generate quota names.
  */
-export const LIMITED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent']);
+export const LIMITED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents']);
 
 /**
  * Who a request counts against: `request.caller` once authentication sets it (API keys), else
