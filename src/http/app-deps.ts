@@ -73,8 +73,9 @@ export interface AppDeps {
    * The Batch API (`:batchGenerateContent`, `:asyncBatchEmbedContent`, `batches/…`): where jobs
    * are kept, and how many of their requests run at once (`batchConcurrency`, default 1). The
    * app runs them in the background from ready to close. Absent: the Batch API answers 404.
+   * `maxJobAgeMs`: how long a job may stay pending or running before it expires (default 48 h).
    */
-  batches?: { store: BatchStore; concurrency?: number };
+  batches?: { store: BatchStore; concurrency?: number; maxJobAgeMs?: number };
   /** Prometheus metrics (`GET /metrics`, public); absent: no `/metrics` route. */
   metrics?: GatewayMetrics;
   /**

@@ -125,9 +125,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
  * requests in flight are aborted and go back to pending for the next start.
  */
 function startBatches(app: FastifyInstance, deps: AppDeps, identities: BatchIdentities, prefix: string, clock: Clock): BatchService {
-  const { store, concurrency = 1 } = deps.batches as NonNullable<AppDeps['batches']>;
+  const { store, concurrency = 1, maxJobAgeMs } = deps.batches as NonNullable<AppDeps['batches']>;
   const worker = new BatchWorker({
-    app, store, identities, prefix, concurrency, clock, ...(deps.files ? { files: deps.files } : {}),
+    app, store, identities, prefix, concurrency, clock, ...(deps.files ? { files: deps.files } : {}), ...(maxJobAgeMs ? { maxJobAgeMs } : {}),
     onError: (e) => app.log.error({ err: e }, 'batch worker'),
     onResume: (n) => app.log.info(`batch worker: ${n} request(s) left running by the previous run will run again`),
   });

@@ -108,15 +108,17 @@ describe('BatchWorker', () => {
 
   it('recovers what a crash left: running requests rerun, and a job with every request finished is finished', async () => {
     const store = new MemoryBatchStore();
+    // Created now (system clock): a job older than 48 hours would expire on start instead (batch-expiry.ts).
+    const now = Date.now();
     const base = { owner: 'o', caller: { id: 'anonymous', name: 'anonymous' }, model: 'gemini-2.0-flash', kind: 'generate' as const,
-      state: 'pending' as const, createTime: 1, updateTime: 1, input: { kind: 'inline' as const } };
+      state: 'pending' as const, createTime: now, updateTime: now, input: { kind: 'inline' as const } };
     const req = { request: { contents: [{ parts: [{ text: 'x' }] }] } };
     await store.create({ ...base, id: 'half' }, [req, req]);
-    await store.claim(2);
-    await store.claim(2); // both running when the "crash" came
+    await store.claim(now);
+    await store.claim(now); // both running when the "crash" came
     await store.create({ ...base, id: 'complete' }, [req]);
-    await store.claim(3);
-    await store.complete('complete', 0, { response: { ok: true } }, 4); // finished, but the job never was
+    await store.claim(now);
+    await store.complete('complete', 0, { response: { ok: true } }, now); // finished, but the job never was
     const app = await appWith(store);
     await until(async () => (await store.get('half'))?.state === 'succeeded');
     assert.equal((await store.get('complete'))?.state, 'succeeded');

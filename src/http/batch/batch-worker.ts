@@ -3,8 +3,9 @@ import type { Status } from '../../api/gemini/types.js';
 import type { Caller } from '../../gateway/caller.js';
 import type { Clock } from '../../storage/clock.js';
 import type { BatchStore, ClaimedItem } from '../../storage/batches/batch-store.js';
-import type { BatchJob, BatchOutcome } from '../../storage/batches/batch-record.js';
+import type { BatchFinish, BatchJob, BatchOutcome } from '../../storage/batches/batch-record.js';
 import type { FileService } from '../../storage/files/file-service.js';
+import { batchExpiredError, DEFAULT_BATCH_MAX_AGE_MS, isBatchOverdue } from './batch-expiry.js';
 import { BATCH_REQUEST_HEADER, type BatchIdentities } from './batch-request.js';
 import { toRpcStatus } from './to-rpc-status.js';
 import { writeBatchOutputFile } from './write-batch-output-file.js';
@@ -27,7 +28,19 @@ export interface BatchWorkerOptions {
   onResume?: (requeued: number) => void;
   /** How often an idle worker looks for work it was not told about. */
   pollMs?: number;
+  /**
+   * How long a job may stay pending or running before it expires (BATCH_STATE_EXPIRED);
+   * default {@link DEFAULT_BATCH_MAX_AGE_MS}, Google's 48 hours.
+   */
+  maxJobAgeMs?: number;
 }
+
+/**
+ * How often (in clock time) the lanes look for jobs past their age. A job is also checked when
+ * one of its requests is claimed and when it is read (`expireIfOverdue`), so this sweep only
+ * decides how soon an idle, unread job is marked: minutes against a 48-hour age.
+ */
+const EXPIRY_SWEEP_MS = 60_000;
 
 /** The model method each kind of job runs per request. */
 const METHOD = { generate: 'generateContent', embed: 'embedContent' } as const;
@@ -43,11 +56,22 @@ const METHOD = { generate: 'generateContent', embed: 'embedContent' } as const;
  * Crash safety is the store's claim → complete protocol (batch-store.ts): on start, requests a
  * crash left running go back to pending, and jobs whose requests are all finished are finished.
  * On stop, requests in flight are aborted and released, never recorded as failed.
+ *
+ * Expiry: a job still pending or running more than `maxJobAgeMs` after its creation ends as
+ * `expired`, exactly as a cancel ends it (its pending requests never run, results already
+ * produced are kept, a file job's go to its output File), found by a sweep on start and every
+ * {@link EXPIRY_SWEEP_MS} of clock time, when a lane claims one of its requests, and when the
+ * routes read it.
  */
 export class BatchWorker {
   readonly #o: BatchWorkerOptions;
   readonly #inFlight = new Set<AbortController>();
   readonly #finishing = new Set<string>();
+  /** Jobs being ended (cancel, expiry): one ending per job, shared by whoever asks. */
+  readonly #ending = new Map<string, Promise<boolean>>();
+  readonly #maxJobAgeMs: number;
+  /** Clock time of the next expiry sweep. */
+  #nextSweep = 0;
   #lanes: Promise<void>[] = [];
   #stopping = false;
   #wake: (() => void) | undefined;
@@ -55,6 +79,7 @@ export class BatchWorker {
 
   constructor(options: BatchWorkerOptions) {
     this.#o = options;
+    this.#maxJobAgeMs = options.maxJobAgeMs ?? DEFAULT_BATCH_MAX_AGE_MS;
   }
 
   /** Recovers from a previous run, then starts the lanes. */
@@ -63,6 +88,8 @@ export class BatchWorker {
     const requeued = await store.requeueRunning();
     if (requeued > 0) this.#o.onResume?.(requeued);
     for (const job of await store.activeJobs()) await this.#finishIfDone(job.id);
+    // Jobs that grew too old while the server was down expire before anything of theirs runs.
+    await this.#sweepIfDue();
     for (let i = 0; i < Math.max(1, this.#o.concurrency); i++) this.#lanes.push(this.#lane());
   }
 
@@ -76,10 +103,30 @@ export class BatchWorker {
    * kept. A file job's finished results are written to its output File first.
    */
   async cancel(job: BatchJob): Promise<void> {
-    const { store, files, clock } = this.#o;
-    let responsesFile: string | undefined;
-    if (job.input.kind === 'file' && files) responsesFile = await writeBatchOutputFile(files, job, await store.items(job.id));
-    await store.finish(job.id, { state: 'cancelled', at: clock.now(), ...(responsesFile ? { responsesFile } : {}) });
+    await this.#end(job, { state: 'cancelled' });
+  }
+
+  /**
+   * Expires `job` if it is active and past the maximum age, ending it as {@link cancel} does, with
+   * the expiry error; true if the job ended now (by this call, or by a cancel or expiry it joined).
+   * A failure to write a file job's output File is reported and leaves the job active, to be tried
+   * again by the next sweep.
+   */
+  async expireIfOverdue(job: BatchJob): Promise<boolean> {
+    if (!isBatchOverdue(job, this.#o.clock.now(), this.#maxJobAgeMs)) return false;
+    try {
+      return await this.#end(job, { state: 'expired', error: batchExpiredError(this.#maxJobAgeMs) });
+    } catch (e) {
+      this.#o.onError(e);
+      return false;
+    }
+  }
+
+  /** Expires every active job past the maximum age; returns how many it ended. */
+  async expireOverdue(): Promise<number> {
+    let n = 0;
+    for (const job of await this.#o.store.activeJobs()) if (await this.expireIfOverdue(job)) n++;
+    return n;
   }
 
   /** Stops the lanes, aborting and releasing the requests in flight. Idempotent. */
@@ -93,6 +140,7 @@ export class BatchWorker {
   async #lane(): Promise<void> {
     const { store, clock, onError } = this.#o;
     while (!this.#stopping) {
+      await this.#sweepIfDue();
       let claimed: ClaimedItem | undefined;
       try {
         claimed = await store.claim(clock.now());
@@ -109,6 +157,37 @@ export class BatchWorker {
         onError(e);
       }
     }
+  }
+
+  /** Runs the expiry sweep when {@link EXPIRY_SWEEP_MS} of clock time has passed since the last (one lane at a time). */
+  async #sweepIfDue(): Promise<void> {
+    const now = this.#o.clock.now();
+    if (now < this.#nextSweep) return;
+    this.#nextSweep = now + EXPIRY_SWEEP_MS;
+    try {
+      await this.expireOverdue();
+    } catch (e) {
+      this.#o.onError(e);
+    }
+  }
+
+  /**
+   * Ends an active job as `finish` says, after writing a file job's finished results to its
+   * output File. Concurrent calls for one job share the first (a cancel racing an expiry ends it
+   * once, and the File is not written twice at the same time); false if the job was already final.
+   */
+  #end(job: BatchJob, finish: Omit<BatchFinish, 'at' | 'responsesFile'>): Promise<boolean> {
+    let ending = this.#ending.get(job.id);
+    if (!ending) {
+      const { store, files, clock } = this.#o;
+      ending = (async () => {
+        let responsesFile: string | undefined;
+        if (job.input.kind === 'file' && files) responsesFile = await writeBatchOutputFile(files, job, await store.items(job.id));
+        return store.finish(job.id, { ...finish, at: clock.now(), ...(responsesFile ? { responsesFile } : {}) });
+      })().finally(() => this.#ending.delete(job.id));
+      this.#ending.set(job.id, ending);
+    }
+    return ending;
   }
 
   /** Waits for `notify`, `stop` or the poll interval. */
@@ -132,6 +211,12 @@ export class BatchWorker {
     const { app, store, identities, clock, prefix } = this.#o;
     // Claimed just as the worker stopped: leave it for the next start.
     if (this.#stopping) {
+      await store.release(job.id, item.index);
+      return;
+    }
+    // Its job passed its age since the last sweep: the job expires and the request stays unrun
+    // (released once the job is final, so no lane claims it again). Should expiring fail, it runs.
+    if (await this.expireIfOverdue(job)) {
       await store.release(job.id, item.index);
       return;
     }

@@ -52,3 +52,18 @@ test('file jobs report their input File and their output File; failed jobs an er
   assert.deepEqual(cancelled.metadata.output, { inlinedResponses: { inlinedResponses: [{ response: {}, metadata: { k: 1 } }] } });
   assert.deepEqual([cancelled.done, cancelled.error, cancelled.response], [true, { code: 1, message: 'The batch was cancelled.' }, undefined]);
 });
+
+test('an expired job: BATCH_STATE_EXPIRED, done, its stored error (DEADLINE_EXCEEDED, code 4), what finished kept, no response', () => {
+  const error = { status: 'DEADLINE_EXCEEDED', message: 'The batch expired: it was pending or running for more than 48 hours.' };
+  const ended = Date.UTC(2026, 0, 3, 0, 0, 1);
+  const op = toBatchOperation(job({ state: 'expired', endTime: ended, updateTime: ended, error }), { total: 2, succeeded: 1, failed: 0, pending: 1 },
+    [item(0, { state: 'done', response: { candidates: [] }, metadata: { k: 0 } }), item(1, { state: 'pending', metadata: { k: 1 } })]);
+  assert.equal(op.metadata.state, 'BATCH_STATE_EXPIRED');
+  assert.equal(op.metadata.endTime, '2026-01-03T00:00:01.000Z');
+  assert.deepEqual(op.metadata.batchStats, { requestCount: '2', successfulRequestCount: '1', pendingRequestCount: '1' });
+  assert.deepEqual(op.metadata.output, { inlinedResponses: { inlinedResponses: [{ response: { candidates: [] }, metadata: { k: 0 } }] } });
+  assert.deepEqual([op.done, op.error, op.response], [true, { code: 4, message: error.message }, undefined]);
+  const file = toBatchOperation(job({ state: 'expired', input: { kind: 'file', fileName: 'files/in' }, responsesFile: 'files/batch-abc123' }),
+    { total: 1, succeeded: 0, failed: 0, pending: 1 }, []);
+  assert.deepEqual([file.metadata.output, file.error?.code], [{ responsesFile: 'files/batch-abc123' }, 4]);
+});

@@ -1,7 +1,7 @@
 import type {
   BatchOperation, BatchOutput, BatchResource, BatchState, BatchStats, InlinedBatchResponse, RpcStatus,
 } from '../../api/gemini/types.js';
-import type { BatchCounts, BatchItem, BatchJob, BatchJobState } from '../../storage/batches/batch-record.js';
+import { FINAL_BATCH_STATES, type BatchCounts, type BatchItem, type BatchJob, type BatchJobState } from '../../storage/batches/batch-record.js';
 import { toRpcStatus } from './to-rpc-status.js';
 
 /**
@@ -21,6 +21,7 @@ const STATES: Record<BatchJobState, BatchState> = {
   succeeded: 'BATCH_STATE_SUCCEEDED',
   failed: 'BATCH_STATE_FAILED',
   cancelled: 'BATCH_STATE_CANCELLED',
+  expired: 'BATCH_STATE_EXPIRED',
 };
 
 /** int64 as proto JSON writes it (a string), and a zero left out, as Google's batchStats show. */
@@ -44,17 +45,19 @@ function inlined(item: BatchItem): InlinedBatchResponse {
 /**
  * A job → the google.longrunning.Operation Google answers for batches (create, get, list), as
  * recorded from Google: the batch in `metadata` (with `output` once it is over), and once it is
- * `done` the output again in `response`, or an `error` instead: the job's failure, or for a
+ * `done` the output again in `response`, or an `error` instead: the job's failure, for a
  * cancelled job google.rpc CANCELLED (code 1), as google.longrunning's `CancelOperation` says a
- * cancelled operation ends.
+ * cancelled operation ends, and for an expired one the error stored when it expired
+ * (DEADLINE_EXCEEDED, code 4: batch-expiry.ts; not verified against Google).
  *
  * Inline results are in request order, each with its request's `metadata`, errors beside
- * successes. A cancelled job reports, in `metadata.output`, the results it finished (only those:
- * each carries its `metadata` to say which it is). File jobs report their output File instead.
+ * successes. A cancelled or expired job reports, in `metadata.output`, the results it finished
+ * (only those: each carries its `metadata` to say which it is). File jobs report their output
+ * File instead.
  */
 export function toBatchOperation(job: BatchJob, counts: BatchCounts, items: readonly BatchItem[] | undefined): BatchOperation {
   const name = `batches/${job.id}`;
-  const done = job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled';
+  const done = FINAL_BATCH_STATES.has(job.state);
   let output: BatchOutput | undefined;
   if (done && job.responsesFile) output = { responsesFile: job.responsesFile };
   else if (done && job.input.kind === 'inline' && items) {
@@ -81,6 +84,8 @@ export function toBatchOperation(job: BatchJob, counts: BatchCounts, items: read
     operation.error = toRpcStatus({ status: job.error?.status ?? 'INTERNAL', message: job.error?.message ?? 'The batch failed.' });
   } else if (job.state === 'cancelled') {
     operation.error = toRpcStatus({ status: 'CANCELLED', message: 'The batch was cancelled.' });
+  } else if (job.state === 'expired') {
+    operation.error = toRpcStatus({ status: job.error?.status ?? 'DEADLINE_EXCEEDED', message: job.error?.message ?? 'The batch expired.' });
   } else {
     operation.response = { '@type': TYPE_PREFIX + TYPES[job.kind].output, ...output };
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isGemserveError } from '../../core/errors.js';
-import { MAX_BATCH_REQUESTS, parseBatchJsonl, parseBatchRequest } from './parse-batch-request.js';
+import { MAX_BATCH_REQUESTS, MAX_INLINE_BATCH_BYTES, parseBatchJsonl, parseBatchRequest } from './parse-batch-request.js';
 
 const refused = (f: () => unknown, message: RegExp) =>
   assert.throws(f, (e: unknown) => isGemserveError(e) && e.status === 'INVALID_ARGUMENT' && message.test(e.message));
@@ -28,6 +28,20 @@ test('refuses a batch without exactly one source, without requests, or with malf
   refused(() => parseBatchRequest({ batch: { displayName: 'x'.repeat(513), inputConfig: { fileName: 'files/a' } } }), /512/);
   const many = Array.from({ length: MAX_BATCH_REQUESTS + 1 }, () => ({ request: {} }));
   refused(() => parseBatchRequest({ batch: { inputConfig: { requests: { requests: many } } } }), /at most/);
+});
+
+test('inline requests over the size limit (20 MiB by default) are refused, pointing to a JSONL File', () => {
+  assert.equal(MAX_INLINE_BATCH_BYTES, 20 * 1024 * 1024);
+  const requests = [{ request: { contents: [{ parts: [{ text: 'x'.repeat(100) }] }] } }];
+  const size = Buffer.byteLength(JSON.stringify(requests));
+  const body = { batch: { inputConfig: { requests: { requests } } } };
+  assert.equal(parseBatchRequest(body, { maxInlineBytes: size }).input.kind, 'inline', 'exactly at the limit is accepted');
+  assert.throws(() => parseBatchRequest(body, { maxInlineBytes: size - 1 }), (e: unknown) => isGemserveError(e) && e.status === 'INVALID_ARGUMENT'
+    && e.message === `The inline requests of this batch take ${size} bytes, over the ${size - 1}-byte limit for inline requests. `
+      + 'Upload the requests as a JSONL file with the Files API and pass its name in batch.input_config.file_name instead.'
+    && JSON.stringify(e.details).includes('batch.input_config.requests'));
+  // A File batch is not measured here: its size is the Files API's business.
+  assert.equal(parseBatchRequest({ batch: { inputConfig: { fileName: 'files/a' } } }, { maxInlineBytes: 1 }).input.kind, 'file');
 });
 
 test('JSONL: one request per non-empty line with its key; a bad line is refused by number', () => {

@@ -11,6 +11,21 @@ export const MAX_BATCH_REQUESTS = 100_000;
 /** The largest display name, as for Files ("no more than 512 characters"). */
 export const MAX_BATCH_DISPLAY_NAME = 512;
 
+/**
+ * The most bytes a batch's inline requests may take, serialized as JSON: Google's inline input
+ * is "suitable for smaller batches that keep the total request size under 20MB", larger ones go
+ * in a JSONL input File (ai.google.dev/gemini-api/docs/batch-api, "Creating a batch job"). Read
+ * as 20 MiB. The server's body limit (`--body-limit`, 100 MiB by default) must be above it for
+ * this message, rather than the generic oversized-payload one, to answer.
+ */
+export const MAX_INLINE_BATCH_BYTES = 20 * 1024 * 1024;
+
+/** What parsing may be told; the defaults are Google's limits. */
+export interface ParseBatchOptions {
+  /** The inline requests' largest serialized size ({@link MAX_INLINE_BATCH_BYTES}). */
+  maxInlineBytes?: number;
+}
+
 /** What a create call asks for, validated. */
 export interface BatchCreateInput {
   displayName?: string;
@@ -32,9 +47,10 @@ function field(obj: Json, camel: string, snake: string): unknown {
  * The body of `…:batchGenerateContent` / `…:asyncBatchEmbedContent`:
  * `{batch: {displayName?, inputConfig: {requests: {requests: [{request, metadata?}]}} | {fileName}}}`
  * (the shape @google/genai's `batches.create`/`createEmbeddings` send; snake_case accepted).
- * Requests themselves are checked when they run, so one bad request fails alone, beside the others.
+ * Requests themselves are checked when they run, so one bad request fails alone, beside the others;
+ * their total size is checked here (inline requests over the limit belong in a File).
  */
-export function parseBatchRequest(body: unknown): BatchCreateInput {
+export function parseBatchRequest(body: unknown, options: ParseBatchOptions = {}): BatchCreateInput {
   if (!isObject(body) || !isObject(body.batch)) throw Errors.invalidArgument('batch is required.', 'batch');
   const batch = body.batch;
   const displayName = field(batch, 'displayName', 'display_name');
@@ -62,6 +78,7 @@ export function parseBatchRequest(body: unknown): BatchCreateInput {
     throw Errors.invalidArgument('batch.input_config.requests.requests must be a list of requests.', 'batch.input_config.requests.requests');
   }
   checkCount(list.length);
+  checkInlineSize(list, options.maxInlineBytes ?? MAX_INLINE_BATCH_BYTES);
   const items = list.map((entry, i): NewBatchItem => {
     const path = `batch.input_config.requests.requests[${i}]`;
     if (!isObject(entry) || !isObject(entry.request)) throw Errors.invalidArgument(`${path}.request is required.`, `${path}.request`);
@@ -109,6 +126,21 @@ function priorityOf(v: unknown): number {
     throw Errors.invalidArgument(`Invalid value at 'batch.priority' (TYPE_INT64), ${JSON.stringify(v)}`, 'batch.priority');
   }
   return n;
+}
+
+/**
+ * Refuses inline requests over `limit` bytes as JSON, pointing to the File input. The text is
+ * gemserve's: Google's answer to an oversized inline batch is not recorded.
+ */
+function checkInlineSize(list: readonly unknown[], limit: number): void {
+  const size = Buffer.byteLength(JSON.stringify(list), 'utf8');
+  if (size <= limit) return;
+  throw Errors.invalidArgument(
+    `The inline requests of this batch take ${size} bytes, over the ${limit}-byte limit for inline requests` +
+      `${limit === MAX_INLINE_BATCH_BYTES ? ' (20 MB)' : ''}. Upload the requests as a JSONL file with the Files API ` +
+      'and pass its name in batch.input_config.file_name instead.',
+    'batch.input_config.requests',
+  );
 }
 
 function checkCount(n: number): void {

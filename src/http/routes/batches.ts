@@ -70,6 +70,9 @@ export function createBatch(kind: BatchJob['kind']): MethodHandler {
  * - `DELETE /{version}/batches/{id}` → `{}`: the job and its results are gone. Google's delete
  *   "does not cancel the operation"; here nothing is left to report to, so its pending requests
  *   simply never run.
+ *
+ * A job read past its maximum age (batch-expiry.ts) is expired first, so it reads as EXPIRED
+ * from that moment rather than from the worker's next sweep.
  */
 export function registerBatches(app: FastifyInstance, service: BatchService): void {
   const { store, worker } = service;
@@ -78,6 +81,8 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
     if (!job || job.owner !== request.callerId) throw Errors.batchNotFound();
     return job;
   };
+  /** The job as it is now: expired first if it is past its age. */
+  const current = async (job: BatchJob): Promise<BatchJob> => ((await worker.expireIfOverdue(job)) ? (await store.get(job.id)) ?? job : job);
   const operationOf = async (job: BatchJob) => toBatchOperation(job, await store.counts(job.id), await store.items(job.id));
 
   for (const version of API_VERSIONS) {
@@ -87,16 +92,18 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
       const offset = offsetOf(queryValue(q.pageToken ?? q.page_token));
       // One more than the page, to know whether another page follows.
       const jobs = await store.list(request.callerId, { offset, limit: size + 1 });
-      const body: ListBatchesResponse = { operations: await Promise.all(jobs.slice(0, size).map(operationOf)) };
+      const page = await Promise.all(jobs.slice(0, size).map(current));
+      const body: ListBatchesResponse = { operations: await Promise.all(page.map(operationOf)) };
       if (jobs.length > size) body.nextPageToken = Buffer.from(`o${offset + size}`).toString('base64url');
       return body;
     });
-    app.get(`/${version}/batches/*`, async (request) => operationOf(await owned(request, idOf(request))));
+    app.get(`/${version}/batches/*`, async (request) => operationOf(await current(await owned(request, idOf(request)))));
     app.post(`/${version}/batches/*`, async (request) => {
       const rest = (request.params as { '*': string })['*'];
       const m = /^([^/:]+):cancel$/.exec(rest);
       if (!m) throw Errors.notFound(request.url.split('?')[0]);
-      const job = await owned(request, m[1]);
+      // An expired job is over: cancelling it changes nothing.
+      const job = await current(await owned(request, m[1]));
       if (job.state === 'pending' || job.state === 'running') await worker.cancel(job);
       return {};
     });

@@ -3,11 +3,14 @@
  * the HTTP layer renders them, and maps `state` to Google's `BATCH_STATE_*` names.
  */
 
-/** Where a job is in its life. `pending`: nothing ran yet; the last three are final. */
-export type BatchJobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * Where a job is in its life. `pending`: nothing ran yet; the last four are final. `expired`: it
+ * was still pending or running when it reached the worker's maximum age (Google's 48 hours).
+ */
+export type BatchJobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'expired';
 
 /** The final states: a job in one of them never changes again (except by deletion). */
-export const FINAL_BATCH_STATES: ReadonlySet<BatchJobState> = new Set(['succeeded', 'failed', 'cancelled']);
+export const FINAL_BATCH_STATES: ReadonlySet<BatchJobState> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
 /** A request's state. `running` is never seen after a restart: recovery puts it back to `pending`. */
 export type BatchItemState = 'pending' | 'running' | 'done' | 'failed';
@@ -34,7 +37,7 @@ export interface BatchJob {
   input: { kind: 'inline' } | { kind: 'file'; fileName: string };
   /** The output File (`files/<id>`) once written, for file input. */
   responsesFile?: string;
-  /** Why the whole job failed (state `failed`). */
+  /** Why the whole job failed (state `failed`) or expired (state `expired`). */
   error?: { status: string; message: string };
 }
 
@@ -72,7 +75,7 @@ export type BatchOutcome = { response: unknown } | { error: unknown };
 
 /** What finishing a job writes. */
 export interface BatchFinish {
-  state: 'succeeded' | 'failed' | 'cancelled';
+  state: 'succeeded' | 'failed' | 'cancelled' | 'expired';
   at: number;
   responsesFile?: string;
   error?: { status: string; message: string };

@@ -111,6 +111,31 @@ export function batchStoreCases(name: string, make: () => BatchStore): void {
       assert.deepEqual((await s.get('g'))?.error, { status: 'INTERNAL', message: 'boom' });
     });
 
+    it('expires an active job: final with its end time and error, runs nothing more, keeps what finished', async () => {
+      const s = make();
+      await s.create(batchJob('old'), items(3));
+      await s.create(batchJob('young'), items(1));
+      await s.claim(1);
+      await s.complete('old', 0, { response: { r: 0 } }, 2);
+      await s.claim(3); // old #1 in flight at the expiry
+      const error = { status: 'DEADLINE_EXCEEDED', message: 'expired' };
+      assert.equal(await s.finish('old', { state: 'expired', at: 10, error }), true);
+      assert.equal(await s.finish('old', { state: 'cancelled', at: 11 }), false, 'expired is final');
+      const job = await s.get('old');
+      assert.deepEqual([job?.state, job?.endTime, job?.updateTime, job?.error], ['expired', 10, 10, error]);
+      assert.deepEqual((await s.activeJobs()).map((j) => j.id), ['young']);
+      const next = await s.claim(12);
+      assert.deepEqual([next?.job.id, next?.item.index], ['young', 0], 'the expired job\'s pending request never runs');
+      assert.equal(await s.claim(13), undefined);
+      assert.equal(await s.complete('old', 1, { response: { r: 1 } }, 14), true, 'the request in flight still lands');
+      assert.deepEqual((await s.items('old')).map((i) => [i.state, i.response]), [['done', { r: 0 }], ['done', { r: 1 }], ['pending', undefined]]);
+      assert.deepEqual(await s.counts('old'), { total: 3, succeeded: 2, failed: 0, pending: 1 });
+      assert.equal((await s.get('old'))?.state, 'expired');
+      await s.create(batchJob('file', { input: { kind: 'file', fileName: 'files/in' } }), items(1));
+      await s.finish('file', { state: 'expired', at: 20, responsesFile: 'files/batch-file', error });
+      assert.deepEqual([(await s.get('file'))?.state, (await s.get('file'))?.responsesFile], ['expired', 'files/batch-file']);
+    });
+
     it('lists an owner\'s jobs newest first, paged; deletes a job with its requests', async () => {
       const s = make();
       for (const id of ['a', 'b', 'c']) await s.create(batchJob(id), items(1));

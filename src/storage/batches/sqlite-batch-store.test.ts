@@ -29,3 +29,24 @@ test('jobs and outcomes survive reopening the file; running requests come back p
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('an expired job stays expired, with its error, across reopening (no schema change: state is free text)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'gemserve-batches-'));
+  try {
+    const file = join(dir, 'gemserve.db');
+    const db = openDatabase(file);
+    const s = new SqliteBatchStore(db);
+    await s.create(batchJob('x'), [{ request: { n: 0 } }, { request: { n: 1 } }]);
+    await s.finish('x', { state: 'expired', at: 5, error: { status: 'DEADLINE_EXCEEDED', message: 'too old' } });
+    db.close();
+    const again = openDatabase(file);
+    const t = new SqliteBatchStore(again);
+    const job = await t.get('x');
+    assert.deepEqual([job?.state, job?.endTime, job?.error], ['expired', 5, { status: 'DEADLINE_EXCEEDED', message: 'too old' }]);
+    assert.deepEqual(await t.activeJobs(), []);
+    assert.equal(await t.claim(6), undefined);
+    again.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
