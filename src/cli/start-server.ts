@@ -152,7 +152,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...(settings.adminKey ? { adminKey: settings.adminKey } : {}),
       usageSinks: [usage.sink],
       usageStore: usage.store,
-      batches: { store: batches.store, concurrency: settings.batchConcurrency },
+      batches: { store: batches.store, concurrency: settings.batchConcurrency, maxJobAgeMs: settings.batchMaxAge * 3_600_000 },
       cachedContents: { store: cachedContents, minTokens: settings.cachedContentMinTokens },
       ...(metrics ? { metrics } : {}),
       logPrompts: settings.logPrompts,

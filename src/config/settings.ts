@@ -322,6 +322,12 @@ export const SETTINGS = {
     help: 'Batch API requests run at once, in the background; each waits behind interactive requests for a model slot.',
     parse: integer(1, 256), commands: SERVE,
   }),
+  batchMaxAge: setting({
+    flag: 'batch-max-age', env: 'GEMSERVE_BATCH_MAX_AGE', type: 'string', valueName: 'HOURS',
+    default: constant(48),
+    help: 'A Batch API job still pending or running this long after its creation expires (BATCH_STATE_EXPIRED), as Google\'s do after 48 hours; its finished results are kept.',
+    parse: integer(1, 24 * 365), commands: SERVE,
+  }),
   modelsDir: setting({
     flag: 'models-dir', env: 'GEMSERVE_MODELS_DIR', type: 'string', valueName: 'DIR',
     default: defaultModelsDir, defaultText: '$XDG_CACHE_HOME/gemserve/models or ~/.cache/gemserve/models',
