@@ -14,6 +14,7 @@ import { assertModelFile } from './check-model-file.js';
 import { assertSafeBind } from './check-bind-safety.js';
 import type { OutputStream } from './cli-context.js';
 import { CliError } from './cli-error.js';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from '../storage/data-dir-lock.js';
 import { CloseStack } from './close-stack.js';
 import { createEngine as defaultCreateEngine, type EngineSpec } from './create-engine.js';
 import {
@@ -96,7 +97,18 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const blocklist = await loadBlocklist(settings.blocklist);
   const plan = await planServe(opts.loaded, opts.cwd);
   for (const note of plan.notes) opts.stderr.write(`note: ${note}\n`);
+  // One server per data dir: before loading anything, as refusing late would waste the load.
+  let lock: DataDirLock;
+  try {
+    lock = await lockDataDir(settings.dataDir);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      throw new CliError(`${e.message}; stop it first, or give this server its own --data-dir`);
+    }
+    throw new CliError(`cannot lock the data dir ${settings.dataDir}: ${(e as Error).message}`);
+  }
   const resources = new CloseStack();
+  resources.add(() => lock.release());
   let closing = false;
   let app: FastifyInstance;
   let catalog: ModelCatalog;

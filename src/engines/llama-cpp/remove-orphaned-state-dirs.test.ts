@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PrefixStateStore } from './prefix-state-store.js';
-import { OWNER_FILE, processIsAlive, removeOrphanedStateDirs, STATE_DIR_PREFIX } from './remove-orphaned-state-dirs.js';
+import { processIsAlive } from '../../storage/process-is-alive.js';
+import { OWNER_FILE, removeOrphanedStateDirs, STATE_DIR_PREFIX } from './remove-orphaned-state-dirs.js';
 
 async function stateDir(parent: string, suffix: string, owner?: string): Promise<string> {
   const dir = join(parent, `${STATE_DIR_PREFIX}${suffix}`);

@@ -1,20 +1,11 @@
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processIsAlive } from '../../storage/process-is-alive.js';
 
 /** Name prefix of a prefix state store's directory (`mkdtemp` adds six random characters). */
 export const STATE_DIR_PREFIX = 'gemserve-prefix-states-';
 /** The file in a store's directory naming the process that owns it. */
 export const OWNER_FILE = 'owner.pid';
-
-/** Whether a process with this pid exists (EPERM: it does, under another user). */
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Marks `dir` as owned by this process, so a later server can tell whether it was orphaned. */
 export async function markStateDirOwner(dir: string): Promise<void> {
