@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
-import type { BatchStore } from '../../storage/batches/batch-store.js';
 import { MemoryBatchStore } from '../../storage/batches/memory-batch-store.js';
 import { FakeClock } from '../../storage/fake-clock.js';
-import { createApp } from '../create-app.js';
 import { DEFAULT_BATCH_MAX_AGE_MS } from './batch-expiry.js';
+import { BATCH_TEST_KEY, batchTestApp, submitBatch } from './batch-test-app.js';
 
-const KEY = 'expiry-key';
+const KEY = BATCH_TEST_KEY;
 const HOUR = 3_600_000;
 
 /** A fake engine whose generations wait until the test opens the gate (or the request aborts). */
@@ -29,28 +27,6 @@ class GatedEngine extends FakeEngine {
   open(): void {
     this.#open();
   }
-}
-
-async function appWith(store: BatchStore, clock: FakeClock, engine: FakeEngine, maxJobAgeMs?: number) {
-  const app = await createApp({
-    catalog: new ModelCatalog([{ id: 'gemini-2.0-flash', engine }]),
-    apiKeys: [KEY],
-    bodyLimitBytes: 1 << 20,
-    clock,
-    batches: { store, concurrency: 1, ...(maxJobAgeMs ? { maxJobAgeMs } : {}) },
-  });
-  await app.ready();
-  return app;
-}
-
-async function submit(app: FastifyInstance, n: number): Promise<string> {
-  const requests = Array.from({ length: n }, (_, i) => ({ request: { contents: [{ parts: [{ text: `q ${i}` }] }] }, metadata: { i } }));
-  const res = await app.inject({
-    method: 'POST', url: '/v1beta/models/gemini-2.0-flash:batchGenerateContent', headers: { 'x-goog-api-key': KEY },
-    payload: { batch: { display_name: 'e', input_config: { requests: { requests } } } },
-  });
-  assert.equal(res.statusCode, 200, res.body);
-  return (res.json() as { name: string }).name.slice('batches/'.length);
 }
 
 async function getOperation(app: FastifyInstance, id: string): Promise<Record<string, any>> {
@@ -72,8 +48,8 @@ describe('BatchWorker: expiry', () => {
     const store = new MemoryBatchStore();
     const clock = new FakeClock();
     const engine = new GatedEngine();
-    const app = await appWith(store, clock, engine);
-    const id = await submit(app, 3);
+    const app = await batchTestApp(store, { clock, engine });
+    const id = await submitBatch(app, 3, 'e');
     await until(async () => engine.started === 1);
     assert.equal((await getOperation(app, id)).metadata.state, 'BATCH_STATE_RUNNING');
 
@@ -111,8 +87,8 @@ describe('BatchWorker: expiry', () => {
     const store = new MemoryBatchStore();
     const clock = new FakeClock();
     const engine = new GatedEngine();
-    const app = await appWith(store, clock, engine, 60_000);
-    const id = await submit(app, 3);
+    const app = await batchTestApp(store, { clock, engine, maxJobAgeMs: 60_000 });
+    const id = await submitBatch(app, 3, 'e');
     await until(async () => engine.started === 1);
     clock.advance(61_000);
     engine.open();
@@ -135,7 +111,7 @@ describe('BatchWorker: expiry', () => {
     await store.create({ ...base, id: 'stale', createTime: clock.now() - 49 * HOUR, updateTime: clock.now() - 49 * HOUR }, [req, req]);
     await store.create({ ...base, id: 'fresh', createTime: clock.now() - HOUR, updateTime: clock.now() - HOUR }, [req]);
     const engine = new FakeEngine();
-    const app = await appWith(store, clock, engine);
+    const app = await batchTestApp(store, { clock, engine });
     assert.equal((await store.get('stale'))?.state, 'expired');
     await until(async () => (await store.get('fresh'))?.state === 'succeeded');
     assert.deepEqual((await store.items('stale')).map((i) => i.state), ['pending', 'pending']);

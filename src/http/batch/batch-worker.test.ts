@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
@@ -9,12 +8,12 @@ import { MemoryUsageStore } from '../../gateway/usage/memory-usage-store.js';
 import { PriceTable } from '../../gateway/usage/price-table.js';
 import { createUsageRecorder } from '../../gateway/usage/usage-recorder.js';
 import type { UsageRecord } from '../../gateway/usage-record.js';
-import type { BatchStore } from '../../storage/batches/batch-store.js';
 import { MemoryBatchStore } from '../../storage/batches/memory-batch-store.js';
 import { createApp } from '../create-app.js';
 import { BATCH_REQUEST_HEADER } from './batch-request.js';
+import { BATCH_TEST_KEY, batchTestApp, submitBatch } from './batch-test-app.js';
 
-const KEY = 'worker-key';
+const KEY = BATCH_TEST_KEY;
 
 /** A fake engine that notes each input's priority, optionally slow. */
 class NotingEngine extends FakeEngine {
@@ -23,29 +22,6 @@ class NotingEngine extends FakeEngine {
     this.priorities.push(input.priority);
     return super.stream(input);
   }
-}
-
-async function appWith(store: BatchStore, opts: { engine?: FakeEngine; limits?: RateLimiter; records?: UsageRecord[] } = {}) {
-  const app = await createApp({
-    catalog: new ModelCatalog([{ id: 'gemini-2.0-flash', engine: opts.engine ?? new FakeEngine() }]),
-    apiKeys: [KEY],
-    bodyLimitBytes: 1 << 20,
-    batches: { store, concurrency: 1 },
-    ...(opts.limits ? { limits: opts.limits } : {}),
-    ...(opts.records ? { usageSinks: [(r: UsageRecord) => { opts.records?.push(r); }] } : {}),
-  });
-  await app.ready();
-  return app;
-}
-
-async function submit(app: FastifyInstance, n: number): Promise<string> {
-  const requests = Array.from({ length: n }, (_, i) => ({ request: { contents: [{ parts: [{ text: `q ${i}` }] }] }, metadata: { i } }));
-  const res = await app.inject({
-    method: 'POST', url: '/v1beta/models/gemini-2.0-flash:batchGenerateContent', headers: { 'x-goog-api-key': KEY },
-    payload: { batch: { display_name: 'w', input_config: { requests: { requests } } } },
-  });
-  assert.equal(res.statusCode, 200, res.body);
-  return (res.json() as { name: string }).name.slice('batches/'.length);
 }
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -62,8 +38,8 @@ describe('BatchWorker', () => {
     const engine = new NotingEngine();
     const records: UsageRecord[] = [];
     // One request a minute: a batch of 3 runs anyway.
-    const app = await appWith(store, { engine, limits: new RateLimiter({ defaults: { rpm: 1 } }), records });
-    const id = await submit(app, 3);
+    const app = await batchTestApp(store, { engine, limits: new RateLimiter({ defaults: { rpm: 1 } }), records });
+    const id = await submitBatch(app, 3, 'w');
     await until(async () => (await store.get(id))?.state === 'succeeded');
     assert.deepEqual(engine.priorities, ['batch', 'batch', 'batch']);
     assert.deepEqual((await store.counts(id)), { total: 3, succeeded: 3, failed: 0, pending: 0 });
@@ -81,7 +57,7 @@ describe('BatchWorker', () => {
   });
 
   it('a client cannot pass as a batch request: an unknown token is ignored and the key is still required', async () => {
-    const app = await appWith(new MemoryBatchStore());
+    const app = await batchTestApp(new MemoryBatchStore());
     const res = await app.inject({
       method: 'POST', url: '/v1beta/models/gemini-2.0-flash:generateContent', headers: { [BATCH_REQUEST_HEADER]: 'guess' },
       payload: { contents: [{ parts: [{ text: 'hi' }] }] },
@@ -92,15 +68,15 @@ describe('BatchWorker', () => {
 
   it('stopping aborts the request in flight and puts it back to pending; the next start finishes the job', async () => {
     const store = new MemoryBatchStore();
-    const slow = await appWith(store, { engine: new FakeEngine({ tokenDelayMs: 200 }) });
-    const id = await submit(slow, 3);
+    const slow = await batchTestApp(store, { engine: new FakeEngine({ tokenDelayMs: 200 }) });
+    const id = await submitBatch(slow, 3, 'w');
     await until(async () => (await store.items(id)).some((i) => i.state === 'running'));
     await slow.close();
     const items = await store.items(id);
     assert.deepEqual(items.map((i) => i.state), ['pending', 'pending', 'pending'], 'aborted, not failed');
     assert.equal((await store.get(id))?.state, 'running');
 
-    const again = await appWith(store);
+    const again = await batchTestApp(store);
     await until(async () => (await store.get(id))?.state === 'succeeded');
     assert.deepEqual((await store.items(id)).map((i) => i.state), ['done', 'done', 'done']);
     await again.close();
@@ -119,7 +95,7 @@ describe('BatchWorker', () => {
     await store.create({ ...base, id: 'complete' }, [req]);
     await store.claim(now);
     await store.complete('complete', 0, { response: { ok: true } }, now); // finished, but the job never was
-    const app = await appWith(store);
+    const app = await batchTestApp(store);
     await until(async () => (await store.get('half'))?.state === 'succeeded');
     assert.equal((await store.get('complete'))?.state, 'succeeded');
     assert.deepEqual((await store.items('complete'))[0].response, { ok: true }, 'a stored result is never run again');
@@ -148,8 +124,9 @@ describe('BatchWorker and the usage ledger', () => {
     });
     const first = await make();
     await first.ready();
-    const id = await submit(first, 2);
-    await until(async () => (await store.items(id)).every((i) => i.state === 'running'));
+    const id = await submitBatch(first, 2, 'w');
+    // Both ran to the end (and were metered), but neither result was stored.
+    await until(async () => sunk === 2 && (await store.items(id)).every((i) => i.state === 'running'));
     await first.close();
 
     store.losing = false;
