@@ -89,12 +89,12 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
     app.get(`/${version}/batches`, async (request): Promise<ListBatchesResponse> => {
       const q = request.query as Record<string, unknown>;
       const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), { defaultSize: DEFAULT_BATCHES_PAGE_SIZE, maxSize: MAX_BATCHES_PAGE_SIZE });
-      const offset = offsetOf(queryValue(q.pageToken ?? q.page_token));
+      const after = positionOf(queryValue(q.pageToken ?? q.page_token));
       // One more than the page, to know whether another page follows.
-      const jobs = await store.list(request.callerId, { offset, limit: size + 1 });
-      const page = await Promise.all(jobs.slice(0, size).map(current));
+      const listed = await store.list(request.callerId, { ...(after !== undefined ? { after } : {}), limit: size + 1 });
+      const page = await Promise.all(listed.slice(0, size).map((l) => current(l.job)));
       const body: ListBatchesResponse = { operations: await Promise.all(page.map(operationOf)) };
-      if (jobs.length > size) body.nextPageToken = Buffer.from(`o${offset + size}`).toString('base64url');
+      if (listed.length > size) body.nextPageToken = Buffer.from(`p${listed[size - 1].position}`).toString('base64url');
       return body;
     });
     app.get(`/${version}/batches/*`, async (request) => operationOf(await current(await owned(request, idOf(request)))));
@@ -120,13 +120,13 @@ function idOf(request: FastifyRequest): string {
 }
 
 /**
- * Page tokens are opaque: base64url of the offset of the next page in the newest-first list.
- * A job created between two pages shifts the list by one (the next page repeats one job);
- * nothing is ever skipped.
+ * Page tokens are opaque: base64url of the store's position of the last job listed, so the next
+ * page starts right after it whatever was created or deleted meanwhile (nothing repeats, nothing
+ * is skipped).
  */
-function offsetOf(v: unknown): number {
-  if (v === undefined || v === '') return 0;
-  const m = typeof v === 'string' ? /^o(\d{1,9})$/.exec(Buffer.from(v, 'base64url').toString('latin1')) : null;
+function positionOf(v: unknown): number | undefined {
+  if (v === undefined || v === '') return undefined;
+  const m = typeof v === 'string' ? /^p(\d{1,15})$/.exec(Buffer.from(v, 'base64url').toString('latin1')) : null;
   if (!m) throw Errors.invalidArgument('Invalid page token.', 'page_token');
   return Number(m[1]);
 }

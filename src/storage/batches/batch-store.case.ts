@@ -136,12 +136,26 @@ export function batchStoreCases(name: string, make: () => BatchStore): void {
       assert.deepEqual([(await s.get('file'))?.state, (await s.get('file'))?.responsesFile], ['expired', 'files/batch-file']);
     });
 
+    it('pages by position: jobs created or deleted between two pages neither repeat nor skip others', async () => {
+      const s = make();
+      for (const id of ['a', 'b', 'c', 'd']) await s.create(batchJob(id), items(1));
+      const first = await s.list('owner-a', { limit: 2 });
+      assert.deepEqual(first.map((l) => l.job.id), ['d', 'c']);
+      await s.create(batchJob('e'), items(1));
+      await s.delete('c');
+      await s.delete('d');
+      await s.create(batchJob('f'), items(1));
+      assert.deepEqual((await s.list('owner-a', { after: first[1].position, limit: 5 })).map((l) => l.job.id), ['b', 'a']);
+      assert.deepEqual((await s.list('owner-a', { limit: 5 })).map((l) => l.job.id), ['f', 'e', 'b', 'a']);
+    });
+
     it('lists an owner\'s jobs newest first, paged; deletes a job with its requests', async () => {
       const s = make();
       for (const id of ['a', 'b', 'c']) await s.create(batchJob(id), items(1));
       await s.create(batchJob('other', { owner: 'owner-b' }), items(1));
-      assert.deepEqual((await s.list('owner-a', { offset: 0, limit: 2 })).map((j) => j.id), ['c', 'b']);
-      assert.deepEqual((await s.list('owner-a', { offset: 2, limit: 2 })).map((j) => j.id), ['a']);
+      const first = await s.list('owner-a', { limit: 2 });
+      assert.deepEqual(first.map((l) => l.job.id), ['c', 'b']);
+      assert.deepEqual((await s.list('owner-a', { after: first[1].position, limit: 2 })).map((l) => l.job.id), ['a']);
       assert.deepEqual((await s.activeJobs()).map((j) => j.id), ['a', 'b', 'c', 'other']);
       assert.equal(await s.delete('b'), true);
       assert.equal(await s.delete('b'), false);

@@ -20,8 +20,12 @@ export interface BatchStore {
   /** Stores a new job and its requests (indexes 0…n-1) at once. */
   create(job: BatchJob, items: readonly NewBatchItem[]): Promise<void>;
   get(id: string): Promise<BatchJob | undefined>;
-  /** The owner's jobs, newest first, `offset` jobs skipped, at most `limit`. */
-  list(owner: string, page: { offset: number; limit: number }): Promise<BatchJob[]>;
+  /**
+   * The owner's jobs, newest first, at most `limit`, starting after the job `after` names (a
+   * `position` this store returned). A position stays valid when jobs are created or deleted
+   * between two pages (even the one it came from), so paging neither repeats nor skips a job.
+   */
+  list(owner: string, page: { after?: number; limit: number }): Promise<Array<{ job: BatchJob; position: number }>>;
   counts(id: string): Promise<BatchCounts>;
   /** Whether every request of the job has its outcome (none pending or running); cheap, unlike `counts`. */
   isFinished(id: string): Promise<boolean>;

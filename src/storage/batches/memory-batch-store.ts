@@ -3,13 +3,15 @@ import type { BatchStore, ClaimedItem } from './batch-store.js';
 
 /** Jobs in a Map (insertion order is creation order): for tests and servers without a data dir. Forgets on restart. */
 export class MemoryBatchStore implements BatchStore {
-  readonly #jobs = new Map<string, { job: BatchJob; items: BatchItem[] }>();
+  readonly #jobs = new Map<string, { job: BatchJob; items: BatchItem[]; position: number }>();
+  #created = 0;
 
   async create(job: BatchJob, items: readonly NewBatchItem[]): Promise<void> {
     if (this.#jobs.has(job.id)) throw new Error(`batch ${job.id} already exists`);
     this.#jobs.set(job.id, {
       job: structuredClone(job),
       items: items.map((it, index) => ({ ...structuredClone(it), jobId: job.id, index, state: 'pending' as const })),
+      position: ++this.#created,
     });
   }
 
@@ -18,9 +20,9 @@ export class MemoryBatchStore implements BatchStore {
     return entry ? structuredClone(entry.job) : undefined;
   }
 
-  async list(owner: string, page: { offset: number; limit: number }): Promise<BatchJob[]> {
-    const mine = [...this.#jobs.values()].filter((e) => e.job.owner === owner).reverse();
-    return mine.slice(page.offset, page.offset + page.limit).map((e) => structuredClone(e.job));
+  async list(owner: string, page: { after?: number; limit: number }): Promise<Array<{ job: BatchJob; position: number }>> {
+    const mine = [...this.#jobs.values()].filter((e) => e.job.owner === owner && (page.after === undefined || e.position < page.after)).reverse();
+    return mine.slice(0, page.limit).map((e) => ({ job: structuredClone(e.job), position: e.position }));
   }
 
   async counts(id: string): Promise<BatchCounts> {

@@ -110,8 +110,11 @@ export class SqliteBatchStore implements BatchStore {
       insertItem: db.prepare(`INSERT INTO batch_requests (job_id, idx, item_key, metadata, request, state)
         VALUES (?, ?, ?, ?, ?, 'pending')`),
       get: db.prepare<[string], JobRow>('SELECT * FROM batch_jobs WHERE id = ?'),
-      list: db.prepare<[string, number, number], JobRow>(
-        'SELECT * FROM batch_jobs WHERE owner = ? ORDER BY rowid DESC LIMIT ? OFFSET ?'),
+      // rowid is the creation order: SQLite gives a new row max(rowid) + 1, so even a rowid reused
+      // after the newest job was deleted belongs to the newest job, and a page's position keeps
+      // its place among the others.
+      list: db.prepare<[string, number, number], JobRow & { position: number }>(
+        'SELECT *, rowid AS position FROM batch_jobs WHERE owner = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?'),
       counts: db.prepare<[string], { state: string; n: number }>(
         'SELECT state, COUNT(*) AS n FROM batch_requests WHERE job_id = ? GROUP BY state'),
       items: db.prepare<[string], ItemRow>('SELECT * FROM batch_requests WHERE job_id = ? ORDER BY idx'),
@@ -153,8 +156,8 @@ export class SqliteBatchStore implements BatchStore {
     return row ? jobOf(row) : undefined;
   }
 
-  async list(owner: string, page: { offset: number; limit: number }): Promise<BatchJob[]> {
-    return this.#s.list.all(owner, page.limit, page.offset).map(jobOf);
+  async list(owner: string, page: { after?: number; limit: number }): Promise<Array<{ job: BatchJob; position: number }>> {
+    return this.#s.list.all(owner, page.after ?? Number.MAX_SAFE_INTEGER, page.limit).map((row) => ({ job: jobOf(row), position: row.position }));
   }
 
   async counts(id: string): Promise<BatchCounts> {
