@@ -1,13 +1,23 @@
 /**
- * The error catalog: every error gemserve raises on purpose is a `GemserveError` made by one
- * of the factories below, each with a stable `code`, a Google canonical status, a user-or-system
- * kind and a retryable flag. `src/http/error-envelope.ts` is the one place that turns them into
- * Google's `{"error":{code,message,status,details}}` body.
+ * The error catalog: every error gemserve raises on purpose is a `GemserveError` with a stable
+ * {@link ErrorCode}. {@link ERROR_CATALOG} is the data, keyed by the code (as fastify's
+ * `lib/errors.js` keys its errors): each code's Google canonical status, user-or-system kind,
+ * retryable flag and when it is used, written once. The `Errors.*` factories below build the
+ * errors from it, adding only the message and its details. `src/http/error-envelope.ts` is the
+ * one place that turns them into Google's `{"error":{code,message,status,details}}` body, and
+ * `docs/errors.md` is generated from this file (`npm run docs:generate`).
  *
- * Messages copy Google's own texts where Google has one (sources in shared/docs/GEMINI-API.md §3).
+ * Messages copy Google's own texts where Google has one: the Gemini API's error table
+ * (https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes) and the texts of real
+ * responses quoted in public reports, cited on each factory. The error model, its statuses
+ * and its detail types are Google's (https://cloud.google.com/apis/design/errors).
  */
 
-/** google.rpc.Code names and the HTTP status Google maps each to. */
+/**
+ * google.rpc.Code names and the HTTP status Google maps each to, as listed in
+ * googleapis/googleapis `google/rpc/code.proto` and https://cloud.google.com/apis/design/errors#handling_errors
+ * (CANCELLED is 499, "Client Closed Request").
+ */
 export const GOOGLE_STATUS_HTTP = {
   INVALID_ARGUMENT: 400,
   FAILED_PRECONDITION: 400,
@@ -27,37 +37,228 @@ export const GOOGLE_STATUS_HTTP = {
 
 export type GoogleStatus = keyof typeof GOOGLE_STATUS_HTTP;
 
+/** `user`: the request is at fault; `system`: gemserve, an engine or an upstream is. */
+export type ErrorKind = 'user' | 'system';
+
+/**
+ * The status of a code whose errors carry the status an upstream engine answered with
+ * (UPSTREAM_REJECTED): the catalog cannot fix it, the factory passes it on.
+ */
+export const FROM_UPSTREAM = 'FROM_UPSTREAM';
+
+/** What the catalog says about one error code. */
+export interface ErrorSpec {
+  /** The canonical status its errors are sent with, or {@link FROM_UPSTREAM}. */
+  status: GoogleStatus | typeof FROM_UPSTREAM;
+  kind: ErrorKind;
+  /**
+   * Whether a client may send the same request again and expect it to succeed later. A list of
+   * statuses: retryable only when sent with one of them (for a status from upstream).
+   */
+  retryable: boolean | readonly GoogleStatus[];
+  /** When gemserve raises it, for `docs/errors.md` and whoever reads this table. */
+  description: string;
+}
+
+/**
+ * Every error code, keyed by the code. A code is stable: once published it never changes
+ * meaning, because clients and metrics (usage records' `errorCode`) key on it.
+ */
+export const ERROR_CATALOG = {
+  INVALID_ARGUMENT: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'A request field is malformed, missing or out of range. When one field is at fault, a `BadRequest` detail names it by its proto (snake_case) path.',
+  },
+  MALFORMED_JSON: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'The request body is not JSON at all. The message begins as Google\'s does.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    // Google answers an oversized body with 400 INVALID_ARGUMENT, not HTTP 413.
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'The request body is larger than `--body-limit`.',
+  },
+  MODEL_NOT_FOUND: {
+    status: 'NOT_FOUND', kind: 'user', retryable: false,
+    description: 'The model id is unknown, or the model does not support the method called (e.g. `generateContent` on an embedding model); also `GET /v1beta/models/{id}` for an unknown model, with the other text Google uses there.',
+  },
+  NOT_FOUND: {
+    status: 'NOT_FOUND', kind: 'user', retryable: false,
+    description: 'No route matches the request\'s method and path.',
+  },
+  INVALID_MEDIA: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'A media part (`inlineData` or `fileData`) is wrong: bad base64, a MIME type gemserve does not take or that its bytes contradict, undecodable, too large or too long. The message starts with the part\'s proto path, which a `BadRequest` detail also names.',
+  },
+  MEDIA_TOOL_MISSING: {
+    status: 'FAILED_PRECONDITION', kind: 'system', retryable: false,
+    description: 'A media part needs a tool this server lacks (e.g. the speech recogniser for audio): the message says what to install, rather than the part being silently dropped.',
+  },
+  CAPABILITY_UNSUPPORTED: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'The model exists, but the engine bound to it cannot do what the request asks (images, tools, thinking, logprobs, embeddings, ...). gemserve refuses rather than silently ignore the feature.',
+  },
+  API_KEY_MISSING: {
+    status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
+    description: 'No API key on a server that requires one (`--api-key`, managed keys or `--jwt-secret`).',
+  },
+  API_KEY_INVALID: {
+    // Google answers an unknown key with 400, not 403; the ErrorInfo reason is what SDKs match.
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'An API key (or JWT) the server does not accept: unknown, revoked, expired or badly signed. Sent with Google\'s `ErrorInfo` (reason `API_KEY_INVALID`) and `LocalizedMessage` details.',
+  },
+  QUOTA_EXCEEDED: {
+    status: 'RESOURCE_EXHAUSTED', kind: 'user', retryable: true,
+    description: 'A rate limit (requests per minute or per day, tokens per minute) of the caller on this model is used up. Sent with Google\'s `Help`, `QuotaFailure` and `RetryInfo` details and a `Retry-After` header.',
+  },
+  MODEL_NOT_ALLOWED: {
+    status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
+    description: 'A key (or JWT) restricted to some models asked for another. Google has no per-model key restriction, so the text is gemserve\'s; the status is that of Google\'s restricted keys.',
+  },
+  ADMIN_UNAUTHENTICATED: {
+    status: 'UNAUTHENTICATED', kind: 'user', retryable: false,
+    description: 'The admin API (`/admin/v1/...`) without the admin key as `Authorization: Bearer <admin key>`, or with a wrong one. Sent with a `WWW-Authenticate` header.',
+  },
+  KEY_NOT_FOUND: {
+    status: 'NOT_FOUND', kind: 'user', retryable: false,
+    description: 'A managed API key id the key store does not have (admin API, `gemserve keys`).',
+  },
+  KEY_REVOKED: {
+    status: 'FAILED_PRECONDITION', kind: 'user', retryable: false,
+    description: 'Rotating or changing a revoked key: revocation is final.',
+  },
+  OVERLOADED: {
+    status: 'UNAVAILABLE', kind: 'system', retryable: true,
+    description: 'Every slot of the model is busy and its queue is full (`--parallel`, `--max-queue`).',
+  },
+  MODEL_UNAVAILABLE: {
+    status: 'UNAVAILABLE', kind: 'system', retryable: true,
+    description: 'The model is still loading, failed to load, or its engine stopped (e.g. llama-server crashed too often).',
+  },
+  DEADLINE_EXCEEDED: {
+    status: 'DEADLINE_EXCEEDED', kind: 'system', retryable: true,
+    description: 'The deadline the client set with `X-Server-Timeout` passed before the answer was complete.',
+  },
+  CANCELLED: {
+    status: 'CANCELLED', kind: 'user', retryable: false,
+    description: 'The client went away. Never sent (nobody is left to read it); it ends the request\'s work cleanly and is what usage records show.',
+  },
+  INTERNAL: {
+    status: 'INTERNAL', kind: 'system', retryable: true,
+    description: 'Anything unexpected. The message is Google\'s; the cause is logged, never sent.',
+  },
+  CACHED_CONTENT_NOT_FOUND: {
+    // Google answers a missing cache with 403, not 404.
+    status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
+    description: 'A `cachedContents/...` name that does not exist, has expired or belongs to another caller.',
+  },
+  CACHED_CONTENT_CONFLICT: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'A generate request naming a `cachedContent` also sets `systemInstruction`, `tools` or `toolConfig`, which belong in the cache.',
+  },
+  CACHED_CONTENT_MODEL_MISMATCH: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'A generate request naming a `cachedContent` is for another model than the cache\'s.',
+  },
+  CACHED_CONTENT_TOO_SMALL: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'A context cache smaller than `--cached-content-min-tokens`.',
+  },
+  FILE_NOT_FOUND: {
+    // One answer for missing, expired and someone else's, so existence is never revealed; Google's is a 403.
+    status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
+    description: 'A File (`files/...`) that does not exist, has expired or belongs to another caller.',
+  },
+  BATCH_NOT_FOUND: {
+    status: 'NOT_FOUND', kind: 'user', retryable: false,
+    description: 'A batch (`batches/...`) that does not exist, was deleted or belongs to another caller: one answer for all three.',
+  },
+  FILE_ALREADY_EXISTS: {
+    status: 'ALREADY_EXISTS', kind: 'user', retryable: false,
+    description: 'An upload asks for a File name its caller already uses.',
+  },
+  UPLOAD_NOT_FOUND: {
+    status: 'NOT_FOUND', kind: 'user', retryable: false,
+    description: 'An `upload_id` that never existed, was finalized or cancelled, or expired unused.',
+  },
+  UPLOAD_REJECTED: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'A bad resumable-upload chunk: wrong offset, more bytes than announced, or a final size other than the announced one. `X-Goog-Upload-Size-Received` tells the client how much the server has.',
+  },
+  NOT_READY: {
+    status: 'UNAVAILABLE', kind: 'system', retryable: true,
+    description: 'The server is up but not ready to serve (models still loading): `GET /healthz` answers 503.',
+  },
+  BAD_MODEL_FILE: {
+    status: 'FAILED_PRECONDITION', kind: 'system', retryable: false,
+    description: 'A model file that is missing, truncated or not GGUF, or a model name the pull cache does not have: a startup error with the reason.',
+  },
+  UPSTREAM_REJECTED: {
+    status: FROM_UPSTREAM, kind: 'user', retryable: ['RESOURCE_EXHAUSTED'],
+    description: 'An upstream engine (gemini-upstream, openai-compatible) refused the request with a client error (4xx): its status, message and details (e.g. `RetryInfo` on a 429) pass through unchanged.',
+  },
+  UPSTREAM_UNAVAILABLE: {
+    status: 'UNAVAILABLE', kind: 'system', retryable: true,
+    description: 'An upstream kept failing (5xx, refused or dropped connections) through every retry.',
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 'DEADLINE_EXCEEDED', kind: 'system', retryable: true,
+    description: 'An upstream did not answer, or went silent mid-stream, within its timeout, through every retry.',
+  },
+  UPSTREAM_MALFORMED: {
+    status: 'INTERNAL', kind: 'system', retryable: true,
+    description: 'An upstream sent something that is not its protocol (a stream chunk that is not JSON, a body of the wrong shape).',
+  },
+  CIRCUIT_OPEN: {
+    status: 'UNAVAILABLE', kind: 'system', retryable: true,
+    description: 'The circuit breaker in front of an upstream is open after repeated failures: requests fail fast until its cool-down ends. Sent with a `Retry-After` header.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** A stable error code: a key of {@link ERROR_CATALOG}. */
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+/** The codes whose status is not fixed by the catalog but passed on from an upstream. */
+export type PassThroughCode = {
+  [C in ErrorCode]: (typeof ERROR_CATALOG)[C]['status'] extends typeof FROM_UPSTREAM ? C : never;
+}[ErrorCode];
+
+/** Every code, in catalog order. */
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
 export type ErrorDetail = Record<string, unknown> & { '@type': string };
 
-export interface GemserveErrorInit {
-  /** Stable identifier, e.g. `MODEL_NOT_FOUND`; never changes once published. */
-  code: string;
-  status: GoogleStatus;
+interface GemserveErrorFields {
   message: string;
-  /** `user`: the request is at fault; `system`: gemserve or an engine is. */
-  kind: 'user' | 'system';
-  retryable: boolean;
   details?: ErrorDetail[];
   /** Extra response headers (e.g. Retry-After). */
   headers?: Record<string, string>;
   cause?: unknown;
 }
 
+/**
+ * What a `GemserveError` is made from: its code and message (status, kind and retryable come
+ * from the catalog); a pass-through code also takes the status the upstream answered with.
+ */
+export type GemserveErrorInit = GemserveErrorFields &
+  ({ code: Exclude<ErrorCode, PassThroughCode>; status?: never } | { code: PassThroughCode; status: GoogleStatus });
+
 export class GemserveError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly status: GoogleStatus;
-  readonly kind: 'user' | 'system';
+  readonly kind: ErrorKind;
   readonly retryable: boolean;
   readonly details: ErrorDetail[];
   readonly headers: Record<string, string>;
 
   constructor(init: GemserveErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    const spec: ErrorSpec = ERROR_CATALOG[init.code];
     this.name = 'GemserveError';
     this.code = init.code;
-    this.status = init.status;
-    this.kind = init.kind;
-    this.retryable = init.retryable;
+    this.status = spec.status === FROM_UPSTREAM ? (init.status as GoogleStatus) : spec.status;
+    this.kind = spec.kind;
+    this.retryable = typeof spec.retryable === 'boolean' ? spec.retryable : spec.retryable.includes(this.status);
     this.details = init.details ?? [];
     this.headers = init.headers ?? {};
   }
@@ -102,96 +303,90 @@ export function formatDuration(ms: number): string {
   return whole % 1000 === 0 ? `${whole / 1000}s` : `${(whole / 1000).toFixed(3)}s`;
 }
 
-function user(code: string, status: GoogleStatus, message: string, extra: Partial<GemserveErrorInit> = {}) {
-  return new GemserveError({ code, status, message, kind: 'user', retryable: false, ...extra });
+/** Builds an error of a code whose status the catalog fixes; everything else about it comes from there. */
+function make(code: Exclude<ErrorCode, PassThroughCode>, message: string, extra: Omit<GemserveErrorFields, 'message'> = {}): GemserveError {
+  return new GemserveError({ code, message, ...extra });
 }
 
-/** The catalog. Each factory documents when it is used. */
+/**
+ * The factories: one per kind of message, each building an error of its code from the catalog.
+ * Their TSDoc says where a message's text comes from; when each code is used is in
+ * {@link ERROR_CATALOG}.
+ */
 export const Errors = {
-  /** A request field is malformed or out of range. `field` is the proto (snake_case) path. */
+  /** `INVALID_ARGUMENT`. `field` is the proto (snake_case) path, reported in a `BadRequest` detail. */
   invalidArgument(message: string, field?: string): GemserveError {
     const details: ErrorDetail[] = field
       ? [{ '@type': BAD_REQUEST, fieldViolations: [{ field, description: message }] }]
       : [];
-    return user('INVALID_ARGUMENT', 'INVALID_ARGUMENT', message, { details });
+    return make('INVALID_ARGUMENT', message, { details });
   },
 
-  /** The body is not JSON at all. Google's text begins the same way. */
+  /** `MALFORMED_JSON`. Google's text begins the same way. */
   malformedJson(reason: string): GemserveError {
-    return user('MALFORMED_JSON', 'INVALID_ARGUMENT', `Invalid JSON payload received. ${reason}`);
+    return make('MALFORMED_JSON', `Invalid JSON payload received. ${reason}`);
   },
 
-  /** The body exceeds the server's request size limit. */
+  /** `PAYLOAD_TOO_LARGE`. */
   payloadTooLarge(limitBytes: number): GemserveError {
-    return user(
-      'PAYLOAD_TOO_LARGE',
-      'INVALID_ARGUMENT',
-      `Request payload size exceeds the limit: ${limitBytes} bytes.`,
-    );
+    return make('PAYLOAD_TOO_LARGE', `Request payload size exceeds the limit: ${limitBytes} bytes.`);
   },
 
-  /** Google's exact text for an unknown model or a method the model does not support. */
+  /** `MODEL_NOT_FOUND` from a model method: Google's exact text for an unknown model or a method the model does not support. */
   modelNotFound(model: string, apiVersion: string, method: string): GemserveError {
     const name = model.startsWith('models/') ? model : `models/${model}`;
-    return user(
+    return make(
       'MODEL_NOT_FOUND',
-      'NOT_FOUND',
       `${name} is not found for API version ${apiVersion}, or is not supported for ${method}. ` +
         'Call ListModels to see the list of available models and their supported methods.',
     );
   },
 
-  /** No route matches the path. */
+  /** `NOT_FOUND`. */
   notFound(path: string): GemserveError {
-    return user('NOT_FOUND', 'NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+    return make('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
   },
 
-  /**
-   * A media part (`inlineData`/`fileData`) is wrong: bad base64, a MIME type gemserve does not take
-   * or that its bytes contradict, undecodable, too large or too long. `field` is the part's proto
-   * path (`contents[0].parts[1].inline_data`), which the message starts with.
-   */
+  /** `INVALID_MEDIA`. `field` is the part's proto path (`contents[0].parts[1].inline_data`), which the message starts with. */
   invalidMedia(field: string, reason: string): GemserveError {
     const message = `${field}: ${reason}`;
-    return user('INVALID_MEDIA', 'INVALID_ARGUMENT', message, {
+    return make('INVALID_MEDIA', message, {
       details: [{ '@type': BAD_REQUEST, fieldViolations: [{ field, description: message }] }],
     });
   },
 
-  /** A media part needs a tool this server lacks (e.g. a speech recogniser): a 400 saying what to install, never silence. */
+  /** `MEDIA_TOOL_MISSING`: says what to install, never silence. */
   mediaToolMissing(field: string, need: string, tool: string, packages: string): GemserveError {
-    return new GemserveError({
-      code: 'MEDIA_TOOL_MISSING',
-      status: 'FAILED_PRECONDITION',
-      message: `${field}: ${need} needs ${tool}, which is not installed on this server (Debian: apt-get install ${packages}).`,
-      kind: 'system',
-      retryable: false,
-    });
+    return make(
+      'MEDIA_TOOL_MISSING',
+      `${field}: ${need} needs ${tool}, which is not installed on this server (Debian: apt-get install ${packages}).`,
+    );
   },
 
-  /** The model exists but its bound engine cannot do what was asked (never silently downgraded). */
+  /** `CAPABILITY_UNSUPPORTED`: never silently downgraded. */
   capabilityUnsupported(model: string, capability: string): GemserveError {
-    return user(
+    return make(
       'CAPABILITY_UNSUPPORTED',
-      'INVALID_ARGUMENT',
       `${capability} is not supported by models/${model} on this server: the engine bound to it cannot do it.`,
     );
   },
 
-  /** No API key on a server that requires one (Google's text). */
+  /** `API_KEY_MISSING`: Google's text (googleapis/js-genai#898). */
   apiKeyMissing(): GemserveError {
-    return user(
+    return make(
       'API_KEY_MISSING',
-      'PERMISSION_DENIED',
       "Method doesn't allow unregistered callers (callers without established identity). " +
         'Please use API Key or other form of API consumer identity to call this API.',
     );
   },
 
-  /** An API key that is not configured: 400, not 403, as Google answers. */
+  /**
+   * `API_KEY_INVALID`: Google's text and details, as its answer to a bad key shows them
+   * (continuedev/continue#8516).
+   */
   apiKeyInvalid(): GemserveError {
     const message = 'API key not valid. Please pass a valid API key.';
-    return user('API_KEY_INVALID', 'INVALID_ARGUMENT', message, {
+    return make('API_KEY_INVALID', message, {
       details: [
         {
           '@type': ERROR_INFO,
@@ -205,290 +400,211 @@ export const Errors = {
   },
 
   /**
-   * A rate limit or quota is used up: Google's 429 (real bodies in GEMINI-API.md §3; current shape
-   * from browserbase/mcp-server-browserbase#129 and continuedev/continue#10280): its message with a
-   * line per violated quota and "Please retry in …", then `Help`, `QuotaFailure` and `RetryInfo`
-   * details in Google's order. `retryDelayMs` is the exact wait until the request would be
-   * admitted; the `Retry-After` header says it in whole seconds, rounded up.
+   * `QUOTA_EXCEEDED`: Google's 429 (https://ai.google.dev/gemini-api/docs/rate-limits; real bodies
+   * in googleapis/python-genai#2044, current shape from browserbase/mcp-server-browserbase#129
+   * and continuedev/continue#10280): its message with a line per violated quota and "Please retry
+   * in …", then `Help`, `QuotaFailure` and `RetryInfo` details in Google's order. `retryDelayMs`
+   * is the exact wait until the request would be admitted; the `Retry-After` header says it in
+   * whole seconds, rounded up.
    */
   quotaExceeded(violations: readonly QuotaViolation[], retryDelayMs: number): GemserveError {
     const delay = formatDuration(retryDelayMs);
     const lines = violations.map((v) => `* Quota exceeded for metric: ${v.quotaMetric}, limit: ${v.limit}, model: ${v.model}\n`);
-    return new GemserveError({
-      code: 'QUOTA_EXCEEDED',
-      status: 'RESOURCE_EXHAUSTED',
-      message:
-        'You exceeded your current quota, please check your plan and billing details. ' +
+    return make(
+      'QUOTA_EXCEEDED',
+      'You exceeded your current quota, please check your plan and billing details. ' +
         `For more information on this error, head to: ${RATE_LIMITS_DOC}. \n${lines.join('')}Please retry in ${delay}.`,
-      kind: 'user',
-      retryable: true,
-      details: [
-        { '@type': HELP, links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMITS_DOC }] },
-        {
-          '@type': QUOTA_FAILURE,
-          violations: violations.map((v) => ({
-            quotaMetric: v.quotaMetric,
-            quotaId: v.quotaId,
-            quotaDimensions: { location: 'global', model: v.model },
-            quotaValue: String(v.limit),
-          })),
-        },
-        { '@type': RETRY_INFO, retryDelay: delay },
-      ],
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryDelayMs / 1000))) },
-    });
+      {
+        details: [
+          { '@type': HELP, links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMITS_DOC }] },
+          {
+            '@type': QUOTA_FAILURE,
+            violations: violations.map((v) => ({
+              quotaMetric: v.quotaMetric,
+              quotaId: v.quotaId,
+              quotaDimensions: { location: 'global', model: v.model },
+              quotaValue: String(v.limit),
+            })),
+          },
+          { '@type': RETRY_INFO, retryDelay: delay },
+        ],
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(retryDelayMs / 1000))) },
+      },
+    );
   },
 
-  /**
-   * A key (or JWT) restricted to some models asked for another. Google has no per-model key
-   * restriction, so no text to copy; its restricted keys answer 403 PERMISSION_DENIED, as this does.
-   */
+  /** `MODEL_NOT_ALLOWED`: gemserve's own text (Google has none to copy). */
   modelNotAllowed(model: string): GemserveError {
     const name = model.startsWith('models/') ? model : `models/${model}`;
-    return user('MODEL_NOT_ALLOWED', 'PERMISSION_DENIED', `This API key is not allowed to use ${name}. Use a model the key allows, or ask the server's administrator to allow this one.`, {
+    return make('MODEL_NOT_ALLOWED', `This API key is not allowed to use ${name}. Use a model the key allows, or ask the server's administrator to allow this one.`, {
       details: [{ '@type': ERROR_INFO, reason: 'API_KEY_MODEL_NOT_ALLOWED', domain: 'gemserve', metadata: { model: name } }],
     });
   },
 
-  /** The admin API without the admin credential (`Authorization: Bearer <admin key>`), or with a wrong one. */
+  /** `ADMIN_UNAUTHENTICATED`: Google's UNAUTHENTICATED text, then what the admin API expects. */
   adminUnauthenticated(): GemserveError {
-    return user(
+    return make(
       'ADMIN_UNAUTHENTICATED',
-      'UNAUTHENTICATED',
       'Request had invalid authentication credentials. The admin API expects the admin key as "Authorization: Bearer <admin key>".',
       { headers: { 'www-authenticate': 'Bearer realm="gemserve-admin"' } },
     );
   },
 
-  /** A managed API key id the store does not have (admin API, `gemserve keys`). */
+  /** `KEY_NOT_FOUND`. */
   keyNotFound(id: string): GemserveError {
-    return user('KEY_NOT_FOUND', 'NOT_FOUND', `API key ${id} not found.`);
+    return make('KEY_NOT_FOUND', `API key ${id} not found.`);
   },
 
-  /** Rotating or changing a revoked key: revocation is final. */
+  /** `KEY_REVOKED`. */
   keyRevoked(id: string): GemserveError {
-    return user('KEY_REVOKED', 'FAILED_PRECONDITION', `API key ${id} is revoked; create a new key instead.`);
+    return make('KEY_REVOKED', `API key ${id} is revoked; create a new key instead.`);
   },
 
-  /** The scheduler's queue is full: Google's overload text, retryable. */
+  /** `OVERLOADED`: Google's overload text, retryable (quoted in google-gemini/gemini-cli#4360). */
   overloaded(): GemserveError {
-    return new GemserveError({
-      code: 'OVERLOADED',
-      status: 'UNAVAILABLE',
-      message: 'The model is overloaded. Please try again later.',
-      kind: 'system',
-      retryable: true,
-    });
+    return make('OVERLOADED', 'The model is overloaded. Please try again later.');
   },
 
-  /** The model is still loading or failed to load. */
+  /** `MODEL_UNAVAILABLE`. */
   modelUnavailable(model: string, reason: string): GemserveError {
-    return new GemserveError({
-      code: 'MODEL_UNAVAILABLE',
-      status: 'UNAVAILABLE',
-      message: `models/${model} is not available: ${reason}`,
-      kind: 'system',
-      retryable: true,
-    });
+    return make('MODEL_UNAVAILABLE', `models/${model} is not available: ${reason}`);
   },
 
-  /** The client's deadline (X-Server-Timeout) passed. */
+  /** `DEADLINE_EXCEEDED`. */
   deadlineExceeded(): GemserveError {
-    return new GemserveError({
-      code: 'DEADLINE_EXCEEDED',
-      status: 'DEADLINE_EXCEEDED',
-      message: 'Deadline expired before operation could complete.',
-      kind: 'system',
-      retryable: true,
-    });
+    return make('DEADLINE_EXCEEDED', 'Deadline expired before operation could complete.');
   },
 
-  /** The client went away; never sent (there is nobody to send it to) but ends work cleanly. */
+  /** `CANCELLED`. */
   cancelled(): GemserveError {
-    return user('CANCELLED', 'CANCELLED', 'The operation was cancelled.');
+    return make('CANCELLED', 'The operation was cancelled.');
   },
 
-  /** Anything unexpected. Google's text; the cause is logged, never sent. */
+  /** `INTERNAL`: Google's text (quoted in google-gemini/gemini-cli#3665); the cause is logged, never sent. */
   internal(cause?: unknown): GemserveError {
-    return new GemserveError({
-      code: 'INTERNAL',
-      status: 'INTERNAL',
-      message:
-        'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
-      kind: 'system',
-      retryable: true,
-      cause,
-    });
-  },
-
-  /**
-   * `GET /v1beta/models/{id}` for an unknown model. Google's text differs from the method 404
-   * (observed: "Model is not found: models/invalid-model for api version v1beta").
-   */
-  modelGetNotFound(model: string, apiVersion: string): GemserveError {
-    const name = model.startsWith('models/') ? model : `models/${model}`;
-    return user('MODEL_NOT_FOUND', 'NOT_FOUND', `Model is not found: ${name} for api version ${apiVersion}`);
-  },
-
-  /** A `cachedContent` name that does not exist: Google answers 403, not 404 (observed text). */
-  cachedContentNotFound(): GemserveError {
-    return user('CACHED_CONTENT_NOT_FOUND', 'PERMISSION_DENIED', 'CachedContent not found (or permission denied)');
-  },
-
-  /**
-   * A generate request naming a `cachedContent` also sets systemInstruction, tools or
-   * toolConfig: they belong in the cache. Google's current text, quoted from live 400s in
-   * 567-labs/instructor#2582 (2026-08); it replaced "CachedContent can not be used with
-   * GenerateContent request setting system_instruction, tools or tool_config." (vercel/ai#3333).
-   */
-  cachedContentConflict(): GemserveError {
-    return user('CACHED_CONTENT_CONFLICT', 'INVALID_ARGUMENT',
-      'Tool config, tools and system instruction should not be set in the request when using cached content.');
-  },
-
-  /** The request's model is not the cache's (Google's text, as quoted in public reports). */
-  cachedContentModelMismatch(requestModel: string, cacheModel: string): GemserveError {
-    return user('CACHED_CONTENT_MODEL_MISMATCH', 'INVALID_ARGUMENT',
-      `Model used by GenerateContent request (models/${requestModel}) and CachedContent (models/${cacheModel}) has to be the same.`);
-  },
-
-  /** A cache below the minimum size (Google's text, e.g. zyddnys/manga-image-translator#929, BerriAI/litellm#17696). */
-  cachedContentTooSmall(totalTokens: number, minTokens: number): GemserveError {
-    return user('CACHED_CONTENT_TOO_SMALL', 'INVALID_ARGUMENT',
-      `Cached content is too small. total_token_count=${totalTokens}, min_total_token_count=${minTokens}`);
-  },
-
-  /**
-   * A File that does not exist, has expired or belongs to another caller: Google answers all
-   * three with this 403 (googleapis/python-genai#1218; the same text for a made-up id
-   * `doesnotexist1` in public client tests), so existence is never revealed. `id` is the bare id.
-   */
-  fileNotFound(id: string): GemserveError {
-    return user(
-      'FILE_NOT_FOUND',
-      'PERMISSION_DENIED',
-      `You do not have permission to access the File ${id} or it may not exist.`,
+    return make(
+      'INTERNAL',
+      'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+      { cause },
     );
   },
 
   /**
-   * A batch (`batches/<id>`) that does not exist, was deleted or belongs to another caller: one
-   * answer for all three, so existence is never revealed; Google's generic text for a missing
-   * resource.
+   * `MODEL_NOT_FOUND` from `GET /v1beta/models/{id}`: Google's text there differs from the
+   * method 404 (observed: "Model is not found: models/invalid-model for api version v1beta").
    */
+  modelGetNotFound(model: string, apiVersion: string): GemserveError {
+    const name = model.startsWith('models/') ? model : `models/${model}`;
+    return make('MODEL_NOT_FOUND', `Model is not found: ${name} for api version ${apiVersion}`);
+  },
+
+  /** `CACHED_CONTENT_NOT_FOUND`: Google's observed text. */
+  cachedContentNotFound(): GemserveError {
+    return make('CACHED_CONTENT_NOT_FOUND', 'CachedContent not found (or permission denied)');
+  },
+
+  /**
+   * `CACHED_CONTENT_CONFLICT`: Google's current text, quoted from live 400s in
+   * 567-labs/instructor#2582 (2026-08); it replaced "CachedContent can not be used with
+   * GenerateContent request setting system_instruction, tools or tool_config." (vercel/ai#3333).
+   */
+  cachedContentConflict(): GemserveError {
+    return make('CACHED_CONTENT_CONFLICT',
+      'Tool config, tools and system instruction should not be set in the request when using cached content.');
+  },
+
+  /** `CACHED_CONTENT_MODEL_MISMATCH`: Google's text, as quoted in public reports. */
+  cachedContentModelMismatch(requestModel: string, cacheModel: string): GemserveError {
+    return make('CACHED_CONTENT_MODEL_MISMATCH',
+      `Model used by GenerateContent request (models/${requestModel}) and CachedContent (models/${cacheModel}) has to be the same.`);
+  },
+
+  /** `CACHED_CONTENT_TOO_SMALL`: Google's text (e.g. zyddnys/manga-image-translator#929, BerriAI/litellm#17696). */
+  cachedContentTooSmall(totalTokens: number, minTokens: number): GemserveError {
+    return make('CACHED_CONTENT_TOO_SMALL',
+      `Cached content is too small. total_token_count=${totalTokens}, min_total_token_count=${minTokens}`);
+  },
+
+  /**
+   * `FILE_NOT_FOUND`: Google answers a missing, expired or foreign File with this 403
+   * (googleapis/python-genai#1218; the same text for a made-up id `doesnotexist1` in public
+   * client tests), so existence is never revealed. `id` is the bare id.
+   */
+  fileNotFound(id: string): GemserveError {
+    return make('FILE_NOT_FOUND', `You do not have permission to access the File ${id} or it may not exist.`);
+  },
+
+  /** `BATCH_NOT_FOUND`: Google's generic text for a missing resource. */
   batchNotFound(): GemserveError {
-    return user('BATCH_NOT_FOUND', 'NOT_FOUND', 'Requested entity was not found.');
+    return make('BATCH_NOT_FOUND', 'Requested entity was not found.');
   },
 
-  /** An upload asking for a File name its caller already uses (google.rpc ALREADY_EXISTS). */
+  /** `FILE_ALREADY_EXISTS` (google.rpc ALREADY_EXISTS). */
   fileAlreadyExists(name: string): GemserveError {
-    return user('FILE_ALREADY_EXISTS', 'ALREADY_EXISTS', `File ${name} already exists.`);
+    return make('FILE_ALREADY_EXISTS', `File ${name} already exists.`);
   },
 
-  /** An `upload_id` that never existed, was finished or cancelled, or expired unused. */
+  /** `UPLOAD_NOT_FOUND`. */
   uploadNotFound(): GemserveError {
-    return user(
+    return make(
       'UPLOAD_NOT_FOUND',
-      'NOT_FOUND',
       'No such upload session: the upload_id is unknown, already finalized or cancelled, or expired. Start a new upload.',
     );
   },
 
   /**
-   * A bad resumable-upload chunk (wrong offset, more bytes than announced, a final size other
-   * than the announced one). The headers tell the client how much the server has, as the
-   * resumable protocol's `query` command would (GEMINI-API.md §1.4).
+   * `UPLOAD_REJECTED`. The headers tell the client how much the server has, as the resumable
+   * protocol's `query` command would (the X-Goog-Upload protocol, as Google documents it for
+   * another API: https://developers.google.com/streetview/publish/resumable-uploads).
    */
   uploadRejected(message: string, receivedBytes: number): GemserveError {
-    return user('UPLOAD_REJECTED', 'INVALID_ARGUMENT', message, {
+    return make('UPLOAD_REJECTED', message, {
       headers: { 'x-goog-upload-status': 'active', 'x-goog-upload-size-received': String(receivedBytes) },
     });
   },
 
-  /** The server is up but not ready to serve (models still loading): `/healthz` says 503. */
+  /** `NOT_READY`. */
   notReady(): GemserveError {
-    return new GemserveError({
-      code: 'NOT_READY',
-      status: 'UNAVAILABLE',
-      message: 'The service is currently unavailable.',
-      kind: 'system',
-      retryable: true,
-    });
+    return make('NOT_READY', 'The service is currently unavailable.');
   },
 
-  /** A model file that is missing, truncated or not GGUF: a startup error with a clear reason. */
+  /** `BAD_MODEL_FILE`. */
   badModelFile(path: string, reason: string): GemserveError {
-    return new GemserveError({
-      code: 'BAD_MODEL_FILE',
-      status: 'FAILED_PRECONDITION',
-      message: `Cannot load model file ${path}: ${reason}`,
-      kind: 'system',
-      retryable: false,
-    });
+    return make('BAD_MODEL_FILE', `Cannot load model file ${path}: ${reason}`);
   },
 
   /**
-   * An upstream engine (gemini-upstream, openai-compatible) refused the request with a client
-   * error: its Google status and message pass through unchanged (with Google's `details`, e.g.
-   * RetryInfo on a 429), so our client sees what the upstream said. RESOURCE_EXHAUSTED is
-   * retryable; the other 4xx are not.
+   * `UPSTREAM_REJECTED`: the upstream's Google status, message, `details` and headers pass
+   * through unchanged, so our client sees what the upstream said; retryable only as
+   * RESOURCE_EXHAUSTED (the catalog's rule).
    */
   upstreamRejected(status: GoogleStatus, message: string, details: ErrorDetail[] = [], headers: Record<string, string> = {}): GemserveError {
-    return new GemserveError({
-      code: 'UPSTREAM_REJECTED',
-      status,
-      message,
-      kind: 'user',
-      retryable: status === 'RESOURCE_EXHAUSTED',
-      details,
-      headers,
-    });
+    return new GemserveError({ code: 'UPSTREAM_REJECTED', status, message, details, headers });
   },
 
-  /** An upstream kept failing (5xx, refused or dropped connections) through every retry. */
+  /** `UPSTREAM_UNAVAILABLE`. */
   upstreamUnavailable(upstream: string, reason: string): GemserveError {
-    return new GemserveError({
-      code: 'UPSTREAM_UNAVAILABLE',
-      status: 'UNAVAILABLE',
-      message: `The upstream ${upstream} is unavailable: ${reason}`,
-      kind: 'system',
-      retryable: true,
-    });
+    return make('UPSTREAM_UNAVAILABLE', `The upstream ${upstream} is unavailable: ${reason}`);
   },
 
-  /** An upstream did not answer (or went silent mid-stream) within its timeout, through every retry. */
+  /** `UPSTREAM_TIMEOUT`. */
   upstreamTimeout(upstream: string, timeoutMs: number): GemserveError {
-    return new GemserveError({
-      code: 'UPSTREAM_TIMEOUT',
-      status: 'DEADLINE_EXCEEDED',
-      message: `The upstream ${upstream} did not answer within ${timeoutMs} ms.`,
-      kind: 'system',
-      retryable: true,
-    });
+    return make('UPSTREAM_TIMEOUT', `The upstream ${upstream} did not answer within ${timeoutMs} ms.`);
   },
 
-  /** An upstream sent something that is not its protocol (a stream chunk that is not JSON, a body of the wrong shape). */
+  /** `UPSTREAM_MALFORMED`. */
   upstreamMalformed(upstream: string, reason: string): GemserveError {
-    return new GemserveError({
-      code: 'UPSTREAM_MALFORMED',
-      status: 'INTERNAL',
-      message: `The upstream ${upstream} sent a malformed response: ${reason}`,
-      kind: 'system',
-      retryable: true,
-    });
+    return make('UPSTREAM_MALFORMED', `The upstream ${upstream} sent a malformed response: ${reason}`);
   },
 
-  /** The circuit breaker in front of an upstream is open: fail fast until its cool-down ends. */
+  /** `CIRCUIT_OPEN`: `Retry-After` says when the cool-down ends, in whole seconds. */
   circuitOpen(upstream: string, retryAfterMs: number): GemserveError {
     const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return new GemserveError({
-      code: 'CIRCUIT_OPEN',
-      status: 'UNAVAILABLE',
-      message: `The upstream ${upstream} is failing; requests to it are paused for ${seconds} s. Please try again later.`,
-      kind: 'system',
-      retryable: true,
-      headers: { 'retry-after': String(seconds) },
-    });
+    return make(
+      'CIRCUIT_OPEN',
+      `The upstream ${upstream} is failing; requests to it are paused for ${seconds} s. Please try again later.`,
+      { headers: { 'retry-after': String(seconds) } },
+    );
   },
 } as const;
 
