@@ -343,7 +343,7 @@ export const SETTINGS = {
   dataDir: setting({
     flag: 'data-dir', env: 'GEMSERVE_DATA_DIR', type: 'string', valueName: 'DIR',
     default: defaultDataDir, defaultText: '$XDG_DATA_HOME/gemserve or ~/.local/share/gemserve',
-    help: 'Where uploaded files (Files API) and the gateway database (gemserve.db: keys, usage) are kept; created on first use.',
+    help: 'Where uploaded files (Files API) and the database (gemserve.db: API keys, usage, context caches, Batch API jobs, the sqlite response cache) are kept; created on first use.',
     parse: text(), commands: ['serve', 'usage', 'keys'], pathKind: 'path',
   }),
   blocklist: setting<string | undefined>({
@@ -355,7 +355,7 @@ export const SETTINGS = {
   rpm: setting<number | undefined>({
     flag: 'rpm', env: 'GEMSERVE_RPM', type: 'string', valueName: 'N',
     default: constant(undefined), defaultText: 'unlimited',
-    help: 'Requests per minute each API key may make to each model (generateContent and streamGenerateContent, sliding minute); more get 429 RESOURCE_EXHAUSTED with RetryInfo. A key\'s own quota replaces it.',
+    help: 'Requests per minute each API key may make to each model (generateContent, streamGenerateContent, embedContent and batchEmbedContents, a batch counting once; sliding minute); more get 429 RESOURCE_EXHAUSTED with RetryInfo. A key\'s own quota replaces it.',
     parse: optional(integer(1)), commands: SERVE,
   }),
   tpm: setting<number | undefined>({
