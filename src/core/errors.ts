@@ -84,7 +84,7 @@ export const ERROR_CATALOG = {
   },
   NOT_FOUND: {
     status: 'NOT_FOUND', kind: 'user', retryable: false,
-    description: 'No route matches the request\'s method and path.',
+    description: 'No route matches the request: an unknown URL or `:method`, or an API this server does not run.',
   },
   INVALID_MEDIA: {
     status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
@@ -105,7 +105,7 @@ export const ERROR_CATALOG = {
   API_KEY_INVALID: {
     // Google answers an unknown key with 400, not 403; the ErrorInfo reason is what SDKs match.
     status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
-    description: 'An API key (or JWT) the server does not accept: unknown, revoked, expired or badly signed. Sent with Google\'s `ErrorInfo` (reason `API_KEY_INVALID`) and `LocalizedMessage` details.',
+    description: 'An API key the server does not accept (unknown, revoked, expired, or an old secret past its rotation grace), or a JWT that fails verification. Sent with Google\'s `ErrorInfo` (reason `API_KEY_INVALID`) and `LocalizedMessage` details.',
   },
   QUOTA_EXCEEDED: {
     status: 'RESOURCE_EXHAUSTED', kind: 'user', retryable: true,
