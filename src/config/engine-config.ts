@@ -1,7 +1,9 @@
 /**
  * The `engines` and `models` sections of the config file: which engines to build and which
- * model ids each serves. Shapes and validation live here; building engines from them is the
- * CLI's job (src/cli/create-engine.ts), so config stays free of engine code.
+ * model ids each serves. Each engine kind describes its own fields once, in its descriptor
+ * (src/engines/<kind>/<kind>-engine-descriptor.ts, listed in src/engines/engine-descriptors.ts);
+ * here those descriptions become parsers, required-field checks and anchored paths. Building
+ * engines from the result is the CLI's job (src/cli/create-engine.ts, through the same descriptors).
  *
  * ```json
  * { "engines": { "main": { "kind": "llama-cpp", "model": "./m.gguf", "threads": 1, "parallel": 4 },
@@ -15,117 +17,29 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import type { ConfigField, ConfigFields } from '../core/config-fields.js';
+import type { EngineConfigOf } from '../core/engine-descriptor.js';
+import { ENGINE_DESCRIPTORS, findEngineDescriptor } from '../engines/engine-descriptors.js';
 import {
   autoOrInteger, boolean, httpUrl, integer, list, text, InvalidSettingValue, type SettingParser,
 } from './setting-parsers.js';
 
+/** One engine declared in the config file: its `kind` and the fields its descriptor takes (src/engines/<kind>/). */
+export type EngineConfig = EngineConfigOf<(typeof ENGINE_DESCRIPTORS)[number]>;
+
+/** The config of one engine kind. */
+export type EngineConfigOfKind<K extends EngineConfig['kind']> = Extract<EngineConfig, { kind: K }>;
+
 /** A llama.cpp engine on one GGUF file; unset tuning falls back to the global settings. */
-export interface LlamaCppEngineConfig {
-  kind: 'llama-cpp';
-  /** An absolute GGUF path, or a model name to look up in the pull cache. */
-  model: string;
-  threads?: 'auto' | number;
-  parallel?: number;
-  contextSize?: number;
-  maxQueue?: number;
-}
-
-/**
- * llama.cpp's llama-server run as a child process (src/engines/llama-server): the engine for
- * images and audio (`mmproj`); unset tuning falls back to the global settings.
- */
-export interface LlamaServerEngineConfig {
-  kind: 'llama-server';
-  /** An absolute GGUF path, or a model name to look up in the pull cache. */
-  model: string;
-  /** The multimodal projector GGUF (absolute once parsed). */
-  mmproj?: string;
-  /** The llama-server binary (absolute once parsed); default `--llama-server`, PATH, then `gemserve engine build`'s. */
-  binary?: string;
-  threads?: 'auto' | number;
-  parallel?: number;
-  contextSize?: number;
-  maxQueue?: number;
-}
-
-/** The deterministic fake engine (src/engines/fake), for demos and tests. */
-export interface FakeEngineConfig {
-  kind: 'fake';
-  label?: string;
-  tokenDelayMs?: number;
-  contextTokens?: number;
-  failAfterTokens?: number;
-  /** Also embed, with vectors this long (for embedding model bindings in demos and tests). */
-  embeddingDimensions?: number;
-}
-
-/** Retries of an upstream engine (src/engines/shared/retry-policy.ts). */
-export interface UpstreamRetryConfig {
-  maxAttempts?: number;
-  initialDelayMs?: number;
-  maxDelayMs?: number;
-}
-
-/** The circuit breaker of an upstream engine (src/engines/shared/circuit-breaker.ts). */
-export interface UpstreamBreakerConfig {
-  failureThreshold?: number;
-  coolDownMs?: number;
-}
-
-/**
- * Google's Gemini API (or any endpoint speaking it) behind gemserve (src/engines/gemini-upstream).
- * The key is never written in the config: `apiKeyEnv` names the environment variable holding it.
- */
-export interface GeminiUpstreamEngineConfig {
-  kind: 'gemini-upstream';
-  /** The upstream's model id, e.g. `gemini-2.5-flash`. */
-  model: string;
-  /** Default https://generativelanguage.googleapis.com. */
-  baseUrl?: string;
-  /** The environment variable with the operator's key; default GEMINI_API_KEY. */
-  apiKeyEnv?: string;
-  timeoutMs?: number;
-  contextTokens?: number;
-  retry?: UpstreamRetryConfig;
-  breaker?: UpstreamBreakerConfig;
-  /**
-   * The upstream model embeds, with vectors this long (gemini-embedding-001: 3072,
-   * text-embedding-004: 768): the engine then forwards embedContent and batchEmbedContents.
-   */
-  embeddingDimensions?: number;
-}
-
-/** What an openai-compatible upstream's model can do (not discoverable; see the engine). */
-export interface OpenAiCompatibleCapabilitiesConfig {
-  maxCandidates?: number;
-  contextTokens?: number;
-  inputModalities?: Array<'IMAGE' | 'AUDIO'>;
-  structuredOutput?: boolean;
-  functionCalling?: boolean;
-  thinking?: boolean;
-  logprobs?: boolean;
-  /** The upstream model embeds, with vectors this long (served as gemini-embedding-001 etc.). */
-  embeddingDimensions?: number;
-}
-
-/** An OpenAI-style /v1/chat/completions server: vLLM, Ollama, LM Studio, llama-server (src/engines/openai-compatible). */
-export interface OpenAiCompatibleEngineConfig {
-  kind: 'openai-compatible';
-  /** The API root with its `/v1`, e.g. http://localhost:11434/v1. */
-  baseUrl: string;
-  /** The upstream's model name. */
-  model: string;
-  /** The environment variable with the key sent as `Authorization: Bearer` (most local servers need none). */
-  apiKeyEnv?: string;
-  timeoutMs?: number;
-  retry?: UpstreamRetryConfig;
-  breaker?: UpstreamBreakerConfig;
-  capabilities?: OpenAiCompatibleCapabilitiesConfig;
-}
-
-/** One engine declared in the config file. */
-export type EngineConfig =
-  | LlamaCppEngineConfig | LlamaServerEngineConfig | FakeEngineConfig | GeminiUpstreamEngineConfig | OpenAiCompatibleEngineConfig;
+export type LlamaCppEngineConfig = EngineConfigOfKind<'llama-cpp'>;
+/** llama.cpp's llama-server run as a child process: the engine for images and audio (`mmproj`). */
+export type LlamaServerEngineConfig = EngineConfigOfKind<'llama-server'>;
+/** The deterministic fake engine, for demos and tests. */
+export type FakeEngineConfig = EngineConfigOfKind<'fake'>;
+/** Google's Gemini API behind gemserve; `apiKeyEnv` names the variable holding the key. */
+export type GeminiUpstreamEngineConfig = EngineConfigOfKind<'gemini-upstream'>;
+/** An OpenAI-style /v1/chat/completions server. */
+export type OpenAiCompatibleEngineConfig = EngineConfigOfKind<'openai-compatible'>;
 
 /** One engine of a split route and its share of the traffic. */
 export interface RouteConfig {
@@ -168,64 +82,40 @@ function objectOf(fields: Fields): SettingParser<Record<string, unknown>> {
   };
 }
 
-/** A list of input modalities an openai-compatible model takes. */
-function modalities(): SettingParser<Array<'IMAGE' | 'AUDIO'>> {
+/** A list of some of `words`, in any case, each kept as `words` spells it (input modalities: IMAGE and/or AUDIO). */
+function wordList(words: readonly string[]): SettingParser<string[]> {
   const parse = list();
+  const canonical = new Map(words.map((w) => [w.toUpperCase(), w]));
+  const expected = words.length > 1 ? `${words.slice(0, -1).join(', ')} and/or ${words.at(-1)}` : words.join('');
   return (v) => {
-    const items = parse(v).map((s) => s.toUpperCase());
-    if (!items.every((s) => s === 'IMAGE' || s === 'AUDIO')) throw new InvalidSettingValue('must list IMAGE and/or AUDIO', v);
-    return items as Array<'IMAGE' | 'AUDIO'>;
+    const items = parse(v).map((s) => canonical.get(s.toUpperCase()));
+    if (!items.every((w) => w !== undefined)) throw new InvalidSettingValue(`must list ${expected}`, v);
+    return items as string[];
   };
 }
 
-const UPSTREAM_FIELDS: Fields = {
-  model: text(),
-  baseUrl: httpUrl(),
-  apiKeyEnv: text(),
-  timeoutMs: integer(1, 3_600_000),
-  retry: objectOf({ maxAttempts: integer(1, 20), initialDelayMs: integer(0, 600_000), maxDelayMs: integer(0, 3_600_000) }),
-  breaker: objectOf({ failureThreshold: integer(1, 1_000), coolDownMs: integer(0, 3_600_000) }),
-};
+/** The parser of one field of an engine descriptor (src/core/config-fields.ts). */
+function fieldParser(field: ConfigField): SettingParser<unknown> {
+  switch (field.type) {
+    case 'text': return text();
+    case 'integer': return integer(field.min, field.max);
+    case 'auto-or-integer': return autoOrInteger(field.min, field.max);
+    case 'boolean': return boolean();
+    case 'http-url': return httpUrl();
+    case 'word-list': return wordList(field.words);
+    case 'object': return objectOf(fieldParsers(field.fields));
+  }
+}
 
-const ENGINE_FIELDS: Record<EngineConfig['kind'], Fields> = {
-  'llama-cpp': {
-    model: text(),
-    threads: autoOrInteger(1, 1024),
-    parallel: integer(1, 256),
-    contextSize: integer(16, 1 << 24),
-    maxQueue: integer(0, 1_000_000),
-  },
-  'llama-server': {
-    model: text(),
-    mmproj: text(),
-    binary: text(),
-    threads: autoOrInteger(1, 1024),
-    parallel: integer(1, 256),
-    contextSize: integer(16, 1 << 24),
-    maxQueue: integer(0, 1_000_000),
-  },
-  'gemini-upstream': { ...UPSTREAM_FIELDS, contextTokens: integer(16, 1 << 24), embeddingDimensions: integer(1, 65_536) },
-  'openai-compatible': {
-    ...UPSTREAM_FIELDS,
-    capabilities: objectOf({
-      maxCandidates: integer(1, 8),
-      contextTokens: integer(16, 1 << 24),
-      inputModalities: modalities(),
-      structuredOutput: boolean(),
-      functionCalling: boolean(),
-      thinking: boolean(),
-      logprobs: boolean(),
-      embeddingDimensions: integer(1, 65_536),
-    }),
-  },
-  fake: {
-    label: text(),
-    tokenDelayMs: integer(0, 60_000),
-    contextTokens: integer(16, 1 << 24),
-    failAfterTokens: integer(0),
-    embeddingDimensions: integer(1, 65_536),
-  },
-};
+/** Parsers of the fields a config file may set. */
+function fieldParsers(fields: ConfigFields): Fields {
+  const out: Fields = {};
+  for (const [name, field] of Object.entries(fields)) if (!field.notInConfigFile) out[name] = fieldParser(field);
+  return out;
+}
+
+/** Each kind's parsers, built once. */
+const ENGINE_FIELDS: ReadonlyMap<string, Fields> = new Map(ENGINE_DESCRIPTORS.map((d) => [d.kind, fieldParsers(d.fields)]));
 
 const BINDING_FIELDS: Fields = {
   engine: text(),
@@ -273,7 +163,7 @@ export function anchorModelRef(ref: string, baseDir: string): string {
   return looksLikePath ? resolve(baseDir, ref) : ref;
 }
 
-/** Validates the `engines` section. `baseDir` anchors relative model paths. */
+/** Validates the `engines` section against the engine descriptors. `baseDir` anchors relative paths. */
 export function parseEngines(raw: unknown, baseDir: string): Record<string, EngineConfig> {
   if (raw === undefined) return {};
   if (!isObject(raw)) throw new ConfigFieldError('engines', 'must be an object of engine name to engine');
@@ -281,27 +171,23 @@ export function parseEngines(raw: unknown, baseDir: string): Record<string, Engi
   for (const [name, def] of Object.entries(raw)) {
     const at = `engines.${name}`;
     if (!isObject(def)) throw new ConfigFieldError(at, 'must be an object like {"kind": "llama-cpp", "model": "./m.gguf"}');
-    const kinds = Object.keys(ENGINE_FIELDS);
-    if (typeof def.kind !== 'string' || !kinds.includes(def.kind)) {
+    const descriptor = typeof def.kind === 'string' ? findEngineDescriptor(def.kind) : undefined;
+    if (!descriptor) {
+      const kinds = ENGINE_DESCRIPTORS.map((d) => d.kind);
       throw new ConfigFieldError(`${at}.kind`, `must be one of ${kinds.join(', ')} (got ${JSON.stringify(def.kind)})`);
     }
-    const kind = def.kind as EngineConfig['kind'];
-    const fields = parseFields(at, def, ENGINE_FIELDS[kind], ['kind']);
-    if (kind === 'llama-cpp' || kind === 'llama-server') {
-      if (fields.model === undefined) throw new ConfigFieldError(`${at}.model`, 'is required: the GGUF file (or pulled model name) to load');
-      fields.model = anchorModelRef(fields.model as string, baseDir);
-    }
-    if (kind === 'gemini-upstream' || kind === 'openai-compatible') {
-      if (fields.model === undefined) throw new ConfigFieldError(`${at}.model`, "is required: the upstream's model id");
-      if (kind === 'openai-compatible' && fields.baseUrl === undefined) {
-        throw new ConfigFieldError(`${at}.baseUrl`, 'is required: the API root with its /v1, e.g. http://localhost:11434/v1');
+    const fields = parseFields(at, def, ENGINE_FIELDS.get(descriptor.kind)!, ['kind']);
+    for (const [key, field] of Object.entries(descriptor.fields as ConfigFields)) {
+      const value = fields[key];
+      if (value === undefined) {
+        if (field.required) throw new ConfigFieldError(`${at}.${key}`, `is required: ${field.required}`);
+      } else if (field.type === 'text' && field.anchor === 'model') {
+        fields[key] = anchorModelRef(value as string, baseDir);
+      } else if (field.type === 'text' && field.anchor === 'path') {
+        fields[key] = resolve(baseDir, value as string); // plain paths: relative to the config file's folder
       }
     }
-    // Plain paths: relative to the config file's folder.
-    for (const key of ['mmproj', 'binary'] as const) {
-      if (typeof fields[key] === 'string') fields[key] = resolve(baseDir, fields[key] as string);
-    }
-    engines[name] = { kind, ...fields } as EngineConfig;
+    engines[name] = { kind: descriptor.kind, ...fields } as EngineConfig;
   }
   return engines;
 }

@@ -2,21 +2,15 @@ import type {
   ChatMessage, CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, MessagePart,
   PromptTokenCount, TokenLogprob, ToolOptions,
 } from '../../core/engine.js';
+import type { ConfigValues } from '../../core/config-fields.js';
 import { exampleForSchema } from './example-for-schema.js';
+import type { FAKE_ENGINE_FIELDS } from './fake-engine-descriptor.js';
 
-/** Settings of the fake engine; all optional. */
-export interface FakeEngineOptions {
-  /** Label reported as the loaded weights. */
-  label?: string;
-  /** Delay before each generated token, to exercise concurrency, cancellation and timeouts. */
-  tokenDelayMs?: number;
-  /** Context window reported in capabilities. */
-  contextTokens?: number;
-  /** Throw after this many generated tokens, to exercise mid-stream failure handling. */
-  failAfterTokens?: number;
-  /** Present: the engine also embeds (`embed`), vectors this long. */
-  embeddingDimensions?: number;
-}
+/** Settings of the fake engine, all optional: the fields of its descriptor (fake-engine-descriptor.ts, with their help). */
+export type FakeEngineOptions = ConfigValues<typeof FAKE_ENGINE_FIELDS>;
+
+/** The context window reported when `contextTokens` is unset. */
+export const FAKE_CONTEXT_TOKENS = 32_768;
 
 const WORDS = [
   'the', 'model', 'answers', 'with', 'small', 'words', 'from', 'a', 'fixed', 'list', 'so',
@@ -86,7 +80,7 @@ export class FakeEngine implements Engine {
     this.#opts = opts;
     this.label = opts.label ?? 'fake';
     this.capabilities = {
-      maxCandidates: 8, contextTokens: opts.contextTokens ?? 32_768, functionCalling: true, thinking: true, logprobs: true,
+      maxCandidates: 8, contextTokens: opts.contextTokens ?? FAKE_CONTEXT_TOKENS, functionCalling: true, thinking: true, logprobs: true,
     };
     if (opts.embeddingDimensions) this.capabilities.embeddings = { dimensions: opts.embeddingDimensions };
   }

@@ -18,6 +18,7 @@
  * the caller; after that a failure ends it with the error (in-band for the HTTP layer), so
  * chunks are never repeated or lost. Upstream errors become the catalog's (map-gemini-error.ts).
  */
+import type { ConfigValues } from '../../core/config-fields.js';
 import type {
   CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
@@ -29,6 +30,7 @@ import { postUpstream, UpstreamConnectionError } from '../shared/upstream-http.j
 import { convertToBatchEmbedRequest, convertToEmbedCountRequest } from './convert-to-embed-request.js';
 import { convertToCountTokensRequest, convertToGeminiRequest, needsThoughtSignatures } from './convert-to-gemini-request.js';
 import { estimateTokens } from './estimate-tokens.js';
+import type { GEMINI_UPSTREAM_ENGINE_FIELDS } from './gemini-upstream-engine-descriptor.js';
 import { mapEmbedAnswer } from './map-embed-answer.js';
 import { GeminiChunkMapper } from './map-gemini-chunks.js';
 import { classifyGeminiFailure, malformed } from './map-gemini-error.js';
@@ -38,33 +40,26 @@ export const GOOGLE_BASE_URL = 'https://generativelanguage.googleapis.com';
 /** Headers, and each chunk after them, must come within this. Default 60 s (thinking models pause before their first chunk). */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
 /** Gemini 2.x's input limit (1,048,576 tokens; ai.google.dev/gemini-api/docs/models). */
-const DEFAULT_CONTEXT_TOKENS = 1_048_576;
+export const DEFAULT_GEMINI_CONTEXT_TOKENS = 1_048_576;
 /** Gemini accepts candidateCount 1..8 (GenerationConfig docs). */
 const MAX_CANDIDATES = 8;
 
-/** Settings of the engine. */
-export interface GeminiUpstreamEngineOptions {
-  /** Default Google's; a path prefix is kept (`http://gw/gemini` → `http://gw/gemini/v1beta/...`). */
-  baseUrl?: string;
+/**
+ * Settings of the engine: the fields of its descriptor (gemini-upstream-engine-descriptor.ts:
+ * `model`, `baseUrl`, `timeoutMs`, `contextTokens`, `embeddingDimensions`, with their help), the
+ * key itself instead of the variable naming it, and settings only code sets.
+ */
+export interface GeminiUpstreamEngineOptions
+  extends Omit<ConfigValues<typeof GEMINI_UPSTREAM_ENGINE_FIELDS>, 'apiKeyEnv' | 'retry' | 'breaker'> {
   /** The operator's key, sent as `x-goog-api-key`. */
   apiKey: string;
-  /** The upstream's model id (`gemini-2.5-flash`; a leading `models/` is accepted). */
-  model: string;
-  timeoutMs?: number;
   retry?: RetryOptions;
   /** Breaker settings (the name defaults to the upstream's host). */
   breaker?: Partial<CircuitBreakerOptions>;
   /** Injectable randomness and sleep for the retries (tests). */
   retryDeps?: RetryDeps;
-  /** Context window reported in capabilities. Default 1,048,576. */
-  contextTokens?: number;
   /** Label reported as the weights; default `gemini-upstream:<model>`. */
   label?: string;
-  /**
-   * The upstream model embeds, with vectors this long (gemini-embedding-001: 3072,
-   * text-embedding-004: 768); absent, the engine does not offer embeddings.
-   */
-  embeddingDimensions?: number;
 }
 
 export class GeminiUpstreamEngine implements Engine {
@@ -96,7 +91,7 @@ export class GeminiUpstreamEngine implements Engine {
     this.breaker = new CircuitBreaker({ name: this.#upstream, ...opts.breaker });
     this.capabilities = {
       maxCandidates: MAX_CANDIDATES,
-      contextTokens: opts.contextTokens ?? DEFAULT_CONTEXT_TOKENS,
+      contextTokens: opts.contextTokens ?? DEFAULT_GEMINI_CONTEXT_TOKENS,
       inputModalities: ['IMAGE', 'AUDIO'],
       structuredOutput: true,
       functionCalling: true,

@@ -5,8 +5,10 @@ import type {
   ToolOptions, WarmPrefixInput,
 } from '../../core/engine.js';
 import { Errors, toGemserveError } from '../../core/errors.js';
+import type { ConfigValues } from '../../core/config-fields.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
-import { chooseThreadCount, decodeSpeedProbe, type ThreadSetting } from './choose-thread-count.js';
+import { chooseThreadCount, decodeSpeedProbe } from './choose-thread-count.js';
+import type { LLAMA_CPP_ENGINE_FIELDS } from './llama-cpp-engine-descriptor.js';
 import { convertToChatHistory } from './convert-to-chat-history.js';
 import { createResponseGrammar } from './create-response-grammar.js';
 import { createLlamaEmbedder, embeddingPoolSize, type LlamaEmbedder } from './embed-texts.js';
@@ -24,18 +26,16 @@ import { renderPrefixTokens } from './render-prefix-tokens.js';
 import { evaluatePrefix, restoreCachedPrefix } from './restore-cached-prefix.js';
 import { hasThoughtFormat, prepareThinkingChatWrapper } from './thinking-chat-wrapper.js';
 
-/** Settings of the embedded llama.cpp engine. */
-export interface LlamaCppEngineOptions {
+/**
+ * Settings of the embedded llama.cpp engine: the fields of its descriptor (llama-cpp-engine-descriptor.ts:
+ * `threads`, `parallel`, `contextSize`, `maxQueue`, with their help), the model as a path, and
+ * settings only code sets. Used directly (tests, benchmarks), unset tuning falls back to the
+ * engine's own defaults: auto threads (choose-thread-count.ts), {@link DEFAULT_PARALLEL}
+ * sequences, min(train context, {@link DEFAULT_CONTEXT_SIZE}), {@link DEFAULT_MAX_QUEUE}.
+ */
+export interface LlamaCppEngineOptions extends Omit<ConfigValues<typeof LLAMA_CPP_ENGINE_FIELDS>, 'model'> {
   /** Path of the GGUF file. */
   modelPath: string;
-  /** Context window per sequence, in tokens (prompt + output). Default: min(train context, 4096). */
-  contextSize?: number;
-  /** Sequences evaluated side by side in one context = requests served at once. Default 4. */
-  parallel?: number;
-  /** Requests that may wait for a sequence; more are refused with 503. Default 64. */
-  maxQueue?: number;
-  /** Evaluation threads; 'auto' (default) picks what is fastest here, see choose-thread-count.ts. */
-  threads?: ThreadSetting;
   /** Tokens per llama.cpp batch; node-llama-cpp's default when unset. */
   batchSize?: number;
   /** Label of the weights; default the file name. */

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
+import type { ConfigValues } from '../../core/config-fields.js';
 import type {
   ChatMessage, CountTokensInput, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
@@ -26,6 +27,7 @@ import { keepCallsOnly } from './keep-calls-only.js';
 import { countPromptTokens, type TokenCountingApi } from './count-prompt-tokens.js';
 import { findLlamaServerBinary, LlamaServerBinaryNotFound } from './find-llama-server-binary.js';
 import { llamaServerArgs } from './llama-server-args.js';
+import type { LLAMA_SERVER_ENGINE_FIELDS } from './llama-server-engine-descriptor.js';
 import { LlamaServerClient, LlamaServerConnectionError, LlamaServerHttpError } from './llama-server-client.js';
 import { LlamaServerSupervisor, LlamaServerUnavailable, type RestartPolicy, type SupervisorEvent } from './llama-server-supervisor.js';
 import { mapResponseFormat } from './map-response-format.js';
@@ -36,28 +38,20 @@ import { readModelFacts } from './read-model-facts.js';
 import { describeExit, LlamaServerStartError } from './start-llama-server.js';
 import { streamCandidate, type CandidateOutcome } from './stream-candidate.js';
 
-/** Settings of the llama-server engine. */
-export interface LlamaServerEngineOptions {
+/**
+ * Settings of the llama-server engine: the fields of its descriptor (llama-server-engine-descriptor.ts:
+ * `binary`, `cacheDir`, `threads`, `parallel`, `contextSize`, `maxQueue`, with their help), the
+ * files as paths, and settings only code sets. The binary defaults to `llama-server` on PATH,
+ * else the build cached in `cacheDir` (the `engineCacheDir` setting; unset: not searched). Used
+ * directly, unset tuning falls back to the engine's own defaults: {@link DEFAULT_PARALLEL}
+ * slots of min(trained context, {@link DEFAULT_CONTEXT_SIZE}), llama-server's own thread
+ * count, {@link DEFAULT_MAX_QUEUE}.
+ */
+export interface LlamaServerEngineOptions extends Omit<ConfigValues<typeof LLAMA_SERVER_ENGINE_FIELDS>, 'model' | 'mmproj'> {
   /** The GGUF text model. */
   modelPath: string;
   /** A multimodal projector GGUF (`--mmproj`); with it the engine takes images (and audio, if the projector hears). */
   mmprojPath?: string;
-  /** The llama-server binary; default: `llama-server` on PATH, else the build cached in `cacheDir`. */
-  binary?: string;
-  /**
-   * The engine cache root where `gemserve engine build` puts its build (the `engineCacheDir`
-   * setting; `defaultEngineCacheDir(process.env)` from src/config/settings.ts). Unset: the
-   * cache is not searched.
-   */
-  cacheDir?: string;
-  /** Slots = requests served at once. Default 4. */
-  parallel?: number;
-  /** Context per slot in tokens (prompt + output). Default: min(the model's trained context, 4096). */
-  contextSize?: number;
-  /** CPU threads; 'auto' or unset leaves llama-server's default (its count of physical cores). */
-  threads?: 'auto' | number;
-  /** Requests that may wait for a slot; more are refused with 503. Default 64. */
-  maxQueue?: number;
   /** A fixed loopback port; default a free one, new on each (re)start. */
   port?: number;
   /** Label of the weights; default the model's file name. */

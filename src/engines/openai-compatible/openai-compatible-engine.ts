@@ -21,6 +21,7 @@
  *   on 429/5xx/timeouts/broken connections, never on another 4xx; a candidate's request is
  *   retried only until its first chunk arrived, so nothing is ever sent twice.
  */
+import type { ConfigValues } from '../../core/config-fields.js';
 import type {
   CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
 } from '../../core/engine.js';
@@ -31,39 +32,33 @@ import { callWithRetries, RetryPolicy, streamWithRetries, type RetryDeps, type R
 import { postUpstream, UpstreamConnectionError } from '../shared/upstream-http.js';
 import { convertToChatMessages, convertToChatRequest, convertToChatTools } from './convert-to-chat-request.js';
 import { ChatChunkMapper } from './map-chat-chunks.js';
+import type { OPENAI_COMPATIBLE_ENGINE_FIELDS } from './openai-compatible-engine-descriptor.js';
 import { classifyOpenAiFailure, malformed } from './map-openai-error.js';
 
 /** Headers, and each chunk after them, must come within this. Default 120 s: a local server may evaluate a long prompt first. */
 export const DEFAULT_OPENAI_TIMEOUT_MS = 120_000;
 
-/** What the upstream model can do (from the config; see the module comment). */
-export interface OpenAiCompatibleCapabilities {
-  /** Default 8 (candidates are sequential requests). */
-  maxCandidates?: number;
-  /** Default 8192. */
-  contextTokens?: number;
-  inputModalities?: Array<'IMAGE' | 'AUDIO'>;
-  structuredOutput?: boolean;
-  functionCalling?: boolean;
-  thinking?: boolean;
-  logprobs?: boolean;
-  /** The upstream model is an embedding model with vectors this long (vLLM `--task embed`, llama-server `--embeddings`, Ollama). */
-  embeddingDimensions?: number;
-}
+/** Candidates per request when the config does not say (they are sequential requests). */
+export const DEFAULT_OPENAI_MAX_CANDIDATES = 8;
+/** The context window when the config does not say. */
+export const DEFAULT_OPENAI_CONTEXT_TOKENS = 8192;
 
-/** Settings of the engine. */
-export interface OpenAiCompatibleEngineOptions {
-  /** The API root, `/v1` included: `http://localhost:11434/v1` (Ollama), `http://localhost:8000/v1` (vLLM). */
-  baseUrl: string;
+type OpenAiCompatibleConfig = ConfigValues<typeof OPENAI_COMPATIBLE_ENGINE_FIELDS>;
+
+/** What the upstream model can do (from the config's `capabilities`; see the module comment and the descriptor's help). */
+export type OpenAiCompatibleCapabilities = NonNullable<OpenAiCompatibleConfig['capabilities']>;
+
+/**
+ * Settings of the engine: the fields of its descriptor (openai-compatible-engine-descriptor.ts:
+ * `baseUrl`, `model`, `timeoutMs`, `capabilities`, with their help), the key itself instead of
+ * the variable naming it, and settings only code sets.
+ */
+export interface OpenAiCompatibleEngineOptions extends Omit<OpenAiCompatibleConfig, 'apiKeyEnv' | 'retry' | 'breaker'> {
   /** Sent as `Authorization: Bearer`; most local servers need none. */
   apiKey?: string;
-  /** The upstream's model name. */
-  model: string;
-  timeoutMs?: number;
   retry?: RetryOptions;
   breaker?: Partial<CircuitBreakerOptions>;
   retryDeps?: RetryDeps;
-  capabilities?: OpenAiCompatibleCapabilities;
   /** Label reported as the weights; default `openai-compatible:<model>`. */
   label?: string;
 }
@@ -98,8 +93,8 @@ export class OpenAiCompatibleEngine implements Engine {
     this.breaker = new CircuitBreaker({ name: this.#upstream, ...opts.breaker });
     const caps = opts.capabilities ?? {};
     this.capabilities = {
-      maxCandidates: caps.maxCandidates ?? 8,
-      contextTokens: caps.contextTokens ?? 8192,
+      maxCandidates: caps.maxCandidates ?? DEFAULT_OPENAI_MAX_CANDIDATES,
+      contextTokens: caps.contextTokens ?? DEFAULT_OPENAI_CONTEXT_TOKENS,
       ...(caps.inputModalities?.length ? { inputModalities: caps.inputModalities } : {}),
       structuredOutput: caps.structuredOutput ?? false,
       functionCalling: caps.functionCalling ?? false,
