@@ -1,7 +1,7 @@
 import {
   MAX_NESTING, TYPE_URL_PREFIX, messageSpec, type FieldSpec, type MessageSpec, type RootMessage,
 } from './request-schema.js';
-import type { FieldViolation } from './types.js';
+import type { FieldViolation } from './status.js';
 
 /**
  * Type-checks a (name-normalised) request body against the proto3-JSON rules, in place, and
@@ -11,7 +11,7 @@ import type { FieldViolation } from './types.js';
  * - numbers sent as strings (`"maxOutputTokens": "64"`, int64 is a string on the wire);
  * - `null` means "not set": the key is removed;
  * - enum names are matched case-insensitively and stored uppercase (Schema `type` arrives
- *   lowercase from many clients, GEMINI-API.md TL;DR 22).
+ *   lowercase from clients with JSON Schema habits: `"type": "object"`).
  * And one leniency of Google's ESF front end: a single value where a list is expected is
  * taken as a one-element list (Vertex's REST samples send `"parts": {"text": …}`).
  *
@@ -105,14 +105,14 @@ function checkValue(holder: any, key: string | number, field: FieldSpec, at: str
     return undefined;
   }
   if (!isObject(v)) return invalid(at, field, v);
-  return checkMessage(v, messageSpec(type.message), at, depth + 1);
+  return checkMessage(v, type.message, at, depth + 1);
 }
 
 /** Google's name for a field's type in "Invalid value" texts. */
 function typeName(field: FieldSpec): string {
   const t = field.type;
   if (typeof t === 'string') return `TYPE_${t === 'struct' ? 'MESSAGE' : t.toUpperCase()}`;
-  return TYPE_URL_PREFIX + ('enum' in t ? t.enum.name : t.message);
+  return TYPE_URL_PREFIX + ('enum' in t ? t.enum.name : t.message.name);
 }
 
 function invalid(at: string, field: FieldSpec, value: unknown): FieldViolation {

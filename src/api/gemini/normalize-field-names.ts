@@ -1,4 +1,4 @@
-import { MAX_NESTING, messageSpec, type FieldSpec, type MessageSpec, type RootMessage } from './request-schema.js';
+import { MAX_NESTING, messageOf, messageSpec, type FieldSpec, type MessageSpec, type RootMessage } from './request-schema.js';
 
 /**
  * Renames the snake_case (proto) spellings of known message fields to their lowerCamelCase
@@ -7,7 +7,8 @@ import { MAX_NESTING, messageSpec, type FieldSpec, type MessageSpec, type RootMe
  *
  * Proto3 JSON parsers must accept both spellings (developers.google.com/protocol-buffers/docs/proto3#json:
  * "Parsers accept both the lowerCamelCase name and the proto field name"), and hand-written
- * clients commonly send snake_case (GEMINI-API.md TL;DR 22).
+ * clients commonly send snake_case (`"system_instruction"` beside `"generationConfig"` is a frequent
+ * mix in public code that calls the REST API directly).
  *
  * Schema-aware on purpose: only keys that are fields of the message at hand are renamed.
  * User data is left byte-for-byte alone — `functionCall.args`, `functionResponse.response`,
@@ -38,8 +39,8 @@ function normalizeMessage(obj: Record<string, unknown>, spec: MessageSpec, depth
 }
 
 function descend(value: unknown, field: FieldSpec, depth: number): void {
-  if (typeof field.type !== 'object' || !('message' in field.type)) return;
-  const spec = messageSpec(field.type.message);
+  const spec = messageOf(field);
+  if (!spec) return;
   if (field.map) {
     if (isObject(value)) for (const v of Object.values(value)) if (isObject(v)) normalizeMessage(v, spec, depth + 1);
   } else if (Array.isArray(value)) {
