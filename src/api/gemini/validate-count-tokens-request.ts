@@ -2,8 +2,8 @@ import type { CountTokensRequest, FieldViolation } from './types.js';
 import { checkContents, validateGenerateContentRequest } from './validate-generate-content-request.js';
 
 /**
- * The API's rules for a (type-checked) CountTokensRequest. Both shapes are accepted
- * (GEMINI-API.md TL;DR 13): `{contents}` as the SDKs send it, or `{generateContentRequest}` as
+ * The API's rules for a (type-checked) CountTokensRequest. Both shapes of the proto's
+ * CountTokensRequest are accepted: `{contents}` as the SDKs send it, or `{generateContentRequest}` as
  * raw clients do; when both are present the nested request wins, as the proto documents
  * (`contents` "is ignored when generate_content_request is set", generative_service.proto).
  */

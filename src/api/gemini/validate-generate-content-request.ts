@@ -1,4 +1,8 @@
-import type { Content, FieldViolation, GenerateContentRequest, GenerationConfig, SafetySetting } from './types.js';
+import type { Content, Part } from './content.js';
+import type { GenerateContentRequest } from './generate-content.js';
+import type { GenerationConfig } from './generation-config.js';
+import { GEMINI_HARM_CATEGORIES, type SafetySetting } from './safety.js';
+import type { FieldViolation } from './status.js';
 
 /**
  * The API's own rules for a (type-checked) GenerateContentRequest, independent of the model:
@@ -36,20 +40,14 @@ export const GENERATE_CONTENT: RequestLocation = { root: 'GenerateContentRequest
 const DATA_FIELDS = [
   'text', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode',
   'codeExecutionResult', 'toolCall', 'toolResponse',
-] as const;
+] as const satisfies ReadonlyArray<keyof Part>;
 
 /** Roles a content may carry; `function` is the legacy role of function responses. */
 const ROLES = new Set(['user', 'model', 'function']);
 
-/** The five categories Gemini models accept, in the order Google lists them (verified). */
-const GEMINI_HARM_CATEGORIES = [
-  'HARM_CATEGORY_HATE_SPEECH', 'HARM_CATEGORY_SEXUALLY_EXPLICIT', 'HARM_CATEGORY_DANGEROUS_CONTENT',
-  'HARM_CATEGORY_HARASSMENT', 'HARM_CATEGORY_CIVIC_INTEGRITY',
-];
-
 /** At most five stop sequences (GenerationConfig.stop_sequences, generative_service.proto). */
 export const MAX_STOP_SEQUENCES = 5;
-/** candidate_count range (GEMINI-API.md §2.4). */
+/** candidate_count "must be between [1, 8], inclusive" (ai.google.dev/api/rest/v1beta/GenerationConfig). */
 export const MAX_CANDIDATE_COUNT = 8;
 
 function violation(where: RequestLocation, path: string, text: string): FieldViolation {
@@ -121,7 +119,8 @@ function checkGenerationConfig(c: GenerationConfig | undefined, where: RequestLo
     (c.stopSequences && c.stopSequences.length > MAX_STOP_SEQUENCES
       ? violation(where, at('stop_sequences'), `stop_sequences must have at most ${MAX_STOP_SEQUENCES} elements.`)
       : undefined) ??
-    // OpenAI's range, which Gemini documents too (-2.0..2.0; GEMINI-API.md §2.4).
+    // OpenAI's range, which Google documents too ("Valid values can range from [-2.0, 2.0]",
+    // GenerationConfig of the Interactions API in `@google/genai`).
     range(where, 'presence_penalty', c.presencePenalty, -2, 2) ??
     range(where, 'frequency_penalty', c.frequencyPenalty, -2, 2)
   );
@@ -131,7 +130,7 @@ function checkSafetySettings(settings: SafetySetting[] | undefined, where: Reque
   if (!settings) return undefined;
   for (let i = 0; i < settings.length; i++) {
     // Verified, including the enum spelling and order.
-    if (!GEMINI_HARM_CATEGORIES.includes(settings[i].category)) {
+    if (!(GEMINI_HARM_CATEGORIES as readonly string[]).includes(settings[i].category)) {
       const allowed = GEMINI_HARM_CATEGORIES.map((c) => `HarmCategory.${c}`).join(', ');
       return violation(where, `${where.prefix}safety_settings[${i}]`, `element predicate failed: $.category in (${allowed})`);
     }
