@@ -1,9 +1,9 @@
 /**
  * Holds the layering of ARCHITECTURE.md: dependencies point inward.
- * http -> convert, core, gateway, storage, media, engines(only via factories in config) ; engines -> core ;
+ * http, batch, cli -> generation -> convert, core, gateway, storage, media ; engines -> core ;
  * media -> convert, core, api (the I/O step between parsing and conversion) ;
  * storage -> core ; sandbox -> core ;
- * nothing imports http (but cli, which composes the app); core imports no engine.
+ * nothing imports http (but cli, which composes the app); http imports no engine; core imports no engine.
  */
 module.exports = {
   forbidden: [
@@ -31,6 +31,16 @@ module.exports = {
     // Gateway policy (keys, limits, usage, cache, metrics) with its stores: it sees core, storage and wire types.
     { name: 'gateway-sees-core-and-storage', severity: 'error',
       from: { path: '^src/gateway/' }, to: { path: '^src/(http|convert|media|engines|config|cli|console|sandbox)/' } },
+    // The generation pipeline is transport-free: HTTP, the Batch worker, the CLI (and the Live
+    // API) call it; it knows none of them, and reaches engines only through core's Engine spec.
+    { name: 'generation-is-transport-free', severity: 'error',
+      from: { path: '^src/generation/' }, to: { path: '^src/(http|batch|live|cli|console|config|engines|sandbox)/' } },
+    // HTTP is a thin adapter: parse, call the generation service, write. Engines are built by the CLI.
+    { name: 'http-imports-no-engine', severity: 'error',
+      from: { path: '^src/http/' }, to: { path: '^src/(engines|sandbox|config)/' } },
+    // The Batch API's worker runs each request through the generation service, never through HTTP.
+    { name: 'batch-calls-generation-not-http', severity: 'error',
+      from: { path: '^src/batch/' }, to: { path: '^src/(http|live|cli|console|config|engines|sandbox)/' } },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

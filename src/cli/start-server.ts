@@ -3,12 +3,13 @@
  * listening socket, and the reverse on close. Everything the HTTP layer gets is built here.
  */
 import type { FastifyInstance } from 'fastify';
+import { adoptStaticCallerIds } from '../gateway/keys/adopt-static-caller-ids.js';
 import { ModelCatalog, type ModelBinding } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { RoutedEngine } from '../engines/routed/routed-engine.js';
 import { createApp } from '../http/create-app.js';
-import { createCachedContentSweeper } from '../http/release-cached-prefixes.js';
+import { createCachedContentSweeper } from '../generation/cached-contents/release-cached-prefixes.js';
 import { findPythonSandbox } from '../sandbox/find-python-sandbox.js';
 import { assertModelFile } from './check-model-file.js';
 import { assertSafeBind } from './check-bind-safety.js';
@@ -125,6 +126,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     resources.add(() => keyStore.close());
     const usage = openUsage(settings, opts.stderr);
     resources.add(async () => usage.close());
+    adoptStaticCallerIds(usage.store, settings.apiKeys);
     const batches = openBatchStore(settings.dataDir);
     resources.add(async () => batches.close());
     const cachedContents = openCachedContents(settings.dataDir);

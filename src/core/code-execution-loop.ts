@@ -26,7 +26,7 @@ export const CODE_EXECUTION_INSTRUCTIONS =
  * once (the first round's), output tokens are summed over the rounds.
  */
 export async function* runWithCodeExecution(
-  engine: Engine, input: GenerateInput, runner: CodeRunner,
+  engine: { stream(input: GenerateInput): AsyncIterable<GenerationEvent> }, input: GenerateInput, runner: CodeRunner,
 ): AsyncGenerator<GenerationEvent> {
   if (input.candidateCount !== 1) {
     throw Errors.invalidArgument('Code execution supports one candidate per request (candidateCount 1).', 'generation_config.candidate_count');

@@ -10,7 +10,7 @@ import type { UsageStore } from '../gateway/usage/usage-store.js';
 import type { BatchStore } from '../storage/batches/batch-store.js';
 import type { Clock } from '../storage/clock.js';
 import type { FileService } from '../storage/files/file-service.js';
-import type { CachedContentsConfig } from './cached-contents-config.js';
+import type { CachedContentsConfig } from '../generation/cached-contents/cached-contents-config.js';
 
 /** Everything `createApp` needs, injected so tests and the CLI build the same server. */
 export interface AppDeps {

@@ -4,14 +4,14 @@ import type { AppDeps } from './app-deps.js';
 import { createCallerResolver } from '../gateway/keys/resolve-caller.js';
 import { systemClock, type Clock } from '../storage/clock.js';
 import { createAuthenticate } from './authenticate.js';
-import { BatchIdentities } from './batch/batch-request.js';
-import type { BatchService } from './batch/batch-service.js';
-import { BatchWorker } from './batch/batch-worker.js';
+import type { BatchService } from '../batch/batch-service.js';
+import { BatchWorker } from '../batch/batch-worker.js';
+import { GenerationService } from '../generation/generation-service.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { answerPreflight, corsHeaders } from './cors.js';
 import { sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
-import { markArrival } from './meter-generation.js';
+import { markArrival } from './mark-arrival.js';
 import { addRequestLogging, loggerOptions, requestIdOf } from './request-logging.js';
 import { registerAdminKeys } from './routes/admin-keys.js';
 import { registerAdminUsage } from './routes/admin-usage.js';
@@ -73,40 +73,35 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', corsHeaders);
   addRequestLogging(app, { logPrompts: deps.logPrompts });
   app.addHook('onRequest', markArrival);
-  app.decorateRequest('callerId', '');
   // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
   app.decorateRequest('caller');
   const clock = deps.clock ?? systemClock;
-  // The batch worker's requests carry a per-request token instead of a key (http/batch/).
-  const batchIdentities = deps.batches ? new BatchIdentities() : undefined;
   app.addHook('onRequest', createAuthenticate(createCallerResolver({
     staticKeys: deps.apiKeys, store: deps.keyStore, jwtSecret: deps.jwtSecret, clock,
     onError: (e) => app.log.warn({ err: e }, 'recording a key\'s last use failed'),
-  }), batchIdentities ? (request) => batchIdentities.recognise(request) : undefined));
+  })));
 
   const prefix = normalizePrefix(deps.mountPrefix);
-  const batches = deps.batches && batchIdentities ? startBatches(app, deps, batchIdentities, prefix, clock) : undefined;
+  const service = new GenerationService({
+    catalog: deps.catalog, files: deps.files, blocklist: deps.blocklist, codeRunner: deps.codeRunner,
+    responseCache: deps.responseCache, limits: deps.limits, cachedContents: deps.cachedContents,
+    usageSinks: [...(deps.usageSinks ?? []), ...(deps.metrics ? [deps.metrics.sink] : []), ...(deps.limits ? [deps.limits.usageSink] : [])],
+    onError: (e, what) => app.log.error({ err: e }, what),
+  });
+  const batches = deps.batches ? startBatches(app, deps, service, clock) : undefined;
   app.options('*', answerPreflight);
   registerHealth(app, prefix ? ['/healthz', `${prefix}/healthz`] : ['/healthz'], deps.isReady ?? (() => true));
   if (deps.metrics) registerMetrics(app, prefix ? ['/metrics', `${prefix}/metrics`] : ['/metrics'], deps.metrics);
-  const usageSinks = [
-    ...(deps.usageSinks ?? []), ...(deps.metrics ? [deps.metrics.sink] : []), ...(deps.limits ? [deps.limits.usageSink] : []),
-  ];
   await app.register(
     async (api) => {
       registerModels(api, deps.catalog);
       // No admin key, no admin API: its paths are 404 like any unknown one.
       if (deps.adminKey && deps.keyStore) registerAdminKeys(api, { store: deps.keyStore, adminKey: deps.adminKey, clock });
       if (deps.adminKey && deps.usageStore) registerAdminUsage(api, { store: deps.usageStore, adminKey: deps.adminKey });
-      registerModelMethods(api, deps.catalog, {
-        files: deps.files, blocklist: deps.blocklist, codeRunner: deps.codeRunner, responseCache: deps.responseCache,
-        ...(usageSinks.length ? { usageSinks } : {}),
-        ...(deps.cachedContents ? { cachedContents: deps.cachedContents } : {}),
-        ...(batches ? { batches } : {}),
-      }, deps.limits);
+      registerModelMethods(api, service, batches);
       if (batches) registerBatches(api, batches);
       if (deps.cachedContents) {
-        registerCachedContents(api, { catalog: deps.catalog, config: deps.cachedContents, ...(deps.files ? { files: deps.files } : {}) });
+        registerCachedContents(api, service, deps.cachedContents);
       }
       if (deps.files) {
         registerFiles(api, deps.files);
@@ -120,14 +115,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 /**
- * The Batch API's service, its worker started once the app is ready (requests run through
- * `app.inject`) and stopped before the app closes, while the routes it injects into still work:
- * requests in flight are aborted and go back to pending for the next start.
+ * The Batch API's service, its worker started once the app is ready (requests run through the
+ * generation service) and stopped before the app closes: requests in flight are aborted and go
+ * back to pending for the next start.
  */
-function startBatches(app: FastifyInstance, deps: AppDeps, identities: BatchIdentities, prefix: string, clock: Clock): BatchService {
+function startBatches(app: FastifyInstance, deps: AppDeps, service: GenerationService, clock: Clock): BatchService {
   const { store, concurrency = 1, maxJobAgeMs } = deps.batches as NonNullable<AppDeps['batches']>;
   const worker = new BatchWorker({
-    app, store, identities, prefix, concurrency, clock, ...(deps.files ? { files: deps.files } : {}), ...(maxJobAgeMs ? { maxJobAgeMs } : {}),
+    service, store, concurrency, clock, ...(deps.files ? { files: deps.files } : {}), ...(maxJobAgeMs ? { maxJobAgeMs } : {}),
     onError: (e) => app.log.error({ err: e }, 'batch worker'),
     onResume: (n) => app.log.info(`batch worker: ${n} request(s) left running by the previous run will run again`),
   });

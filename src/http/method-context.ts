@@ -1,12 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
-import type { CodeRunner } from '../core/code-runner.js';
-import type { PromptBlocklist } from '../core/prompt-blocklist.js';
-import type { ResponseCaching } from '../gateway/cache/response-caching.js';
-import type { UsageSink } from '../gateway/usage-record.js';
-import type { FileService } from '../storage/files/file-service.js';
-import type { BatchService } from './batch/batch-service.js';
-import type { CachedContentsConfig } from './cached-contents-config.js';
+import type { BatchService } from '../batch/batch-service.js';
+import type { GenerationService } from '../generation/generation-service.js';
+import type { ModelCall } from '../generation/generation-call.js';
+import { arrivalOf } from './mark-arrival.js';
 
 /** What a model method handler (`…/models/{id}:{method}`) is given once the route is resolved. */
 export interface MethodContext {
@@ -14,26 +11,32 @@ export interface MethodContext {
   reply: FastifyReply;
   /** The resolved model. */
   entry: CatalogEntry;
+  /** The model id as the client named it, without `models/`. */
+  model: string;
+  /** The method as called (`generateContent`, …). */
+  method: string;
   /** `v1beta`, `v1` or `v1alpha`, as in the path. */
   apiVersion: string;
-  /** The Files API, for `fileData` parts; absent when the server has none. */
-  files?: FileService;
-  /** The server's prompt blocklist; absent when none is configured. */
-  blocklist?: PromptBlocklist;
-  /** The sandbox for the code-execution tool; absent, the tool is refused. */
-  codeRunner?: CodeRunner;
-  /** The response cache (start-generation.ts); absent, every request runs the engine. */
-  responseCache?: ResponseCaching;
-  /** Receive the UsageRecord of every model method call (meter-generation.ts); absent, nothing is metered. */
-  usageSinks?: UsageSink[];
-  /** Context caching (apply-cached-content.ts); absent, every `cachedContent` is Google's 403. */
-  cachedContents?: CachedContentsConfig;
+  /** The generation pipeline every model method runs through. */
+  service: GenerationService;
   /** The Batch API's jobs and worker (routes/batches.ts); absent, the batch methods are 404 like unknown ones. */
   batches?: BatchService;
 }
 
-/** The server's services a method may use, as `createApp` hands them over. */
-export type MethodServices = Pick<MethodContext, 'files' | 'blocklist' | 'codeRunner' | 'responseCache' | 'usageSinks' | 'cachedContents' | 'batches'>;
-
 /** A model method's handler: returns the JSON body, or nothing when it wrote the reply itself. */
 export type MethodHandler = (ctx: MethodContext) => Promise<unknown>;
+
+/** The call a model method makes of the generation service: the request's caller, model, body and client, aborted by `signal`. */
+export function callOf(ctx: MethodContext, signal: AbortSignal): ModelCall {
+  const header = ctx.request.headers['x-goog-api-client'];
+  return {
+    caller: ctx.request.caller,
+    model: ctx.entry,
+    requestedModel: ctx.model,
+    method: ctx.method,
+    signal,
+    body: ctx.request.body,
+    apiClient: (Array.isArray(header) ? header[0] : header) ?? '',
+    arrivedAt: arrivalOf(ctx.request),
+  };
+}

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GoogleGenAI } from '@google/genai';
-import { DEFAULT_BATCH_MAX_AGE_MS } from '../../src/http/batch/batch-expiry.js';
+import { DEFAULT_BATCH_MAX_AGE_MS } from '../../src/batch/batch-expiry.js';
 import { MemoryBatchStore } from '../../src/storage/batches/memory-batch-store.js';
 import { FakeClock } from '../../src/storage/fake-clock.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { WarmPrefixInput } from '../../src/core/engine.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
-import { createCachedContentSweeper } from '../../src/http/release-cached-prefixes.js';
+import { createCachedContentSweeper } from '../../src/generation/cached-contents/release-cached-prefixes.js';
 import { MemoryCachedContentStore } from '../../src/storage/cached-contents/memory-cached-content-store.js';
 import type { UsageRecord } from '../../src/gateway/usage-record.js';
 import { FakeClock } from '../../src/storage/fake-clock.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/core/engine.js';
 import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
-import { MAX_BATCH_EMBED_REQUESTS } from '../../src/http/routes/embed-content.js';
+import { MAX_BATCH_EMBED_REQUESTS } from '../../src/generation/embed/parse-embed-request.js';
 import { embeddingTestModel, GENERATED_MODELS, tinyChatModel } from '../fixtures/test-models.js';
 import { genai, postJson, sdkError } from './helpers/clients.js';
 import { startServer, type TestServer } from './helpers/start-server.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeClock } from '../../storage/fake-clock.js';
-import { ANONYMOUS_CALLER } from '../caller.js';
+import { ANONYMOUS_CALLER, type Caller } from '../caller.js';
+import { callerIdOf } from './caller-id.js';
 import { MemoryKeyStore } from './memory-key-store.js';
 import { createCallerResolver, LAST_USED_INTERVAL_MS, staticCaller, type Resolution } from './resolve-caller.js';
 import { signJwt } from './verify-jwt.js';
@@ -12,18 +13,20 @@ const rejected = (why: RegExp) => (r: Resolution) => {
   return r.rejected;
 };
 
-test('nothing configured: everyone is the anonymous caller, key or not', async () => {
+test('nothing configured: everyone is admitted and named anonymous; each key presented is its own caller', async () => {
   const resolve = createCallerResolver({});
   assert.deepEqual(await resolve(undefined), { caller: ANONYMOUS_CALLER });
-  assert.deepEqual(await resolve('any'), { caller: ANONYMOUS_CALLER });
+  assert.deepEqual(await resolve('any'), { caller: { id: callerIdOf('any'), name: ANONYMOUS_CALLER.name } });
+  assert.notEqual(((await resolve('other')) as { caller: Caller }).caller.id, callerIdOf('any'));
   const empty = createCallerResolver({ store: new MemoryKeyStore() });
-  assert.deepEqual(await empty('any'), { caller: ANONYMOUS_CALLER });
+  assert.deepEqual(await empty('any'), { caller: { id: callerIdOf('any'), name: ANONYMOUS_CALLER.name } });
 });
 
-test('static keys: caller static:<hash8>; others invalid; none missing', async () => {
+test('static keys: caller named static:<hash8>, with the key caller id; others invalid; none missing', async () => {
   const resolve = createCallerResolver({ staticKeys: ['k1', 'k2'] });
   assert.deepEqual(await resolve('k2'), { caller: staticCaller('k2') });
-  assert.match(staticCaller('k2').id, /^static:[0-9a-f]{8}$/);
+  assert.match(staticCaller('k2').name, /^static:[0-9a-f]{8}$/);
+  assert.equal(staticCaller('k2').id, callerIdOf('k2'));
   assert.notEqual(staticCaller('k1').id, staticCaller('k2').id);
   assert.equal(rejected(/unknown/)(await resolve('k3')), 'invalid');
   assert.equal(rejected(/no API key/)(await resolve(undefined)), 'missing');

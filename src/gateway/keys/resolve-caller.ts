@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '../../storage/clock.js';
 import { ANONYMOUS_CALLER, type Caller } from '../caller.js';
+import { callerIdOf } from './caller-id.js';
 import { callerOfKey, keyRefusal } from './key-record.js';
 import { hashKeySecret } from './key-secret.js';
 import type { KeyStore } from './key-store.js';
@@ -20,7 +21,7 @@ export type CallerResolver = (credential: string | undefined) => Promise<Resolut
 
 /** The identities a server accepts. */
 export interface CallerSources {
-  /** Keys from `--api-key`: callers `static:<first 8 hex of their SHA-256>`. */
+  /** Keys from `--api-key`: callers named `static:<first 8 hex of their SHA-256>`, with the id {@link callerIdOf} gives the key. */
   staticKeys?: readonly string[];
   /** Managed keys. */
   store?: KeyStore;
@@ -34,16 +35,27 @@ export interface CallerSources {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
-/** The caller of a configured (`--api-key`) key. */
+/**
+ * The caller of a configured (`--api-key`) key: its id is the key's {@link callerIdOf} (which
+ * owned its Files before callers had one identity), its name the short `static:<hash8>` reports show.
+ */
 export function staticCaller(key: string): Caller {
-  const id = `static:${sha256(key).toString('hex').slice(0, 8)}`;
-  return { id, name: id };
+  return { id: callerIdOf(key), name: `static:${sha256(key).toString('hex').slice(0, 8)}` };
+}
+
+/**
+ * The caller of a request on a server with no identity configured: anonymous by name (metrics and
+ * reports), but each key presented is its own caller, so apps that share an open server with keys
+ * of their own neither see each other's Files, caches and batches nor share limits; without a key,
+ * {@link ANONYMOUS_CALLER}.
+ */
+export function openCaller(key: string | undefined): Caller {
+  return key ? { id: callerIdOf(key), name: ANONYMOUS_CALLER.name } : ANONYMOUS_CALLER;
 }
 
 /**
  * Builds the resolver of a server. With no identity configured at all (no static keys, no JWT
- * secret, no managed key ever created) every request is {@link ANONYMOUS_CALLER}, as gemserve
- * without keys always was. Otherwise a credential is tried as, in turn: a JWT (when it has a
+ * secret, no managed key ever created) every request is admitted, as {@link openCaller}. Otherwise a credential is tried as, in turn: a JWT (when it has a
  * JWT's shape and a secret is set), a static key, a managed key (refused once revoked or
  * expired, or with an old secret past its rotation grace).
  *
@@ -74,7 +86,7 @@ export function createCallerResolver(sources: CallerSources): CallerResolver {
   };
 
   return async (credential) => {
-    if (await isOpen()) return { caller: ANONYMOUS_CALLER };
+    if (await isOpen()) return { caller: openCaller(credential) };
     if (credential === undefined || credential === '') return { rejected: 'missing', why: 'no API key' };
 
     if (jwtSecret !== undefined && JWT_SHAPE.test(credential)) {

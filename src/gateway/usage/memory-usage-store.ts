@@ -18,5 +18,11 @@ export class MemoryUsageStore implements UsageStore {
     return this.#entries.filter((e) => inWindow(atMs(e), filter)).map((e) => structuredClone(e));
   }
 
+  reassignCaller(from: string, to: string): number {
+    const moved = this.#entries.filter((e) => e.callerId === from);
+    for (const e of moved) e.callerId = to;
+    return moved.length;
+  }
+
   close(): void {}
 }

@@ -78,6 +78,7 @@ function fromRow(r: Row): UsageEntry {
  * `gemserve usage` reads the same file while the server writes it (WAL).
  */
 export class SqliteUsageStore implements UsageStore {
+  readonly #reassign;
   readonly #insert;
   readonly #select;
 
@@ -93,6 +94,7 @@ export class SqliteUsageStore implements UsageStore {
       VALUES (@id, @at, @at_ms, @caller_id, @caller_name, @model, @method, @api_client, @status, @error,
         @prompt_tokens, @candidates_tokens, @thoughts_tokens, @cached_tokens, @tool_use_prompt_tokens, @total_tokens,
         @prompt_by_modality, @cache_hit, @latency_ms, @first_chunk_ms, @engine, @batch, @cost_micros)`);
+    this.#reassign = db.prepare<[string, string]>('UPDATE usage_records SET caller_id = ? WHERE caller_id = ?');
     this.#select = db.prepare<[number, number], Row>(
       'SELECT * FROM usage_records WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, rowid');
   }
@@ -111,6 +113,10 @@ export class SqliteUsageStore implements UsageStore {
 
   list(filter: UsageFilter = {}): UsageEntry[] {
     return this.#select.all(filter.since ?? Number.MIN_SAFE_INTEGER, filter.until ?? Number.MAX_SAFE_INTEGER).map(fromRow);
+  }
+
+  reassignCaller(from: string, to: string): number {
+    return this.#reassign.run(to, from).changes;
   }
 
   /** Does not close the shared database. */

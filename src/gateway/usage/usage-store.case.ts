@@ -15,6 +15,17 @@ export function usageEntry(id: string, over: Partial<UsageEntry> = {}): UsageEnt
 
 export function usageStoreCases(name: string, make: () => UsageStore): void {
   describe(`UsageStore: ${name}`, () => {
+    it('reassigns the entries of one caller id to another, and no others', () => {
+      const s = make();
+      s.add(usageEntry('usage-a', { callerId: 'static:abcd1234', callerName: 'static:abcd1234' }));
+      s.add(usageEntry('usage-b', { callerId: 'other', callerName: 'other' }));
+      assert.equal(s.reassignCaller('static:abcd1234', 'k123'), 1);
+      assert.equal(s.reassignCaller('static:abcd1234', 'k123'), 0, 'done once');
+      assert.deepEqual(s.list().map((e) => [e.id, e.callerId, e.callerName]),
+        [['usage-a', 'k123', 'static:abcd1234'], ['usage-b', 'other', 'other']]);
+      s.close();
+    });
+
     it('stores entries field for field and lists them oldest first', () => {
       const s = make();
       const full = usageEntry('usage-a', {

@@ -24,6 +24,12 @@ export interface UsageStore {
   add(entry: UsageEntry): void;
   /** Entries in the window, oldest first. */
   list(filter?: UsageFilter): UsageEntry[];
+  /**
+   * Moves every entry of caller `from` to caller `to` (ids only; names are kept); returns how many.
+   * For migrations of caller ids: `--api-key` keys were counted as `static:<hash8>` before a
+   * caller had one id (src/cli/adopt-caller-ids.ts).
+   */
+  reassignCaller(from: string, to: string): number;
   close(): void;
 }
 

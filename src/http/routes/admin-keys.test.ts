@@ -109,15 +109,15 @@ test('admin API: errors in Google\'s envelope', async () => {
 test('API keys: Google\'s errors; a key limited to models gets 403 for others; request.caller set; Files owned by the key id', async () => {
   const { app, store, clock } = await makeApp({ jwtSecret: 'jwt' });
   let seen: unknown;
-  app.addHook('preHandler', async (request) => { seen = { caller: request.caller, callerId: request.callerId }; });
+  app.addHook('preHandler', async (request) => { seen = { caller: request.caller }; });
   const limited = await store.create({ name: 'limited', allowedModels: ['tiny-*'], expiresAt: '2025-01-01T00:10:00.000Z' });
   const noKey = await generate(app, undefined);
   assert.equal(noKey.statusCode, 403);
   assert.equal(noKey.json().error.status, 'PERMISSION_DENIED');
   assert.equal((await generate(app, 'AIzaUnknown')).json().error.message, 'API key not valid. Please pass a valid API key.');
   assert.equal((await generate(app, limited.secret, 'tiny-chat')).statusCode, 200);
-  // A managed key owns its Files by its id, so rotating the secret keeps them (authenticate.ts).
-  assert.deepEqual(seen, { caller: { id: limited.record.id, name: 'limited', allowedModels: ['tiny-*'] }, callerId: limited.record.id });
+  // A managed key owns its Files by its id (the caller's one id), so rotating the secret keeps them.
+  assert.deepEqual(seen, { caller: { id: limited.record.id, name: 'limited', allowedModels: ['tiny-*'] } });
   const denied = await generate(app, limited.secret, 'gemini-2.0-flash');
   assert.equal(denied.statusCode, 403);
   assert.equal(denied.json().error.status, 'PERMISSION_DENIED');

@@ -4,7 +4,7 @@ import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
 import { MemoryBatchStore } from '../../storage/batches/memory-batch-store.js';
 import { createApp } from '../create-app.js';
-import { MAX_INLINE_BATCH_BYTES } from '../batch/parse-batch-request.js';
+import { MAX_INLINE_BATCH_BYTES } from '../../batch/parse-batch-request.js';
 
 const KEY = 'batches-key';
 const MiB = 1024 * 1024;

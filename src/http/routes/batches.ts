@@ -4,9 +4,9 @@ import { Errors } from '../../core/errors.js';
 import type { BatchJob } from '../../storage/batches/batch-record.js';
 import { randomFileId } from '../../storage/random-id.js';
 import { API_VERSIONS } from '../api-versions.js';
-import type { BatchService } from '../batch/batch-service.js';
-import { toBatchOperation } from '../batch/convert-to-batch-operation.js';
-import { parseBatchJsonl, parseBatchRequest } from '../batch/parse-batch-request.js';
+import type { BatchService } from '../../batch/batch-service.js';
+import { toBatchOperation } from '../../batch/convert-to-batch-operation.js';
+import { parseBatchJsonl, parseBatchRequest } from '../../batch/parse-batch-request.js';
 import type { MethodContext, MethodHandler } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
 import { pageSizeOf, queryValue } from '../list-paging.js';
@@ -34,7 +34,7 @@ export function createBatch(kind: BatchJob['kind']): MethodHandler {
       input = { kind: 'inline' };
     } else {
       if (!service.files) throw Errors.invalidArgument('This server has no Files API: send the requests inline.', 'batch.input_config.file_name');
-      const { record, bytes } = await service.files.readForOwner(parsed.input.fileName, request.callerId);
+      const { record, bytes } = await service.files.readForOwner(parsed.input.fileName, request.caller.id);
       items = parseBatchJsonl(Buffer.from(bytes).toString('utf8'), record.name);
       input = { kind: 'file', fileName: record.name };
     }
@@ -43,7 +43,7 @@ export function createBatch(kind: BatchJob['kind']): MethodHandler {
     const job: BatchJob = {
       // Lowercase letters and digits, like Google's batch ids, so `files/batch-<id>` is a valid File id.
       id: `${randomFileId()}${randomFileId()}`,
-      owner: request.callerId,
+      owner: request.caller.id,
       caller: request.caller,
       model: model.replace(/^models\//, ''),
       kind,
@@ -61,7 +61,7 @@ export function createBatch(kind: BatchJob['kind']): MethodHandler {
 }
 
 /**
- * The batches collection, each call on the caller's own jobs only (`request.callerId`; someone
+ * The batches collection, each call on the caller's own jobs only (`request.caller.id`; someone
  * else's job answers as a missing one):
  * - `GET /{version}/batches?pageSize=&pageToken=` → `{operations, nextPageToken?}`, newest first;
  * - `GET /{version}/batches/{id}` → the Operation;
@@ -78,7 +78,7 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
   const { store, worker } = service;
   const owned = async (request: FastifyRequest, id: string): Promise<BatchJob> => {
     const job = /^[a-z0-9]{1,64}$/.test(id) ? await store.get(id) : undefined;
-    if (!job || job.owner !== request.callerId) throw Errors.batchNotFound();
+    if (!job || job.owner !== request.caller.id) throw Errors.batchNotFound();
     return job;
   };
   /** The job as it is now: expired first if it is past its age. */
@@ -91,7 +91,7 @@ export function registerBatches(app: FastifyInstance, service: BatchService): vo
       const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), { defaultSize: DEFAULT_BATCHES_PAGE_SIZE, maxSize: MAX_BATCHES_PAGE_SIZE });
       const after = positionOf(queryValue(q.pageToken ?? q.page_token));
       // One more than the page, to know whether another page follows.
-      const listed = await store.list(request.callerId, { ...(after !== undefined ? { after } : {}), limit: size + 1 });
+      const listed = await store.list(request.caller.id, { ...(after !== undefined ? { after } : {}), limit: size + 1 });
       const page = await Promise.all(listed.slice(0, size).map((l) => current(l.job)));
       const body: ListBatchesResponse = { operations: await Promise.all(page.map(operationOf)) };
       if (listed.length > size) body.nextPageToken = Buffer.from(`p${listed[size - 1].position}`).toString('base64url');

@@ -5,7 +5,7 @@ import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
 import { MemoryCachedContentStore } from '../../storage/cached-contents/memory-cached-content-store.js';
 import { FakeClock } from '../../storage/fake-clock.js';
-import { callerIdOf } from '../caller-id.js';
+import { callerIdOf } from '../../gateway/keys/caller-id.js';
 import { createApp } from '../create-app.js';
 
 const MODEL = 'gemini-2.0-flash';

@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CachedContent, ListCachedContentsResponse } from '../../api/gemini/types.js';
-import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
 import { systemClock } from '../../storage/clock.js';
-import type { FileService } from '../../storage/files/file-service.js';
 import { API_VERSIONS } from '../api-versions.js';
-import type { CachedContentsConfig } from '../cached-contents-config.js';
+import type { CachedContentsConfig } from '../../generation/cached-contents/cached-contents-config.js';
 import { convertToGeminiCachedContent } from '../convert-to-gemini-cached-content.js';
-import { createCachedContent } from '../create-cached-content.js';
-import { parseCachedContentExpiry } from '../parse-cached-content-expiry.js';
-import { releaseCachedPrefixes } from '../release-cached-prefixes.js';
+import type { GenerationService } from '../../generation/generation-service.js';
+import { parseCachedContentExpiry } from '../../generation/cached-contents/parse-cached-content-expiry.js';
+import { releaseCachedPrefixes } from '../../generation/cached-contents/release-cached-prefixes.js';
+import { watchRequest } from '../watch-request.js';
 import { pageSizeOf, pageStartOf, pageTokenAfter, queryValue } from '../list-paging.js';
 
 /**
@@ -28,29 +27,32 @@ const UPDATABLE = new Set(['ttl', 'expireTime', 'expire_time', 'expiration']);
 
 /**
  * Context caching's resource (ai.google.dev/api/caching), each call on the caller's own caches
- * only (`request.callerId`, as the Files API); someone else's, a missing and an expired cache
+ * only (`request.caller.id`, as the Files API); someone else's, a missing and an expired cache
  * all get Google's 403 "CachedContent not found (or permission denied)":
- * - `POST /{version}/cachedContents` → CachedContent (create-cached-content.ts);
+ * - `POST /{version}/cachedContents` → CachedContent (generation/cached-contents/create-cached-content.ts);
  * - `GET /{version}/cachedContents?pageSize=&pageToken=` → `{cachedContents, nextPageToken?}`, newest first;
  * - `GET /{version}/cachedContents/{id}` → CachedContent;
  * - `PATCH /{version}/cachedContents/{id}[?updateMask=ttl]` with `{ttl}` or `{expireTime}` → CachedContent
  *   (the JS SDK sends no mask; a mask naming anything but the expiration is a 400);
  * - `DELETE /{version}/cachedContents/{id}` → `{}`, and the engine frees what it kept for it.
  */
-export function registerCachedContents(
-  app: FastifyInstance, deps: { catalog: ModelCatalog; config: CachedContentsConfig; files?: FileService },
-): void {
-  const { catalog, config } = deps;
+export function registerCachedContents(app: FastifyInstance, service: GenerationService, config: CachedContentsConfig): void {
+  const { catalog } = service;
   const { store } = config;
   const clock = config.clock ?? systemClock;
   for (const version of API_VERSIONS) {
-    app.post(`/${version}/cachedContents`, (request, reply) => createCachedContent(request, reply, {
-      catalog, config, apiVersion: version, ...(deps.files ? { files: deps.files } : {}),
-    }));
+    app.post(`/${version}/cachedContents`, async (request, reply): Promise<CachedContent> => {
+      const watch = watchRequest(request, reply);
+      try {
+        return convertToGeminiCachedContent(await service.createCachedContent({ caller: request.caller, body: request.body, apiVersion: version, signal: watch.signal }));
+      } finally {
+        watch.dispose();
+      }
+    });
     app.get(`/${version}/cachedContents`, async (request): Promise<ListCachedContentsResponse> => {
       const q = request.query as Record<string, unknown>;
       const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), PAGE_SIZES);
-      const all = await store.list(request.callerId);
+      const all = await store.list(request.caller.id);
       const start = pageStartOf(queryValue(q.pageToken ?? q.page_token), PAGE_TAG, all);
       const page = all.slice(start, start + size);
       const body: ListCachedContentsResponse = { cachedContents: page.map(convertToGeminiCachedContent) };
@@ -59,7 +61,7 @@ export function registerCachedContents(
       return body;
     });
     app.get(`/${version}/cachedContents/:id`, async (request): Promise<CachedContent> => {
-      const record = await store.get(request.callerId, idOf(request));
+      const record = await store.get(request.caller.id, idOf(request));
       if (!record) throw Errors.cachedContentNotFound();
       return convertToGeminiCachedContent(record);
     });
@@ -73,12 +75,12 @@ export function registerCachedContents(
       const expiry = parseCachedContentExpiry(body, clock.now());
       // Checked after the body, as Google parses the request before it looks the cache up.
       if (!expiry) throw Errors.invalidArgument('ttl or expire_time is required to update a CachedContent.', 'cached_content.expiration');
-      const record = await store.updateExpiry(request.callerId, id, expiry);
+      const record = await store.updateExpiry(request.caller.id, id, expiry);
       if (!record) throw Errors.cachedContentNotFound();
       return convertToGeminiCachedContent(record);
     });
     app.delete(`/${version}/cachedContents/:id`, async (request) => {
-      const record = await store.delete(request.callerId, idOf(request));
+      const record = await store.delete(request.caller.id, idOf(request));
       if (!record) throw Errors.cachedContentNotFound();
       await releaseCachedPrefixes(catalog, [record], (e) => request.log.warn({ err: e }, `releasing cachedContents/${record.id} in its engine failed`));
       return {};

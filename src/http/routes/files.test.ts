@@ -6,7 +6,7 @@ import { FakeClock } from '../../storage/fake-clock.js';
 import { FILE_TTL_MS } from '../../storage/files/file-record.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { createMemoryFileService } from '../../storage/open-file-service.js';
-import { callerIdOf } from '../caller-id.js';
+import { callerIdOf } from '../../gateway/keys/caller-id.js';
 import { createApp } from '../create-app.js';
 
 const KEYS = ['alice-key', 'bob-key'];

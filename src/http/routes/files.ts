@@ -19,7 +19,7 @@ const PAGE_TAG = 'f';
 
 /**
  * The Files API (GEMINI-API.md §1.2), each call on the caller's own Files only
- * (`request.callerId`); someone else's File gets the same 403 as a missing one:
+ * (`request.caller.id`); someone else's File gets the same 403 as a missing one:
  * - `GET /{version}/files?pageSize=&pageToken=` → `{files, nextPageToken?}`, newest first;
  * - `GET /{version}/files/{id}` → File;
  * - `GET /{version}/files/{id}:download?alt=media` → the bytes, with the File's MIME type.
@@ -33,7 +33,7 @@ export function registerFiles(app: FastifyInstance, files: FileService): void {
     app.get(`/${version}/files`, async (request): Promise<ListFilesResponse> => {
       const q = request.query as Record<string, unknown>;
       const size = pageSizeOf(queryValue(q.pageSize ?? q.page_size), PAGE_SIZES);
-      const all = await files.list(request.callerId);
+      const all = await files.list(request.caller.id);
       const start = pageStartOf(queryValue(q.pageToken ?? q.page_token), PAGE_TAG, all);
       const page = all.slice(start, start + size);
       const body: ListFilesResponse = { files: page.map((r): File => convertToGeminiFile(r, apiBase(request))) };
@@ -44,19 +44,19 @@ export function registerFiles(app: FastifyInstance, files: FileService): void {
     app.get(`/${version}/files/:file`, async (request, reply) => {
       const { id, method } = splitMethod((request.params as { file: string }).file, request);
       if (method === 'download') return download(files, id, request, reply);
-      return convertToGeminiFile(await files.get(request.callerId, id), apiBase(request));
+      return convertToGeminiFile(await files.get(request.caller.id, id), apiBase(request));
     });
     app.delete(`/${version}/files/:file`, async (request) => {
       const { id, method } = splitMethod((request.params as { file: string }).file, request);
       if (method !== undefined) throw Errors.notFound(request.url.split('?')[0]);
-      await files.delete(request.callerId, id);
+      await files.delete(request.caller.id, id);
       return {};
     });
   }
 }
 
 async function download(files: FileService, id: string, request: FastifyRequest, reply: FastifyReply) {
-  const { record, stream } = await files.open(request.callerId, id);
+  const { record, stream } = await files.open(request.caller.id, id);
   request.raw.once('close', () => stream.destroy());
   return reply
     .code(200)

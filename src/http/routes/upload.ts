@@ -63,7 +63,7 @@ async function start(files: FileService, prefix: string, request: FastifyRequest
   const text = await readBodyText(request.body as Readable | undefined, MAX_START_BODY_BYTES);
   const body = await new Promise<unknown>((resolve, reject) =>
     parseJsonBody(request, text, (err, value) => (err ? reject(err) : resolve(value))));
-  const session = await files.uploads.start(parseUploadStart(request.headers, body, request.callerId));
+  const session = await files.uploads.start(parseUploadStart(request.headers, body, request.caller.id));
   const url = `${requestOrigin(request)}${prefix}${UPLOAD_PATH}?upload_id=${session.id}&upload_protocol=resumable`;
   return reply
     .code(200)

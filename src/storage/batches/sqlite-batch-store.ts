@@ -40,6 +40,16 @@ export const BATCH_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX batch_requests_state ON batch_requests (job_id, state, idx);
     `,
   },
+  {
+    // One identity per caller: a job's stored caller is its owner. Before, an `--api-key` key owned
+    // its jobs by the key's caller id but was stored as `static:<hash8>`, and a key presented to a
+    // server without keys as `anonymous`; their usage then went to those ids.
+    id: 'batches-002',
+    sql: `
+      UPDATE batch_jobs SET caller = json_set(caller, '$.id', owner)
+        WHERE json_type(caller) = 'object' AND json_extract(caller, '$.id') IS NOT owner;
+    `,
+  },
 ];
 
 interface JobRow {

@@ -15,7 +15,7 @@ import type { KeyStore } from '../../../src/gateway/keys/key-store.js';
 import type { BatchStore } from '../../../src/storage/batches/batch-store.js';
 import type { Clock } from '../../../src/storage/clock.js';
 import type { FileService } from '../../../src/storage/files/file-service.js';
-import type { CachedContentsConfig } from '../../../src/http/cached-contents-config.js';
+import type { CachedContentsConfig } from '../../../src/generation/cached-contents/cached-contents-config.js';
 
 /** What a test configures; everything else gets a permissive default. */
 export interface TestServerOptions {

@@ -1,0 +1,350 @@
+import type { ContentEmbedding, CountTokensResponse, GenerateContentResponse } from '../api/gemini/types.js';
+import { convertToBlockedPromptResponse } from '../convert/convert-to-blocked-prompt-response.js';
+import { convertToCountTokensInput } from '../convert/convert-to-count-tokens-input.js';
+import { convertToGeminiChunks } from '../convert/convert-to-gemini-chunks.js';
+import { convertToGeminiResponse } from '../convert/convert-to-gemini-response.js';
+import { convertToGenerateInput } from '../convert/convert-to-generate-input.js';
+import { convertToOutputOptions } from '../convert/convert-to-output-parts.js';
+import { convertToCountTokensResponse } from '../convert/convert-to-usage-metadata.js';
+import { modelIdOf, type CatalogEntry, type ModelCatalog } from '../core/catalog/model-catalog.js';
+import type { CodeRunner } from '../core/code-runner.js';
+import { collectGeneration, type GenerateInput, type GenerationEvent } from '../core/engine.js';
+import { Errors } from '../core/errors.js';
+import type { PromptBlocklist } from '../core/prompt-blocklist.js';
+import type { ResponseCaching } from '../gateway/cache/response-caching.js';
+import type { Caller } from '../gateway/caller.js';
+import { mayUseModel } from '../gateway/keys/check-model-access.js';
+import type { RateLimiter } from '../gateway/limits/rate-limiter.js';
+import type { UsageSink } from '../gateway/usage-record.js';
+import type { CachedContentRecord } from '../storage/cached-contents/cached-content-record.js';
+import type { FileService } from '../storage/files/file-service.js';
+import { abortReason } from './abort-reason.js';
+import { admitCall } from './admit-call.js';
+import { applyCachedContent, cachedPrefixOf, withCachedContentTokens, type CachedContentUse } from './cached-contents/apply-cached-content.js';
+import type { CachedContentsConfig } from './cached-contents/cached-contents-config.js';
+import { createCachedContent, type CreateCachedContentCall } from './cached-contents/create-cached-content.js';
+import { embedTexts } from './embed/embed-texts.js';
+import { parseBatchEmbedRequest, parseEmbedRequest } from './embed/parse-embed-request.js';
+import { parseCountTokensRequest, parseGenerateContentRequest } from './parse-gemini-request.js';
+import type { ModelCall } from './generation-call.js';
+import { wrapEngine, type CacheStatus, type EngineRun, type GenerationContext, type GenerationMiddleware, type RunEngine } from './generation-middleware.js';
+import { CallMeter, type CallEnd, type MeterSinks } from './meter-call.js';
+import { blocklistMiddleware } from './middleware/blocklist-middleware.js';
+import { codeExecutionMiddleware } from './middleware/code-execution-middleware.js';
+import { responseCacheMiddleware } from './middleware/response-cache-middleware.js';
+import { newResponseMeta } from './new-response-meta.js';
+import { resolveCallMedia } from './resolve-call-media.js';
+
+/** What the service runs on; everything optional is a concern the server may leave out. */
+export interface GenerationDeps {
+  catalog: ModelCatalog;
+  /** The Files API, for `fileData` parts; absent, such parts are refused. */
+  files?: FileService;
+  /** The prompt blocklist (`--blocklist`); absent, nothing is blocked. */
+  blocklist?: PromptBlocklist;
+  /** The code-execution sandbox; absent, `codeExecution` tools get a 400. */
+  codeRunner?: CodeRunner;
+  /** The response cache (`--cache`); absent, every call runs the engine. */
+  responseCache?: ResponseCaching;
+  /** Rate limits per caller and model; absent, nothing is limited. */
+  limits?: RateLimiter;
+  /** Receive the usage record of every call (usage store, metrics, the token limiter). */
+  usageSinks?: readonly UsageSink[];
+  /** Context caching; absent, a request naming `cachedContent` gets Google's 403. */
+  cachedContents?: CachedContentsConfig;
+  /** Told of failures that must not fail a call (a usage sink that threw). */
+  onError?: (e: unknown, what: string) => void;
+}
+
+/** Which `supportedGenerationMethods` entry a model needs for each method (Google lists `generateContent` for streaming too). */
+const REQUIRED_METHOD: Readonly<Record<string, string>> = {
+  generateContent: 'generateContent',
+  streamGenerateContent: 'generateContent',
+  countTokens: 'countTokens',
+  embedContent: 'embedContent',
+  batchEmbedContents: 'embedContent',
+  batchGenerateContent: 'batchGenerateContent',
+  asyncBatchEmbedContent: 'asyncBatchEmbedContent',
+  createCachedContent: 'createCachedContent',
+};
+
+/** A unary generation's answer and what the transport may say of it. */
+export interface GenerationAnswer {
+  response: GenerateContentResponse;
+  /** How the response cache answered; absent without a cache or when the prompt was blocked. */
+  cache?: CacheStatus;
+  /** The engine that took the call: a routed model's choice (engines/routed/), else the bound engine's label. */
+  engine: string;
+  /** The engine a routed model chose, when it routes; absent otherwise. */
+  routedTo?: string;
+  /** The path each kind of media took (`image=pixels`, …); empty without media. */
+  mediaPaths: string[];
+}
+
+/** A streamed generation, ready: its chunks and what the transport may say of it. */
+export interface GenerationStream {
+  /**
+   * The chunks, each a complete GenerateContentResponse. Metered as they are taken: the usage
+   * record is written when the iteration ends, fails or is stopped (`return()`). A failure
+   * before the first chunk is a failure of the call (the transport answers it as an ordinary
+   * error); after it, an in-band one. An abort (the call's signal) ends it with the signal's reason.
+   */
+  chunks: AsyncGenerator<GenerateContentResponse, void, undefined>;
+  cache?: CacheStatus;
+  /** The engine that took the call, and the one a routed model chose (else undefined); known once the first chunk is out. */
+  engine(): string;
+  routedTo(): string | undefined;
+  mediaPaths: string[];
+  /** The transport could not deliver a chunk (or the client left): metered as the call's in-band failure. */
+  failed(e: unknown): void;
+}
+
+/** A countTokens answer and the media paths taken. */
+export interface CountAnswer {
+  response: CountTokensResponse;
+  mediaPaths: string[];
+}
+
+/** Where a prepared generation stands: the events to convert, or a blocked prompt's answer. */
+interface Started {
+  run: EngineRun;
+  ctx: GenerationContext;
+  use?: CachedContentUse;
+  mediaPaths: string[];
+  /** The bound engine's label, replaced by the one a routed model names in its `prompt` event (`routedTo`). */
+  engine: { label: string; routedTo?: string };
+}
+
+/**
+ * The transport-free generation pipeline: one call in, one outcome out. HTTP routes, the Batch
+ * worker and scripts all call it. Per generation, in order: admission under the rate limits, the
+ * named cached content merged in, media resolved for the engine, the request converted, then the
+ * engine wrapped in the concerns the server has (blocklist → response cache → code execution,
+ * each a {@link GenerationMiddleware}), the events converted to Gemini responses, and the usage
+ * metered once the call is over, however it ends.
+ */
+export class GenerationService {
+  readonly #deps: GenerationDeps;
+  readonly #middlewares: GenerationMiddleware[];
+  readonly #sinks: MeterSinks;
+
+  constructor(deps: GenerationDeps) {
+    this.#deps = deps;
+    this.#middlewares = [
+      ...(deps.blocklist ? [blocklistMiddleware(deps.blocklist)] : []),
+      ...(deps.responseCache ? [responseCacheMiddleware(deps.responseCache)] : []),
+      ...(deps.codeRunner ? [codeExecutionMiddleware(deps.codeRunner)] : []),
+    ];
+    this.#sinks = { sinks: deps.usageSinks ?? [], onError: (e) => deps.onError?.(e, 'a usage sink failed') };
+  }
+
+  /** The model catalog the service resolves names in. */
+  get catalog(): ModelCatalog {
+    return this.#deps.catalog;
+  }
+
+  /**
+   * The model `name` (with or without `models/`) for `method`, as `caller` may use it: a model the
+   * caller's key does not allow is a 403 (before anything else, so a key learns nothing of models
+   * it may not use); an unknown model, or one that does not list the method, Google's 404.
+   */
+  resolveModel(caller: Caller, name: string, apiVersion: string, method: string): CatalogEntry {
+    const id = modelIdOf(name);
+    if (!mayUseModel(caller, id)) throw Errors.modelNotAllowed(id);
+    const entry = this.#deps.catalog.resolve(name, apiVersion, method);
+    const required = REQUIRED_METHOD[method];
+    if (!required || !entry.definition.supportedGenerationMethods.includes(required)) throw Errors.modelNotFound(id, apiVersion, method);
+    return entry;
+  }
+
+  /** generateContent: the whole response. */
+  async generate(call: ModelCall): Promise<GenerationAnswer> {
+    await admitCall(this.#deps.limits, call);
+    const meter = new CallMeter(call, this.#sinks);
+    let end = (): CallEnd => ({ cacheHit: false, engine: call.model.engine.label });
+    try {
+      const started = await this.#start(call);
+      const { run, ctx, use } = started;
+      // The engine is known once its events were read (a routed model names its choice in them).
+      end = () => ({ cacheHit: run.cache === 'hit', engine: started.engine.label });
+      const response = run.blocked
+        ? convertToBlockedPromptResponse(run.blocked, run.meta)
+        : withCachedContentTokens(convertToGeminiResponse(await collectGeneration(run.events), run.meta, convertToOutputOptions(ctx.request)), use);
+      const aborted = abortReason(call.signal);
+      if (aborted) throw aborted;
+      meter.sent(response);
+      return {
+        response, ...(run.cache ? { cache: run.cache } : {}), engine: started.engine.label,
+        ...(started.engine.routedTo ? { routedTo: started.engine.routedTo } : {}), mediaPaths: started.mediaPaths,
+      };
+    } catch (e) {
+      // An engine (or a media tool) may throw on abort; the abort's reason is the real story.
+      const error = abortReason(call.signal) ?? e;
+      meter.failed(error);
+      throw error;
+    } finally {
+      meter.record(end());
+    }
+  }
+
+  /**
+   * streamGenerateContent: resolves once the generation is under way (a failure before that,
+   * e.g. validation, media, a refused feature, an overloaded engine, rejects); its first chunk
+   * may still fail, which the transport answers as an ordinary error.
+   */
+  async stream(call: ModelCall): Promise<GenerationStream> {
+    await admitCall(this.#deps.limits, call);
+    const meter = new CallMeter(call, this.#sinks);
+    let started: Started;
+    try {
+      started = await this.#start(call);
+    } catch (e) {
+      const error = abortReason(call.signal) ?? e;
+      meter.failed(error);
+      meter.record({ cacheHit: false, engine: call.model.engine.label });
+      throw error;
+    }
+    const { run, ctx, use } = started;
+    const converted = run.blocked
+      ? oneChunk(convertToBlockedPromptResponse(run.blocked, run.meta))
+      : chunksWithUse(convertToGeminiChunks(run.events, run.meta, convertToOutputOptions(ctx.request)), use);
+    let reported: unknown;
+    const end = (): CallEnd => ({ cacheHit: run.cache === 'hit', engine: started.engine.label });
+    return {
+      chunks: meteredChunks(converted, meter, call.signal, () => reported, end),
+      ...(run.cache ? { cache: run.cache } : {}),
+      engine: () => started.engine.label,
+      routedTo: () => started.engine.routedTo,
+      mediaPaths: started.mediaPaths,
+      failed: (e) => { reported ??= e; },
+    };
+  }
+
+  /**
+   * countTokens, with `{contents}` or `{generateContentRequest}`: the total equals the
+   * `promptTokenCount` generateContent reports for the same input, media included. A
+   * `generateContentRequest` naming a `cachedContent` is counted with the cache's parts, and the
+   * cache's size reported as `cachedContentTokenCount`.
+   */
+  async countTokens(call: ModelCall): Promise<CountAnswer> {
+    const meter = new CallMeter(call, this.#sinks);
+    try {
+      const parsed = parseCountTokensRequest(call.body);
+      // A cache is named inside `generateContentRequest` (CountTokensRequest has no field of its own).
+      const nested = parsed.generateContentRequest && await applyCachedContent(call, this.#deps.cachedContents, parsed.generateContentRequest);
+      const req = nested ? { ...parsed, generateContentRequest: nested.req } : parsed;
+      const { media, paths } = await resolveCallMedia(call, this.#deps.files, req);
+      const counted = convertToCountTokensResponse(await call.model.engine.countTokens(convertToCountTokensInput(req, call.model, media)));
+      // totalTokens counts the whole prompt, the cached part included, as promptTokenCount does.
+      const response = nested?.use ? { ...counted, cachedContentTokenCount: nested.use.totalTokenCount } : counted;
+      return { response: meter.counted(response), mediaPaths: paths };
+    } catch (e) {
+      const error = abortReason(call.signal) ?? e;
+      meter.failed(error);
+      throw error;
+    } finally {
+      meter.record({ cacheHit: false, engine: call.model.engine.label });
+    }
+  }
+
+  /** embedContent and batchEmbedContents: one vector per job, in order. */
+  async embed(call: ModelCall): Promise<ContentEmbedding[]> {
+    await admitCall(this.#deps.limits, call);
+    const meter = new CallMeter(call, this.#sinks);
+    try {
+      const jobs = call.method === 'batchEmbedContents' ? parseBatchEmbedRequest(call.body, call.model) : [parseEmbedRequest(call.body)];
+      const { embeddings, tokens } = await embedTexts(call, jobs);
+      meter.counted({ totalTokens: tokens });
+      return embeddings;
+    } catch (e) {
+      const error = abortReason(call.signal) ?? e;
+      meter.failed(error);
+      throw error;
+    } finally {
+      meter.record({ cacheHit: false, engine: call.model.engine.label });
+    }
+  }
+
+  /**
+   * `cachedContents.create`: the cache counted and stored for its caller, and warmed in the engine
+   * (generation/cached-contents/create-cached-content.ts). Needs context caching (`cachedContents`).
+   */
+  createCachedContent(call: CreateCachedContentCall): Promise<CachedContentRecord> {
+    const { catalog, cachedContents: config, files, onError } = this.#deps;
+    if (!config) throw Errors.cachedContentNotFound();
+    return createCachedContent({
+      catalog, config, ...(files ? { files } : {}),
+      onWarmFailure: (e, name) => onError?.(e, `warming the engine for ${name} failed; it is evaluated on use instead`),
+    }, call);
+  }
+
+  /** Everything before the first event: cached content, media, conversion, and the engine wrapped in the concerns. */
+  async #start(call: ModelCall): Promise<Started> {
+    const deps = this.#deps;
+    const { req, use } = await applyCachedContent(call, deps.cachedContents, parseGenerateContentRequest(call.body));
+    const { media, paths } = await resolveCallMedia(call, deps.files, req);
+    const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined });
+    const input: GenerateInput = {
+      ...converted,
+      ...(use ? { cachedPrefix: cachedPrefixOf(use, call.model, media) } : {}),
+      // Batch requests wait behind interactive ones for an engine slot (core/scheduler.ts).
+      ...(call.batch ? { priority: 'batch' as const } : {}),
+      signal: call.signal,
+    };
+    const ctx: GenerationContext = { call, request: req, meta: newResponseMeta(call.model) };
+    const engine = { label: call.model.engine.label };
+    const bound: RunEngine = async (i) => ({ events: call.model.engine.stream(i), meta: ctx.meta });
+    const run = await wrapEngine(ctx, bound, this.#middlewares)(input);
+    return { run: { ...run, events: namingEngine(run.events, engine) }, ctx, ...(use ? { use } : {}), mediaPaths: paths, engine };
+  }
+}
+
+/** Passes the events on, noting the engine a routed model chose (its `prompt` event names it). */
+async function* namingEngine(events: AsyncIterable<GenerationEvent>, engine: Started['engine']): AsyncGenerator<GenerationEvent> {
+  for await (const ev of events) {
+    if (ev.type === 'prompt' && ev.engine) engine.label = engine.routedTo = ev.engine;
+    yield ev;
+  }
+}
+
+async function* oneChunk(response: GenerateContentResponse): AsyncGenerator<GenerateContentResponse> {
+  yield response;
+}
+
+async function* chunksWithUse(chunks: AsyncIterable<GenerateContentResponse>, use: CachedContentUse | undefined): AsyncGenerator<GenerateContentResponse> {
+  for await (const chunk of chunks) yield withCachedContentTokens(chunk, use);
+}
+
+/**
+ * The chunks as the transport takes them, metered: each counted as sent; at the end the record
+ * is written with the call's failure, if any: before the first chunk, a failure of the call; after
+ * it, in-band. An engine that ends without any output is an internal error.
+ */
+async function* meteredChunks(
+  chunks: AsyncGenerator<GenerateContentResponse>, meter: CallMeter, signal: AbortSignal,
+  reported: () => unknown, end: () => CallEnd,
+): AsyncGenerator<GenerateContentResponse, void, undefined> {
+  let sent = 0;
+  let failure: unknown;
+  try {
+    for await (const chunk of chunks) {
+      meter.sent(chunk);
+      sent++;
+      yield chunk;
+    }
+    failure = abortReason(signal);
+    if (failure === undefined && sent === 0) failure = Errors.internal(new Error('engine ended without any output'));
+    if (failure !== undefined) throw failure;
+  } catch (e) {
+    failure = abortReason(signal) ?? e;
+    throw failure;
+  } finally {
+    // Stopped by the transport (a write failed, the client left): what it reported, else the abort.
+    failure ??= reported() ?? abortReason(signal);
+    if (failure !== undefined) {
+      if (sent > 0) meter.failedInBand(failure);
+      else meter.failed(failure);
+    }
+    meter.record(end());
+  }
+}
