@@ -20,7 +20,7 @@ test('the recorder prices each record, gives it a usage- id and stores it; a fai
   assert.equal(b.batch, true);
 
   const errors: unknown[] = [];
-  const broken = createUsageRecorder({ add() { throw new Error('disk full'); }, list: () => [], close() {} }, new PriceTable(), (e) => errors.push(e));
+  const broken = createUsageRecorder({ add() { throw new Error('disk full'); }, list: () => [], reassignCaller: () => 0, close() {} }, new PriceTable(), (e) => errors.push(e));
   broken(record);
   assert.equal((errors[0] as Error).message, 'disk full');
 });
