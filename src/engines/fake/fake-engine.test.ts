@@ -7,6 +7,8 @@ import { FakeEngine } from './fake-engine.js';
 runEngineConformance('fake', async () => new FakeEngine());
 // With a per-token delay the abort and concurrency tests exercise real interleaving.
 runEngineConformance('fake (2 ms per token)', async () => new FakeEngine({ tokenDelayMs: 2 }));
+// Made with embeddingDimensions it also embeds, so the suite's embedding tests run.
+runEngineConformance('fake (embeddings)', async () => new FakeEngine({ embeddingDimensions: 16 }));
 
 describe('FakeEngine specifics', () => {
   it('fails mid-stream on demand (failAfterTokens)', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpus } from 'node:os';
 import { collectGeneration, type GenerateEvent } from '../../core/engine.js';
 import { isGemserveError } from '../../core/errors.js';
-import { testModels, type TestModel } from '../../../test/fixtures/test-models.js';
+import { embeddingTestModel, testModels, type TestModel } from '../../../test/fixtures/test-models.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { createLlamaCppEngine, type LlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.js';
 import { drain, input, startStreaming, user } from '../engine-test-inputs.js';
@@ -14,6 +14,10 @@ const models = await testModels();
 const engineOptions = (m: TestModel, over: Partial<LlamaCppEngineOptions> = {}): LlamaCppEngineOptions =>
   ({ modelPath: m.path, contextSize: 512, parallel: 2, ...over });
 
+
+// An embedding model (mean pooling) also generates: it runs the suite's embedding tests too.
+const embedModel = await embeddingTestModel();
+runEngineConformance(`llama-cpp ${embedModel.name}`, () => createLlamaCppEngine(engineOptions(embedModel)), { timeoutMs: 180_000 });
 
 for (const m of models) {
   runEngineConformance(`llama-cpp ${m.name}`, () => createLlamaCppEngine(engineOptions(m)), { timeoutMs: 180_000 });

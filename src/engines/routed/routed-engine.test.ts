@@ -8,6 +8,10 @@ import { RoutedEngine } from './routed-engine.js';
 
 runEngineConformance('routed (two fake engines)', async () =>
   new RoutedEngine({ routes: [{ engine: new FakeEngine({ label: 'a' }), weight: 9 }, { engine: new FakeEngine({ label: 'b' }), weight: 1 }] }));
+// Members embedding with vectors of one length: the routed engine embeds too.
+runEngineConformance('routed (two embedding fake engines)', async () => new RoutedEngine({
+  routes: [{ engine: new FakeEngine({ label: 'a', embeddingDimensions: 8 }), weight: 1 }, { engine: new FakeEngine({ label: 'b', embeddingDimensions: 8 }), weight: 1 }],
+}));
 
 const input = (): GenerateInput => ({
   messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }],
