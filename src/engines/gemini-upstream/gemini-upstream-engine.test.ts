@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
 import { GemserveError } from '../../core/errors.js';
 import { FakeEngine } from '../fake/fake-engine.js';
-import { googleError, quotaExceeded, startFakeGeminiUpstream, type ScriptedUpstream } from '../../../test/fixtures/fake-gemini-upstream.js';
+import {
+  FAKE_EMBEDDING_DIMENSIONS, googleError, quotaExceeded, startFakeGeminiUpstream, type ScriptedUpstream,
+} from '../../../test/fixtures/fake-gemini-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { input, user } from '../engine-test-inputs.js';
 import { GeminiUpstreamEngine, type GeminiUpstreamEngineOptions } from './gemini-upstream-engine.js';
@@ -16,7 +18,8 @@ const KEY = 'operator-key';
 const make = (over: Partial<GeminiUpstreamEngineOptions> = {}) =>
   new GeminiUpstreamEngine({ baseUrl: fake.url, apiKey: KEY, model: 'gemini-2.5-flash', timeoutMs: 2_000, ...over });
 
-runEngineConformance('gemini-upstream (fake Gemini API)', async () => make());
+// With embeddingDimensions, so the embeddings case runs too (the fake answers :batchEmbedContents).
+runEngineConformance('gemini-upstream (fake Gemini API)', async () => make({ embeddingDimensions: FAKE_EMBEDDING_DIMENSIONS }));
 
 /** Runs a stream to its end or its error. */
 async function run(engine: GeminiUpstreamEngine, inp: GenerateInput = input({ max: 40 })) {

@@ -2,7 +2,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
 import { GemserveError } from '../../core/errors.js';
-import { openAiError, startFakeOpenAiUpstream, type ScriptedUpstream } from '../../../test/fixtures/fake-openai-upstream.js';
+import {
+  FAKE_EMBEDDING_DIMENSIONS, openAiError, startFakeOpenAiUpstream, type ScriptedUpstream,
+} from '../../../test/fixtures/fake-openai-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { input, user } from '../engine-test-inputs.js';
 import { OpenAiCompatibleEngine, type OpenAiCompatibleEngineOptions } from './openai-compatible-engine.js';
@@ -22,7 +24,11 @@ const CAPS = { structuredOutput: true, functionCalling: true, thinking: true, lo
 const make = (over: Partial<OpenAiCompatibleEngineOptions> = {}) =>
   new OpenAiCompatibleEngine({ baseUrl: `${fake.url}/v1`, model: 'qwen3:0.6b', apiKey: 'local-key', timeoutMs: 2_000, capabilities: CAPS, ...over });
 
-runEngineConformance('openai-compatible (fake /v1/chat/completions)', async () => make());
+// With embeddingDimensions, so the embeddings case runs too (the fake answers /v1/embeddings).
+runEngineConformance(
+  'openai-compatible (fake /v1/chat/completions)',
+  async () => make({ capabilities: { ...CAPS, embeddingDimensions: FAKE_EMBEDDING_DIMENSIONS } }),
+);
 
 async function run(engine: OpenAiCompatibleEngine, inp: GenerateInput = input({ max: 40 })) {
   const events: GenerateEvent[] = [];
