@@ -5,9 +5,9 @@ import { convertToUsageMetadata } from './convert-to-usage-metadata.js';
 
 /**
  * The answer to a blocked prompt, as Gemini gives it: HTTP 200 with `promptFeedback.blockReason`
- * and no `candidates` (GEMINI-API.md §2.6: "only when prompt blocked; then no candidates, still
- * HTTP 200"). Usage counts the prompt alone, with no `candidatesTokenCount`, as in Google's
- * documented example of a blocked prompt (`{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},
+ * and no `candidates` (`PromptFeedback.block_reason`: "If set, the prompt was blocked and no
+ * candidates are returned", generative_service.proto). Usage counts the prompt alone, with no
+ * `candidatesTokenCount`, as in Google's documented example of a blocked prompt (`{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},
  * "usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}`, cloud.google.com/vertex-ai/
  * generative-ai/docs/multimodal/configure-safety-attributes). `safetyRatings` is omitted: no
  * classifier rated the prompt. A stream sends this one response as its only chunk.

@@ -7,16 +7,17 @@ import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
 /**
  * Gemini `contents` (+ `systemInstruction`) → the engine's `ChatMessage[]`.
  *
- * - `systemInstruction` becomes one `system` message, first (the SDK sends it with role
- *   `user`, or none; its role is not meaningful, GEMINI-API.md §2.1).
- * - Role `model` stays `model`; `user`, the legacy `function` and a missing role (Gemini's
- *   default is `user`, §2.1) become `user`.
+ * - `systemInstruction` becomes one `system` message, first (the JS SDK gives it role `user`,
+ *   `tContent` in js-genai src/_transformers.ts; raw clients send none: its role means nothing).
+ * - Role `model` stays `model`; `user`, the legacy `function` and a missing role (optional in
+ *   content.proto; Google's single-turn examples leave it out of the user's prompt) become `user`.
  * - Text parts stay text. Media parts (`inlineData`, `fileData`) become the engine parts the
  *   media step made of them (`media`, see src/media/resolve-media-parts.ts): images, video
  *   frames, audio, transcripts, PDF pages and text, in place, in order.
  * - `functionCall` / `functionResponse` parts become `function-call` / `function-response`
  *   parts (the engine renders them in its template's tool format). Their `thoughtSignature` is
- *   accepted and not needed (GEMINI-API.md §2.2: emit it, never require it).
+ *   accepted and not needed: gemserve emits one for clients that echo it and never requires it
+ *   back (Google requires it from Gemini 3 on, ai.google.dev/gemini-api/docs/thought-signatures).
  * - Thought parts (`thought: true`) of earlier model turns are dropped: Gemini does not feed
  *   previous thoughts back to the model either (ai.google.dev/gemini-api/docs/thinking).
  * - `executableCode` and `codeExecutionResult` (the code-execution tool's earlier turns) become

@@ -14,7 +14,8 @@ interface Pending {
 
 /**
  * An engine's event stream → the chunks of `:streamGenerateContent`, each a complete
- * `GenerateContentResponse` (GEMINI-API.md §1.3):
+ * `GenerateContentResponse` ("a stream of GenerateContentResponse instances",
+ * ai.google.dev/api/generate-content#method:-models.streamgeneratecontent):
  * - one chunk per text delta, carrying only that delta's candidate (with its `index`);
  * - thoughts, when `includeThoughts` asked for them, as their own `thought: true` chunks; they
  *   are counted in `thoughtsTokenCount` either way;

@@ -3,8 +3,8 @@ import type { ModelDefinition } from '../core/catalog/gemini-models.js';
 
 /**
  * A catalog definition → the `Model` resource of `GET /v1beta/models[/{id}]`, with the fields
- * and order of Google's ListModels output (GEMINI-API.md §2.7). `thinking` appears only on
- * thinking models, as in Google's listing; `baseModelId` is omitted as Google omits it; embedding
+ * and order of Google's ListModels output (observed; the resource: ai.google.dev/api/models).
+ * `thinking` appears only on thinking models, as in Google's listing; `baseModelId` is omitted as Google omits it; embedding
  * models carry no sampling fields (nothing is sampled), as in Google's listing.
  */
 export function convertToGeminiModel(def: ModelDefinition): Model {

@@ -5,7 +5,10 @@ import { CallNumbering, convertToOutputParts, type OutputOptions } from './conve
 import { convertToUsageMetadata } from './convert-to-usage-metadata.js';
 import { mapFinishReason } from './map-finish-reason.js';
 
-/** What every response and stream chunk repeats (GEMINI-API.md §1.3, §2.6). */
+/**
+ * What every response and stream chunk repeats (`GenerateContentResponse`, generative_service.proto;
+ * Google's streams carry both on every chunk, observed).
+ */
 export interface ResponseMeta {
   /** The model that ran, e.g. `gemini-2.0-flash` (for an alias, its target, as Google reports it). */
   modelVersion: string;
@@ -21,7 +24,8 @@ export interface ResponseMeta {
  * part, `{text: ''}`, which is what Google itself returns then (e.g. MAX_TOKENS after 0
  * tokens); `parts` is never empty, since the JS SDK's chat drops responses with empty `parts`
  * (`isValidContent` in src/chats.ts). A candidate that called functions finishes with STOP, as
- * Gemini's do (GEMINI-API.md §2.6).
+ * Gemini's do (observed; `Candidate.FinishReason` in generative_service.proto has no tool-call
+ * reason).
  */
 export function convertToGeminiResponse(
   result: GenerationResult, meta: ResponseMeta, opts: OutputOptions = { includeThoughts: false },

@@ -6,8 +6,9 @@ const candidate = (t: { token: string; tokenId: number; logprob: number }): Logp
 
 /**
  * An engine's per-token log probabilities → Gemini's `logprobsResult` and `avgLogprobs`
- * (GEMINI-API.md §2.6): `chosenCandidates` has one entry per output token, `topCandidates`
- * (only when top alternatives were asked for) the alternatives at each step, most likely first;
+ * (`LogprobsResult`, generative_service.proto): `chosenCandidates` has one entry per output
+ * token, `topCandidates` (only when top alternatives were asked for) the alternatives at each
+ * step, most likely first;
  * `avgLogprobs` is the mean of the chosen tokens' log probabilities.
  */
 export function convertToLogprobsResult(tokens: readonly TokenLogprob[], withTop: boolean): { avgLogprobs: number; logprobsResult: LogprobsResult } {

@@ -18,8 +18,9 @@ export function convertToOutputOptions(req: GenerateContentRequest): OutputOptio
 }
 
 /**
- * Function calls get ids (GEMINI-API.md TL;DR 21: clients echo them on `functionResponse`) made
- * from the response id, so they are unique without any state: `<responseId>-<candidate>-<n>`.
+ * Function calls get ids (clients return "the response with the matching `id`", FunctionCall.id
+ * in content.proto) made from the response id, so they are unique without any state:
+ * `<responseId>-<candidate>-<n>`.
  */
 export function functionCallId(responseId: string, candidate: number, n: number): string {
   return `${responseId}-${candidate}-${n}`;
@@ -27,8 +28,9 @@ export function functionCallId(responseId: string, candidate: number, n: number)
 
 /**
  * The opaque `thoughtSignature` on a candidate's first function call. Gemini 3 requires clients
- * to echo it; gemserve emits one so such clients work, and never requires it back (GEMINI-API.md
- * §2.2). It names the response it came from, base64 as `bytes` fields are.
+ * to echo it (ai.google.dev/gemini-api/docs/thought-signatures); gemserve emits one so such
+ * clients work, and never requires it back. It names the response it came from, base64 as
+ * `bytes` fields are.
  */
 export function thoughtSignature(responseId: string): string {
   return Buffer.from(`gemserve:${responseId}`).toString('base64');
@@ -66,7 +68,10 @@ export function convertToOutputParts(parts: readonly OutputPart[], candidate: nu
   return out.length ? out : [{ text: '' }];
 }
 
-/** The code-execution tool's parts, as Gemini's tool returns them (GEMINI-API.md §2.2). */
+/**
+ * The code-execution tool's parts, as Gemini's tool returns them (`ExecutableCode` and
+ * `CodeExecutionResult` in content.proto; ai.google.dev/gemini-api/docs/code-execution).
+ */
 export function convertToolPart(p: ToolPart): Part {
   if (p.type === 'executable-code') return { executableCode: { language: 'PYTHON', code: p.code } };
   if (p.type === 'code-execution-result') return { codeExecutionResult: { outcome: p.outcome, ...(p.output ? { output: p.output } : {}) } };

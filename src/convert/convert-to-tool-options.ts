@@ -13,8 +13,8 @@ const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
 /**
  * `tools[].functionDeclarations` + `toolConfig.functionCallingConfig` → the engine's
  * `ToolOptions`, or undefined when the model may not call anything (no declarations, or mode
- * NONE). Modes (GEMINI-API.md §2.3): AUTO (the default) and VALIDATED let the model choose
- * between text and calls — gemserve constrains every call by grammar, so VALIDATED is AUTO;
+ * NONE). Modes (`FunctionCallingConfig.Mode`, content.proto): AUTO (the default) and VALIDATED
+ * let the model choose between text and calls — gemserve constrains every call by grammar, so VALIDATED is AUTO;
  * ANY forces calls. `allowedFunctionNames` narrows the functions offered (ANY and VALIDATED).
  */
 export function convertToToolOptions(tools: Tool[] | undefined, toolConfig: ToolConfig | undefined): ToolOptions | undefined {

@@ -5,8 +5,9 @@ import type { PromptTokenCount, TokensByModality } from '../core/engine.js';
  * Token counts → Gemini `usageMetadata`. `candidatesTokenCount` is the sum over all candidates
  * of their answer tokens (function calls included), `thoughtsTokenCount` the thinking tokens
  * (present only when the model thought), and `totalTokenCount` = prompt + candidates + thoughts
- * (GEMINI-API.md TL;DR 10; no tool-use prompts or cache yet). `promptTokensDetails` splits the
- * prompt by modality as the engine counted it (all TEXT when it gave no split).
+ * (`GenerateContentResponseUsageMetadata.totalTokenCount` in js-genai src/types.ts; no tool-use
+ * prompts or cache yet). `promptTokensDetails` splits the prompt by modality as the engine
+ * counted it (all TEXT when it gave no split).
  */
 export function convertToUsageMetadata(prompt: PromptTokenCount, candidatesTokens: number, thoughtsTokens = 0): UsageMetadata {
   return {
