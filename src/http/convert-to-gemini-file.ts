@@ -2,7 +2,8 @@ import type { File } from '../api/gemini/types.js';
 import type { FileRecord } from '../storage/files/file-record.js';
 
 /**
- * A stored File → its wire form (v1beta `File`; GEMINI-API.md §2.7, TL;DR 23). `sizeBytes` is
+ * A stored File → its wire form (v1beta `File`, ai.google.dev/api/files; proto3 JSON,
+ * protobuf.dev/programming-guides/json). `sizeBytes` is
  * an int64 string; times are RFC 3339 in UTC with `Z` (3 fractional digits, one of the forms
  * Google's JSON uses); `uri` is `<origin><mount prefix>/v1beta/files/<id>`, like Google's
  * `https://generativelanguage.googleapis.com/v1beta/files/<id>`, built per request so it names

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 
 /**
- * CORS for browser apps (GEMINI-API.md TL;DR 24): the SDK's headers must be allowed on
- * preflight, and the upload headers exposed, or browser uploads fail.
+ * CORS for browser apps: the SDK's headers (`x-goog-api-key` from js-genai src/web/_web_auth.ts;
+ * `x-goog-api-client`, `x-goog-upload-*` from src/_api_client.ts) must be allowed on preflight,
+ * and the upload headers exposed, or browser uploads fail (a script sees no response header that
+ * Access-Control-Expose-Headers does not list, Fetch standard).
  */
 export const CORS_ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
 

@@ -51,7 +51,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: requestIdOf,
     bodyLimit: deps.bodyLimitBytes,
     routerOptions: {
-      // The JS SDK produces `//` in some URLs (GEMINI-API.md TL;DR 18).
+      // The JS SDK produces `//` in some URLs (observed: its Live URL is `${base}/ws/…` on a base
+      // that ends in `/`, js-genai src/live.ts and `getWebsocketBaseUrl` in src/_api_client.ts).
       ignoreDuplicateSlashes: true,
       // Model ids are path parameters; allow long ones.
       maxParamLength: 1024,

@@ -33,8 +33,10 @@ export function toWireError(e: unknown, ctx: ErrorContext): GemserveError {
 
 /**
  * A `GemserveError` → `{"error":{"code","message","status","details"?}}` (google.rpc.Status as
- * Google serialises it; `details` only when non-empty, GEMINI-API.md §3). `error` is the first
- * key, which the Python SDK relies on for in-band stream errors (TL;DR 7).
+ * Google serialises it, cloud.google.com/apis/design/errors; `details` only when non-empty, as
+ * proto3 JSON omits empty lists). `error` is the first key, which the Python SDK relies on for
+ * in-band stream errors (`chunk_dump.startswith('{"error":')` in python-genai
+ * google/genai/_api_client.py).
  */
 export function toErrorEnvelope(e: GemserveError): ErrorEnvelope {
   const body: ErrorBody = { error: { code: e.httpStatus, message: e.message, status: e.status } };

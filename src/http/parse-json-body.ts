@@ -4,7 +4,9 @@ import { Errors } from '../core/errors.js';
 /**
  * Fastify content-type parser for every POST body, whatever its Content-Type: curl users often
  * send JSON as `application/x-www-form-urlencoded` (curl's `-d` default) or `text/plain`, and
- * the SDKs send `application/json` even on binary uploads (GEMINI-API.md TL;DR 16).
+ * the SDKs send `application/json` even on binary uploads (their default Content-Type stays on
+ * upload chunks: `getDefaultHeaders` in js-genai src/_api_client.ts, `prepare_resumable_upload`
+ * in python-genai google/genai/_extra_utils.py).
  *
  * An empty body is an empty request message (`{}`), as with Google. Invalid JSON gets Google's
  * text: "Invalid JSON payload received. Unexpected token.\n<line>\n^" (seen verbatim in public

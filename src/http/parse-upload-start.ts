@@ -10,8 +10,10 @@ const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-
 export const DEFAULT_UPLOAD_MIME_TYPE = 'application/octet-stream';
 
 /**
- * Reads the resumable upload's `start` request (GEMINI-API.md §1.4): the body
- * `{"file":{displayName?, mimeType?, sizeBytes?, name?}}` (snake_case accepted, TL;DR 22;
+ * Reads the resumable upload's `start` request (as the SDKs send it: `uploadFile` in js-genai
+ * src/_api_client.ts, `files.upload` in python-genai google/genai/files.py): the body
+ * `{"file":{displayName?, mimeType?, sizeBytes?, name?}}` (snake_case accepted, as proto3 JSON
+ * parsers do, protobuf.dev/programming-guides/json;
  * `sizeBytes` a string from JS, a number from Python) and the headers
  * `X-Goog-Upload-Header-Content-Length` / `-Content-Type`. Body values win over headers for the
  * type; two different sizes are an error. `name` may be `files/<id>` or a bare id.

@@ -8,9 +8,10 @@ import type { ErrorBody, GenerateContentResponse } from '../api/gemini/types.js'
 export type StreamFormat = 'sse' | 'json-array';
 
 /**
- * Writes a `:streamGenerateContent` response in Google's framing (GEMINI-API.md §1.3):
+ * Writes a `:streamGenerateContent` response in Google's framing:
  * - `sse`: each chunk is `data: <one-line JSON>\r\n\r\n` and nothing else — no comments,
- *   `event:`, `id:` or `retry:` lines, which the Python SDK would try to parse as JSON;
+ *   `event:`, `id:` or `retry:` lines, which the Python SDK would try to parse as JSON
+ *   (`HttpResponse._iter_response_stream` in python-genai google/genai/_api_client.py);
  * - `json-array`: `[{…}\r\n,{…}\r\n]` with `Content-Type: application/json`.
  * Each write is flushed at once (Nagle off); a slow reader is waited for (`drain`), so memory
  * stays bounded. Writes after the client left are dropped.

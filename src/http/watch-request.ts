@@ -21,7 +21,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * - the client disconnects: the response's `close` fires before it finished (the request's
  *   own `close` fires as soon as its body is read since Node 16, so it cannot tell);
  * - the client's deadline passes: `X-Server-Timeout: <seconds>`, which the SDKs send when
- *   `httpOptions.timeout` is set (GEMINI-API.md §3, "Timeouts").
+ *   `httpOptions.timeout` is set (`SERVER_TIMEOUT_HEADER` in js-genai src/_api_client.ts,
+ *   `populate_server_timeout_header` in python-genai google/genai/_api_client.py).
  */
 export function watchRequest(request: FastifyRequest, reply: FastifyReply): RequestWatch {
   const controller = new AbortController();

@@ -18,14 +18,15 @@ const PAGE_SIZES = { defaultSize: DEFAULT_FILES_PAGE_SIZE, maxSize: MAX_FILES_PA
 const PAGE_TAG = 'f';
 
 /**
- * The Files API (GEMINI-API.md §1.2), each call on the caller's own Files only
+ * The Files API (ai.google.dev/api/files), each call on the caller's own Files only
  * (`request.caller.id`); someone else's File gets the same 403 as a missing one:
  * - `GET /{version}/files?pageSize=&pageToken=` → `{files, nextPageToken?}`, newest first;
  * - `GET /{version}/files/{id}` → File;
  * - `GET /{version}/files/{id}:download?alt=media` → the bytes, with the File's MIME type.
  *   Google serves downloads only for generated files; gemserve serves uploads to their owner too,
  *   which is what `ai.files.download` users expect of a local server and reveals nothing new;
- * - `DELETE /{version}/files/{id}` → `{}` (always a JSON body, TL;DR 5).
+ * - `DELETE /{version}/files/{id}` → `{}` (always a JSON body: the JS SDK's `files.delete` calls
+ *   `response.json()`, js-genai src/files.ts).
  */
 export function registerFiles(app: FastifyInstance, files: FileService): void {
   const apiBase = (request: FastifyRequest) => `${requestOrigin(request)}${app.prefix}`;
@@ -37,7 +38,7 @@ export function registerFiles(app: FastifyInstance, files: FileService): void {
       const start = pageStartOf(queryValue(q.pageToken ?? q.page_token), PAGE_TAG, all);
       const page = all.slice(start, start + size);
       const body: ListFilesResponse = { files: page.map((r): File => convertToGeminiFile(r, apiBase(request))) };
-      // No nextPageToken on the last page: the SDK pager follows it until absent (§1.2).
+      // No nextPageToken on the last page: the SDK pager follows it until absent (js-genai src/pagers.ts).
       if (start + size < all.length) body.nextPageToken = pageTokenAfter(PAGE_TAG, page[page.length - 1]);
       return body;
     });

@@ -35,7 +35,8 @@ function listModels(catalog: ModelCatalog, request: FastifyRequest): ListModelsR
   const offset = offsetOf(q.pageToken ?? q.page_token, all.length);
   const page = all.slice(offset, offset + size).map((e) => convertToGeminiModel(e.definition));
   const next = offset + size;
-  // No nextPageToken on the last page: the SDK pager follows it until absent (GEMINI-API.md §1.2).
+  // No nextPageToken on the last page ("If this field is omitted, there are no more pages",
+  // model_service.proto): the SDK pager follows it until absent (js-genai src/pagers.ts).
   return next < all.length ? { models: page, nextPageToken: tokenOf(next) } : { models: page };
 }
 

@@ -35,7 +35,8 @@ function chunk(app: FastifyInstance, path: string, command: string, offset: numb
     method: 'POST', url: path, payload: Buffer.from(body),
     headers: {
       'x-goog-upload-command': command, ...(offset !== undefined ? { 'x-goog-upload-offset': String(offset) } : {}),
-      // Both SDKs label binary chunks application/json (GEMINI-API.md TL;DR 16).
+      // Both SDKs label binary chunks application/json (js-genai src/_api_client.ts
+      // `getDefaultHeaders`, python-genai google/genai/_extra_utils.py `prepare_resumable_upload`).
       'content-type': 'application/json', ...headers,
     },
   });

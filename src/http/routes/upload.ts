@@ -12,30 +12,37 @@ import { requestOrigin } from '../request-origin.js';
 
 /**
  * `X-Goog-Upload-Chunk-Granularity` as Google sends it (8 MiB, in the recorded `start` answer
- * of google/test-server `test_image_jpg_upload.json`; GEMINI-API.md §1.4, TL;DR 17). The SDKs
- * send chunks of exactly this size but for the last.
+ * of google/test-server `test_image_jpg_upload.json`). The SDKs send chunks of exactly this size
+ * but for the last (`MAX_CHUNK_SIZE` in js-genai src/cross/_cross_uploader.ts, `CHUNK_SIZE` in
+ * python-genai google/genai/_api_client.py).
  */
 export const UPLOAD_CHUNK_GRANULARITY = 8 * 1024 * 1024;
 
 /** The `start` request carries only metadata; anything bigger is not a File description. */
 export const MAX_START_BODY_BYTES = 64 * 1024;
 
-/** The upload path: hard-coded `upload/v1beta/files` in both SDKs, whatever the API version (§1.1). */
+/**
+ * The upload path: hard-coded `upload/v1beta/files` in both SDKs, whatever the API version
+ * (js-genai src/_api_client.ts `uploadFile`, python-genai google/genai/files.py).
+ */
 const UPLOAD_PATH = '/upload/v1beta/files';
 
 type Command = 'start' | 'upload' | 'finalize' | 'query' | 'cancel';
 
 /**
- * `POST {prefix}/upload/v1beta/files`: the resumable upload protocol, byte-exact as
- * GEMINI-API.md §1.4 describes it.
+ * `POST {prefix}/upload/v1beta/files`: the resumable upload protocol, byte-exact as the SDKs
+ * speak it (js-genai src/cross/_cross_uploader.ts, python-genai google/genai/_api_client.py) and
+ * Google answers it (google/test-server recordings).
  * - Without `upload_id`: `start` (needs an API key like any call) → 200, empty body, the upload
  *   URL in `X-Goog-Upload-URL` / `-Control-URL`, its path including the mount prefix (the SDKs
  *   keep the path and replace scheme, host and port).
- * - With `upload_id` (the capability: no API key needed, TL;DR 15): `upload` / `upload, finalize`
+ * - With `upload_id` (the capability: no API key needed, as Python sends chunks without one,
+ *   `_upload_fd` in python-genai google/genai/_api_client.py): `upload` / `upload, finalize`
  *   / `finalize` with `X-Goog-Upload-Offset` and the raw bytes as body, `query`, `cancel`.
  *
  * Registered in a context of its own whose only body parser hands the raw request stream to the
- * handler, whatever its Content-Type: the SDKs label binary chunks `application/json` (TL;DR 16),
+ * handler, whatever its Content-Type: the SDKs label binary chunks `application/json` (their
+ * default header, js-genai src/_api_client.ts, python-genai google/genai/_extra_utils.py),
  * and a chunk must reach the disk without being buffered. The size limit is the File's (2 GB,
  * checked against the declared size), not the server's JSON body limit.
  */
@@ -91,7 +98,7 @@ async function chunk(files: FileService, prefix: string, uploadId: string, reque
   }
   if (commands.length === 1 && has('cancel')) {
     await files.uploads.cancel(uploadId);
-    // Always a JSON body (GEMINI-API.md TL;DR 5).
+    // Always a JSON body (the JS SDK calls `response.json()` on answers, e.g. `files.delete` in js-genai src/files.ts).
     return reply.code(200).header('x-goog-upload-status', 'cancelled').send({});
   }
   const valid = commands.length > 0 && commands.every((c) => c === 'upload' || c === 'finalize') && new Set(commands).size === commands.length;
