@@ -56,7 +56,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 /**
  * Default request body limit: 100 MiB. Google documents inline data in a request up to
  * 100 MB (50 MB for PDFs), raised from the earlier 20 MB (ai.google.dev/gemini-api/docs/
- * file-input-methods, "Input method comparison"; shared/docs/GEMINI-API.md). Inline bytes
+ * file-input-methods, "Input method comparison"). Inline bytes
  * travel base64 inside the JSON body, so the body limit must be at least that large.
  */
 export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024 * 1024;

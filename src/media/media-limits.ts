@@ -7,8 +7,8 @@ const MB = 1000 * 1000;
 
 /**
  * Largest inline (`inlineData`) payload, decoded. Google raised it from 20 MB to 100 MB in January
- * 2026 ("Input method comparison", ai.google.dev/gemini-api/docs/file-input-methods; GEMINI-API.md
- * §2.7). gemserve follows the current number: the older 20 MB would refuse requests Google takes.
+ * 2026 ("Input method comparison", ai.google.dev/gemini-api/docs/file-input-methods). gemserve
+ * follows the current number: the older 20 MB would refuse requests Google takes.
  */
 export const MAX_INLINE_DATA_BYTES = 100 * MB;
 

@@ -1,6 +1,6 @@
 /**
  * The time source of every store TTL (file retention, upload session expiry), injected so
- * tests move time instead of waiting (miniflare's pattern; STYLE.md "Lifecycles").
+ * tests move time instead of waiting (miniflare's pattern).
  */
 export interface Clock {
   /** Milliseconds since the Unix epoch, like `Date.now()`. */

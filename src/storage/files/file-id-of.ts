@@ -2,7 +2,9 @@ import { FILE_ID_PATTERN } from './file-record.js';
 
 /**
  * The File id a `fileData.fileUri` or a File name refers to, or undefined when it names no
- * File of this server. Accepted (GEMINI-API.md §1.2 "fileData.fileUri"):
+ * File of this server. Accepted (apps pass a File's `uri` as `fileData.fileUri`,
+ * ai.google.dev/api/files; the SDKs take a name or a URI, `tFileName` in js-genai
+ * src/_transformers.ts):
  * - `files/<id>` (the File's `name`);
  * - a bare `<id>`;
  * - a File `uri` as this server hands them out, `http(s)://<any host>[/<prefix>]/<version>/files/<id>`.

@@ -32,7 +32,7 @@ export interface FileRecord {
 export const FILE_TTL_MS = 48 * 60 * 60 * 1000;
 
 /**
- * The largest file: "2 GB per file" (same table; also GEMINI-API.md §2.7). Taken as 2 GiB,
+ * The largest file: "2 GB per file" (same table; also ai.google.dev/gemini-api/docs/files). Taken as 2 GiB,
  * the reading that refuses nothing Google accepts.
  */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024;

@@ -47,7 +47,8 @@ interface RunningHash {
 }
 
 /**
- * The resumable upload protocol's state machine (GEMINI-API.md §1.4), independent of HTTP:
+ * The resumable upload protocol's state machine (as the SDKs drive it: js-genai
+ * src/cross/_cross_uploader.ts, python-genai google/genai/_api_client.py), independent of HTTP:
  * start → chunks at exact offsets → finalize, which hashes, commits the bytes and only then
  * the File record, so a File is never visible before its bytes and digest are complete.
  *

@@ -1,5 +1,6 @@
 /**
- * A resumable upload in progress (GEMINI-API.md §1.4): created by the `start` command, grown by
+ * A resumable upload in progress (the SDKs' protocol, js-genai src/cross/_cross_uploader.ts):
+ * created by the `start` command, grown by
  * `upload` chunks, turned into a File by `finalize`. Its id is the capability that authorises
  * the chunk requests (Python sends them without an API key), so it is random and unguessable.
  * Bytes received so far are the size of its partial blob, not a field: one source of truth.
