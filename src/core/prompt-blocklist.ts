@@ -1,7 +1,8 @@
 /**
  * The server's blocklist (`--blocklist FILE`): terms and regular expressions that block a prompt,
  * the local stand-in for the terminology blocklist behind Gemini's `blockReason: BLOCKLIST`
- * (GEMINI-API.md §2.6). Parsing and matching only; reading the file is the CLI's job.
+ * ("the terms which are included from the terminology blocklist", `BlockReason` in
+ * generative_service.proto). Parsing and matching only; reading the file is the CLI's job.
  *
  * File format, one entry per line:
  * - `/pattern/flags`: a JavaScript regular expression (flags from `imsu`; always searched, never anchored);

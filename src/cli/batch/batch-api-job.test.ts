@@ -14,7 +14,7 @@ const answer = (text: string) => ({
   usageMetadata: { promptTokenCount: 4, candidatesTokenCount: 2, totalTokenCount: 6 }, modelVersion: 'gemini-2.5-flash', responseId: 'r1',
 });
 
-/** An Operation as Google returns it when the job has finished (GEMINI-API.md §2.7). */
+/** An Operation as Google returns it when the job has finished (ai.google.dev/api/batch-api; read by `batchJobFromMldev`). */
 const finished = {
   name: 'batches/abc123',
   metadata: {

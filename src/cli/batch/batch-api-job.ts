@@ -2,7 +2,7 @@
  * The Gemini Batch API's wire shapes, as `@google/genai` speaks them in Gemini Developer API
  * mode (dist: `createBatchJobParametersToMldev`, `batchJobSourceToMldev`, `inlinedRequestToMldev`
  * for the request; `batchJobFromMldev`, `batchJobDestinationFromMldev`, `inlinedResponseFromMldev`
- * for the answer; GEMINI-API.md §2.7):
+ * for the answer; ai.google.dev/api/batch-api):
  *
  *   POST /v1beta/models/{m}:batchGenerateContent
  *     {"batch": {"displayName", "inputConfig": {"requests": {"requests": [{"request", "metadata": {"key"}}]}}}}

@@ -8,7 +8,7 @@
  */
 import { parseRetryAfter, retryDelayFromDetails } from '../../engines/shared/retry-policy.js';
 
-/** Statuses retried: the quota and overload answers (GEMINI-API.md §3). */
+/** Statuses retried: the quota and overload answers (ai.google.dev/gemini-api/docs/troubleshooting). */
 const RETRIED_STATUSES = new Set([429, 503]);
 
 /** A failed call, as the results file records it. */
