@@ -1,5 +1,5 @@
 /**
- * countTokens (GEMINI-API.md TL;DR 13): the SDK sends `{contents}`, raw clients may send
+ * countTokens (`CountTokensRequest`, generative_service.proto): the SDK sends `{contents}`, raw clients may send
  * `{generateContentRequest:{model, contents, ...}}`; either way the count must equal the
  * `promptTokenCount` generateContent reports for the same request.
  */

@@ -1,5 +1,6 @@
 /**
- * Every error as clients see it (GEMINI-API.md §3 and §1.6): Google's envelope
+ * Every error as clients see it (cloud.google.com/apis/design/errors; the API-key errors as
+ * Google answers them, observed): Google's envelope
  * `{"error":{code,message,status,details?}}` with Content-Type application/json, `code` equal to
  * the HTTP status, Google's own texts, and `JSON.parse(err.message)` working on the SDK's ApiError.
  */
@@ -229,7 +230,8 @@ describe('retries (contract)', () => {
 
 describe('deadline: X-Server-Timeout (contract)', () => {
   // The SDKs send X-Server-Timeout: <s> when httpOptions.timeout is set; the server honours it
-  // as a deadline (GEMINI-API.md §3, "Timeouts"): Google's 504 DEADLINE_EXCEEDED.
+  // as a deadline (`SERVER_TIMEOUT_HEADER` in js-genai src/_api_client.ts): Google's 504
+  // DEADLINE_EXCEEDED.
   const gated = new GatedEngine();
   let server: TestServer;
   before(async () => {

@@ -1,7 +1,8 @@
 /**
  * The Files API through `@google/genai` (upload, get, list, delete, download) against the real
  * server on a real socket, plus raw HTTP for what the JS SDK does not show: Python-style chunks
- * without an API key (GEMINI-API.md TL;DR 15), the resumable protocol's errors and commands,
+ * without an API key (`_upload_fd` in python-genai google/genai/_api_client.py), the resumable
+ * protocol's errors and commands,
  * expiry and sweeping with an injected clock, and that nothing lands outside the data dir.
  */
 import { after, before, describe, it } from 'node:test';

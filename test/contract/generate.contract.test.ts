@@ -156,7 +156,7 @@ describe('generateContent (contract, @google/genai)', () => {
     assert.equal(r.usageMetadata?.candidatesTokenCount, 2);
     assert.equal(r.usageMetadata?.totalTokenCount, (r.usageMetadata?.promptTokenCount ?? NaN) + 2);
     assert.equal(r.text?.split(/\s+/).filter(Boolean).length, 2);
-    // Chats drop turns with no parts (GEMINI-API.md §2.6): MAX_TOKENS still carries the text.
+    // Chats drop turns with no parts (`isValidResponse` in js-genai src/chats.ts): MAX_TOKENS still carries the text.
     assert.ok((r.candidates?.[0].content?.parts?.length ?? 0) > 0);
   });
 

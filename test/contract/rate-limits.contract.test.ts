@@ -1,5 +1,6 @@
 /**
- * Rate limits as clients see them (GEMINI-API.md §3): a burst over a limit gets Google's 429
+ * Rate limits as clients see them (ai.google.dev/gemini-api/docs/rate-limits; the details are
+ * google/rpc/error_details.proto's): a burst over a limit gets Google's 429
  * RESOURCE_EXHAUSTED, which `@google/genai` raises as `ApiError{status: 429}` whose JSON body has
  * a QuotaFailure naming a PerMinute/PerDay quota and a RetryInfo with the true wait, plus a
  * Retry-After header; nothing beyond the limit gets through, and once the (fake) clock has moved

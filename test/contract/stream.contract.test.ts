@@ -1,6 +1,8 @@
 /**
  * streamGenerateContent: through `@google/genai` and byte-exact through raw `fetch`
- * (GEMINI-API.md §1.3, TL;DR 6, 7 and 10), plus failures and client aborts mid-stream.
+ * (SSE framing as both SDKs parse it, see `parseStrictSse`; in-band errors with `"error"` as the
+ * first key; usage cumulative on every chunk, as Google streams it), plus failures and client
+ * aborts mid-stream.
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,8 @@
 /**
- * Raw HTTP wire details (GEMINI-API.md TL;DR 1, 2, 18, 22-24, §1.1, §7): proto3-JSON field names
- * in both spellings, int64-as-string, unknown fields, path normalisation, a mount prefix, model ids
- * with slashes, CORS for browser apps, and /healthz.
+ * Raw HTTP wire details: proto3-JSON field names in both spellings and int64-as-string
+ * (protobuf.dev/programming-guides/json), `?key=`, unknown fields, path normalisation, a mount
+ * prefix, model ids with slashes (the SDKs' `tModel`, js-genai src/_transformers.ts), CORS for
+ * browser apps, and /healthz.
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -7,7 +7,7 @@ import { ApiError, GoogleGenAI, type HttpOptions } from '@google/genai';
 
 export const TEST_API_KEY = 'test-key';
 
-/** The official SDK, unmodified, with only its base URL overridden (GEMINI-API.md §4). */
+/** The official SDK, unmodified, with only its base URL overridden (`httpOptions.baseUrl`). */
 export function genai(baseUrl: string, opts: { apiKey?: string; httpOptions?: HttpOptions } = {}): GoogleGenAI {
   return new GoogleGenAI({
     apiKey: opts.apiKey ?? TEST_API_KEY,
@@ -25,7 +25,7 @@ export interface ErrorEnvelope {
   };
 }
 
-/** Asserts the envelope shape of GEMINI-API.md §3 and that `code` is the HTTP status. */
+/** Asserts Google's error envelope (cloud.google.com/apis/design/errors) and that `code` is the HTTP status. */
 export function assertEnvelope(body: unknown, httpStatus: number, status: string): ErrorEnvelope {
   assert.ok(body !== null && typeof body === 'object', `error body is not an object: ${JSON.stringify(body)}`);
   const b = body as ErrorEnvelope;
@@ -83,8 +83,10 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
 }
 
 /**
- * Parses an SSE body strictly as GEMINI-API.md §1.3/§7 require: only `data: ` + one line of
- * compact JSON + `\r\n\r\n` per event, no other lines, and the last event terminated.
+ * Parses an SSE body strictly, as both SDKs' parsers need it: only `data: ` + one line of
+ * compact JSON + `\r\n\r\n` per event, no other lines, and the last event terminated
+ * (`_iter_response_stream` in python-genai google/genai/_api_client.py; `processStreamResponse`
+ * in js-genai src/_api_client.ts throws "Incomplete JSON segment at the end").
  * Returns the raw JSON texts (so callers can check key order) and the parsed events.
  */
 export function parseStrictSse(body: string): { raw: string[]; events: any[] } {

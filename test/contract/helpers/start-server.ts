@@ -25,7 +25,7 @@ export interface TestServerOptions {
   apiKeys?: readonly string[];
   /** e.g. `/gemini`; `baseUrl` then includes it. */
   mountPrefix?: string;
-  /** Defaults to 100 MiB: Google's documented inline request limit (GEMINI-API.md §2.7). */
+  /** Defaults to 100 MiB: Google's documented inline request limit (ai.google.dev/gemini-api/docs/file-input-methods). */
   bodyLimitBytes?: number;
   isReady?: () => boolean;
   /** The Files API behind the server (e.g. `openLocalFileService` on a temp dir with a FakeClock); none by default. */
