@@ -1,5 +1,5 @@
 /**
- * Embedding input → the JSON Google's embedding methods take (GEMINI-API.md §1.2; the v1beta
+ * Embedding input → the JSON Google's embedding methods take (ai.google.dev/api/embeddings; the v1beta
  * `BatchEmbedContentsRequest` and `CountTokensRequest`). The engine's own minimal mapping:
  * engines never see src/api's wire types.
  *

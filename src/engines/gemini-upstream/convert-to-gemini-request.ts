@@ -127,7 +127,7 @@ export function convertToGeminiRequest(input: GenerateInput, opts: GeminiRequest
 
 /**
  * The `countTokens` body: the `generateContentRequest` form, so the system instruction and the
- * tools are counted too (the bare `{contents}` form counts only contents; GEMINI-API.md §2.7).
+ * tools are counted too (the bare `{contents}` form counts only contents; `CountTokensRequest.generate_content_request` adds "system instructions, and/or function declarations", generative_service.proto).
  */
 export function convertToCountTokensRequest(input: CountTokensInput, model: string): Record<string, unknown> {
   const opts = { skipThoughtSignatures: needsThoughtSignatures(model) };

@@ -1,7 +1,7 @@
 /**
  * The gemini-upstream engine: forwards to Google's Gemini API (or any endpoint speaking it) with
  * the operator's key. Each generation is one `POST {baseUrl}/v1beta/models/{model}:streamGenerateContent?alt=sse`
- * (GEMINI-API.md §1.1, §1.3) whose chunks are passed on as they come (map-gemini-chunks.ts);
+ * (ai.google.dev/api/generate-content#method:-models.streamgeneratecontent) whose chunks are passed on as they come (map-gemini-chunks.ts);
  * countTokens is `:countTokens`.
  *
  * Embeddings (when the config gives `embeddingDimensions`): one `:batchEmbedContents` per call
@@ -35,7 +35,7 @@ import { mapEmbedAnswer } from './map-embed-answer.js';
 import { GeminiChunkMapper } from './map-gemini-chunks.js';
 import { classifyGeminiFailure, malformed } from './map-gemini-error.js';
 
-/** Google's endpoint (GEMINI-API.md §1.1). */
+/** Google's endpoint (the SDKs' default base URL, js-genai src/_api_client.ts). */
 export const GOOGLE_BASE_URL = 'https://generativelanguage.googleapis.com';
 /** Headers, and each chunk after them, must come within this. Default 60 s (thinking models pause before their first chunk). */
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;

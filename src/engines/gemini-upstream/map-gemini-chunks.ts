@@ -1,5 +1,5 @@
 /**
- * Gemini stream chunks (`GenerateContentResponse`s, GEMINI-API.md §1.3, §2.6) → engine events.
+ * Gemini stream chunks (`GenerateContentResponse`s, ai.google.dev/api/generate-content) → engine events.
  *
  * - The first chunk's `usageMetadata` gives the `prompt` event (`promptTokenCount`, and
  *   `promptTokensDetails` as `byModality` when it sums to the total); an endpoint that sends no

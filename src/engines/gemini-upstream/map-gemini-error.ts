@@ -1,6 +1,6 @@
 /**
  * What went wrong upstream → an UpstreamFailure (retry-policy.ts) carrying the error our client
- * sees if it is final (GEMINI-API.md §3):
+ * sees if it is final (cloud.google.com/apis/design/errors; ai.google.dev/gemini-api/docs/troubleshooting):
  * - a 4xx (or an in-band error event with a 4xx code) keeps Google's status, message and
  *   details (RetryInfo, QuotaFailure...): `Errors.upstreamRejected`; a 429 is RESOURCE_EXHAUSTED,
  *   retryable, its delay taken from RetryInfo (else `Retry-After`);

@@ -15,7 +15,7 @@ const MIN_SPEEDUP = 0.1;
  * - A number is used as is (at least 1).
  * - 'auto' on a host with ≤ 2 cores: 1, without measuring. Measured on the 2-core dev host
  *   with node-llama-cpp 3.22.1: stories260K decodes at about 1,500-2,300 tokens/s on 1 thread
- *   and far less on 2 (shared/models/README.md); the generated ~100M-parameter Q8_0 bench
+ *   and far less on 2 (measured on that host); the generated ~100M-parameter Q8_0 bench
  *   model took 10.7-12.9 ms/token on 1 thread against 57-352 ms/token on 2 (median of 32
  *   tokens, 3 runs each, other work running). Likely cause: with both cores shared with
  *   Node and other processes, every token waits for the slowest thread. Calibrating at load

@@ -3,9 +3,9 @@
  * full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog, 2015: sleep =
  * random(0, min(cap, base · 2^attempt))), a bounded number of attempts, and the upstream's own
  * hint when it gives one (`Retry-After`, RFC 9110 §10.2.3; Google's `google.rpc.RetryInfo`
- * `retryDelay` in the error details, GEMINI-API.md §3).
+ * `retryDelay` in the error details, google/rpc/error_details.proto).
  *
- * What is retried follows the SDKs' defaults (GEMINI-API.md §3: 408, 429, 500, 502, 503, 504)
+ * What is retried follows the SDKs' defaults (408, 429, 500, 502, 503, 504: `DEFAULT_RETRY_HTTP_STATUS_CODES` in js-genai src/_api_client.ts, `_RETRY_HTTP_STATUS_CODES` in python-genai google/genai/_api_client.py)
  * plus timeouts and broken connections; never another 4xx (400, 401, 403, 404: the same
  * request would fail the same way). A malformed answer is not retried either: it is a
  * protocol fault, not a transient one.
@@ -52,7 +52,7 @@ export class UpstreamFailure extends Error {
   }
 }
 
-/** HTTP statuses worth another attempt (the Google SDKs' defaults, GEMINI-API.md §3). */
+/** HTTP statuses worth another attempt (the Google SDKs' defaults, `DEFAULT_RETRY_HTTP_STATUS_CODES` in js-genai src/_api_client.ts). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Settings of the policy. */
