@@ -1,5 +1,5 @@
 /**
- * Engine input → the JSON of a Gemini `GenerateContentRequest` (GEMINI-API.md §2.1–2.4; the
+ * Engine input → the JSON of a Gemini `GenerateContentRequest` (ai.google.dev/api/generate-content; the
  * v1beta protos). The engine's own minimal mapping: engines never see src/api's wire types.
  *
  * - System messages → `systemInstruction` (their parts, in order); user → `user`, model → `model`.
