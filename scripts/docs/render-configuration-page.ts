@@ -1,19 +1,19 @@
 /**
  * `docs/configuration.md`, generated from the settings schema (src/config/settings.ts): every
  * setting with its flag, env var, config-file key, default, commands and help, then the config
- * file's shape. Pure: the page is a function of the schema (and, later, the engines' descriptors).
+ * file's shape, then every engine kind's fields from its descriptor (render-engines-section.ts).
+ * Pure: the page is a function of the schema and the descriptors.
  */
 import { SETTINGS, type SettingSpec } from '../../src/config/settings.js';
+import { ENGINE_DESCRIPTORS } from '../../src/engines/engine-descriptors.js';
 import { cell, code, codeBlock, generatedNotice, table } from './markdown.js';
+import { renderEnginesSection, type DescribedEngine } from './render-engines-section.js';
 
-/** What the page is made from; the defaults are gemserve's own schema and an empty engines section. */
+/** What the page is made from; the defaults are gemserve's own schema and engine descriptors. */
 export interface ConfigurationPageSource {
   settings?: Readonly<Record<string, SettingSpec<unknown>>>;
-  /**
-   * The body of the "Engines and model bindings" section. Engines are becoming self-describing
-   * (a descriptor per engine kind); until that is wired in, the page keeps a marked placeholder.
-   */
-  engines?: string;
+  /** The engine kinds, in the order the page lists them. */
+  engines?: readonly DescribedEngine[];
 }
 
 /**
@@ -31,8 +31,18 @@ export const EXAMPLE_CONFIG = {
   logLevel: 'info',
 };
 
-/** Marks where the engine fields will be generated; the docs test finds it by this text. */
-export const ENGINES_PLACEHOLDER = '<!-- engines: generated from the engine descriptors; not wired in yet -->';
+/**
+ * The example `engines` and `models` sections the page shows; like {@link EXAMPLE_CONFIG}, the
+ * docs test loads it with the real config parser.
+ */
+export const EXAMPLE_ENGINES_CONFIG = {
+  engines: {
+    local: { kind: 'llama-cpp', model: './models/gemma-3-1b-it-Q4_K_M.gguf', parallel: 2 },
+    google: { kind: 'gemini-upstream', model: 'gemini-2.5-flash', apiKeyEnv: 'GEMINI_API_KEY' },
+    ollama: { kind: 'openai-compatible', baseUrl: 'http://localhost:11434/v1', model: 'qwen3:0.6b', retry: { maxAttempts: 2 } },
+  },
+  models: { 'gemini-2.0-flash': 'local', 'gemini-2.5-flash': { engine: 'google' }, 'my-qwen': 'ollama' },
+};
 
 /**
  * The environment defaults are described in: `~` for the home directory, so the page is the
@@ -64,12 +74,6 @@ function helpOf(s: SettingSpec<unknown>): string {
   return [cell(s.help), ...notes].join(' ');
 }
 
-const DEFAULT_ENGINES_SECTION = [
-  ENGINES_PLACEHOLDER,
-  '',
-  '_The fields of each engine kind will be listed here, generated from the engines\' own descriptions._',
-].join('\n');
-
 /** Renders `docs/configuration.md`. */
 export function renderConfigurationPage(source: ConfigurationPageSource = {}): string {
   const settings: Readonly<Record<string, SettingSpec<unknown>>> = source.settings ?? SETTINGS;
@@ -89,7 +93,7 @@ export function renderConfigurationPage(source: ConfigurationPageSource = {}): s
   // Settings given as JSON objects (their flag's value is JSON text).
   const objectKeys = keys.filter((k) => settings[k].valueName === 'JSON');
   return [
-    generatedNotice('src/config/settings.ts'),
+    generatedNotice('src/config/settings.ts and the engine descriptors (src/engines/engine-descriptors.ts)'),
     '',
     '# Configuration',
     '',
@@ -124,7 +128,9 @@ export function renderConfigurationPage(source: ConfigurationPageSource = {}): s
     '',
     'The `engines` section names engines and their settings; `models` binds Gemini model ids to them.',
     '',
-    source.engines ?? DEFAULT_ENGINES_SECTION,
+    codeBlock(JSON.stringify(EXAMPLE_ENGINES_CONFIG, null, 2), 'json'),
+    '',
+    renderEnginesSection(source.engines ?? ENGINE_DESCRIPTORS),
     '',
   ].join('\n');
 }

@@ -1,7 +1,8 @@
 /**
- * The reference pages generated from the code (docs/configuration.md from the settings schema,
- * docs/errors.md from the error catalog) must be what the generator makes now: change a setting
- * or an error and this fails until the pages are regenerated.
+ * The reference pages generated from the code (docs/configuration.md from the settings schema
+ * and the engine descriptors, docs/errors.md from the error catalog) must be what the generator
+ * makes now: change a setting, an engine's fields or an error and this fails until the pages
+ * are regenerated.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,10 +11,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../src/config/load-config.js';
 import { SETTINGS, type SettingSpec } from '../../src/config/settings.js';
+import type { ConfigFields } from '../../src/core/config-fields.js';
 import { ERROR_CATALOG, ERROR_CODES, Errors } from '../../src/core/errors.js';
+import { ENGINE_DESCRIPTORS } from '../../src/engines/engine-descriptors.js';
 import { ERROR_EXAMPLES } from '../../scripts/docs/error-examples.js';
 import { GENERATED_PAGES, REGENERATE_COMMAND } from '../../scripts/docs/generated-pages.js';
-import { ENGINES_PLACEHOLDER, EXAMPLE_CONFIG, renderConfigurationPage } from '../../scripts/docs/render-configuration-page.js';
+import { EXAMPLE_CONFIG, EXAMPLE_ENGINES_CONFIG, renderConfigurationPage } from '../../scripts/docs/render-configuration-page.js';
 import { renderErrorsPage } from '../../scripts/docs/render-errors-page.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -66,9 +69,48 @@ test("the configuration page's example config file is one gemserve accepts", () 
   assert.deepEqual(Object.keys(parsed.settings).sort(), Object.keys(EXAMPLE_CONFIG).sort());
 });
 
-test('the engines section is a marked placeholder until engine descriptors are wired in, and can be given', () => {
-  assert.ok(renderConfigurationPage().includes(ENGINES_PLACEHOLDER));
-  const wired = renderConfigurationPage({ engines: '### `llama-cpp`' });
-  assert.ok(wired.includes('## Engines and model bindings\n\nThe `engines` section'));
-  assert.ok(wired.includes('### `llama-cpp`') && !wired.includes(ENGINES_PLACEHOLDER));
+/** Every field a config file may set, nested ones as `parent.key`, and the ones it may not. */
+function fieldNames(fields: ConfigFields, prefix = ''): { settable: string[]; programSet: string[] } {
+  const out = { settable: [] as string[], programSet: [] as string[] };
+  for (const [name, f] of Object.entries(fields)) {
+    if (f.notInConfigFile) { out.programSet.push(prefix + name); continue; }
+    out.settable.push(prefix + name);
+    if (f.type === 'object') out.settable.push(...fieldNames(f.fields, `${prefix}${name}.`).settable);
+  }
+  return out;
+}
+
+test('the configuration page has a section per engine kind, from its descriptor, with every field', () => {
+  const page = renderConfigurationPage();
+  const sections = page.split(/\n(?=### )/);
+  for (const d of ENGINE_DESCRIPTORS) {
+    const section = sections.find((s) => s.startsWith(`### \`${d.kind}\`\n`));
+    assert.ok(section, `no section for ${d.kind}`);
+    assert.ok(section.includes(`\n${d.summary}\n`), `${d.kind}: summary`);
+    const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+    const { settable, programSet } = fieldNames(d.fields);
+    assert.deepEqual(rows.map((r) => /^\| `([^`]+)`/.exec(r)?.[1]), settable, `${d.kind}: one row per field, in order`);
+    for (const name of programSet) assert.ok(section.includes(`- \`${name}\`: `), `${d.kind}.${name}: listed as set by gemserve`);
+  }
+  // Types, required fields, defaults and nested objects, on fields whose description is known.
+  assert.match(page, /\| `model` \| path or pulled model name \| \*\*required\*\* \|/);
+  assert.match(page, /\| `threads` \| `auto` or integer 1–1024 \| the --threads setting \|/);
+  assert.match(page, /\| `retry` \| object \| — \| Retries of 429/);
+  assert.match(page, /\| `retry.maxAttempts` \| integer 1–20 \| 4 \|/);
+  assert.match(page, /\| `capabilities.inputModalities` \| list of `IMAGE`, `AUDIO` \| none: text only \|/);
+});
+
+test("the configuration page's example engines and models are ones gemserve accepts", () => {
+  const page = renderConfigurationPage();
+  assert.ok(page.includes(JSON.stringify(EXAMPLE_ENGINES_CONFIG, null, 2)));
+  const parsed = parseConfig(EXAMPLE_ENGINES_CONFIG, '/srv/gemserve');
+  assert.deepEqual(Object.keys(parsed.engines), Object.keys(EXAMPLE_ENGINES_CONFIG.engines));
+  assert.deepEqual(Object.keys(parsed.models), Object.keys(EXAMPLE_ENGINES_CONFIG.models));
+});
+
+test('the configuration page is rendered from the engine descriptors: change one and the page on disk is stale', () => {
+  const changed = ENGINE_DESCRIPTORS.map((d) => (d.kind === 'fake' ? { ...d, summary: `${d.summary} (changed)` } : d));
+  const page = renderConfigurationPage({ engines: changed });
+  assert.ok(page.includes('for demos and tests. (changed)\n'));
+  assert.notEqual(page, renderConfigurationPage(), 'the page the up-to-date test compares with would differ');
 });
