@@ -1,7 +1,8 @@
 /**
  * Writes the reference pages generated from the code (docs/configuration.md, docs/errors.md).
  * Run with `npm run docs:generate` (or `npx tsx scripts/generate-docs.ts`) after changing the
- * settings schema or the error catalog; the docs test fails until the pages are regenerated.
+ * settings schema, an engine descriptor or the error catalog; the docs test fails until the
+ * pages are regenerated.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
