@@ -1,7 +1,7 @@
 import type { CodeRunner } from './code-runner.js';
 import { renderCodeOutput } from './code-execution-text.js';
 import { CodeFenceScanner } from './code-fence-scanner.js';
-import type { ChatMessage, Engine, GenerateInput, GenerationEvent } from './engine.js';
+import type { ChatMessage, GenerateInput, GenerationEvent } from './engine.js';
 import { Errors } from './errors.js';
 
 /**

@@ -29,6 +29,7 @@ import { parseCountTokensRequest, parseGenerateContentRequest } from './parse-ge
 import type { ModelCall } from './generation-call.js';
 import { wrapEngine, type CacheStatus, type EngineRun, type GenerationContext, type GenerationMiddleware, type RunEngine } from './generation-middleware.js';
 import { CallMeter, type CallEnd, type MeterSinks } from './meter-call.js';
+import { meteredChunks } from './metered-chunks.js';
 import { blocklistMiddleware } from './middleware/blocklist-middleware.js';
 import { codeExecutionMiddleware } from './middleware/code-execution-middleware.js';
 import { responseCacheMiddleware } from './middleware/response-cache-middleware.js';
@@ -160,13 +161,11 @@ export class GenerationService {
   /** generateContent: the whole response. */
   async generate(call: ModelCall): Promise<GenerationAnswer> {
     await admitCall(this.#deps.limits, call);
-    const meter = new CallMeter(call, this.#sinks);
-    let end = (): CallEnd => ({ cacheHit: false, engine: call.model.engine.label });
-    try {
+    return this.#metered(call, async (meter, ended) => {
       const started = await this.#start(call);
       const { run, ctx, use } = started;
       // The engine is known once its events were read (a routed model names its choice in them).
-      end = () => ({ cacheHit: run.cache === 'hit', engine: started.engine.label });
+      ended(() => ({ cacheHit: run.cache === 'hit', engine: started.engine.label }));
       const response = run.blocked
         ? convertToBlockedPromptResponse(run.blocked, run.meta)
         : withCachedContentTokens(convertToGeminiResponse(await collectGeneration(run.events), run.meta, convertToOutputOptions(ctx.request)), use);
@@ -177,14 +176,7 @@ export class GenerationService {
         response, ...(run.cache ? { cache: run.cache } : {}), engine: started.engine.label,
         ...(started.engine.routedTo ? { routedTo: started.engine.routedTo } : {}), mediaPaths: started.mediaPaths,
       };
-    } catch (e) {
-      // An engine (or a media tool) may throw on abort; the abort's reason is the real story.
-      const error = abortReason(call.signal) ?? e;
-      meter.failed(error);
-      throw error;
-    } finally {
-      meter.record(end());
-    }
+    });
   }
 
   /**
@@ -227,8 +219,7 @@ export class GenerationService {
    * cache's size reported as `cachedContentTokenCount`.
    */
   async countTokens(call: ModelCall): Promise<CountAnswer> {
-    const meter = new CallMeter(call, this.#sinks);
-    try {
+    return this.#metered(call, async (meter) => {
       const parsed = parseCountTokensRequest(call.body);
       // A cache is named inside `generateContentRequest` (CountTokensRequest has no field of its own).
       const nested = parsed.generateContentRequest && await applyCachedContent(call, this.#deps.cachedContents, parsed.generateContentRequest);
@@ -238,30 +229,36 @@ export class GenerationService {
       // totalTokens counts the whole prompt, the cached part included, as promptTokenCount does.
       const response = nested?.use ? { ...counted, cachedContentTokenCount: nested.use.totalTokenCount } : counted;
       return { response: meter.counted(response), mediaPaths: paths };
-    } catch (e) {
-      const error = abortReason(call.signal) ?? e;
-      meter.failed(error);
-      throw error;
-    } finally {
-      meter.record({ cacheHit: false, engine: call.model.engine.label });
-    }
+    });
   }
 
   /** embedContent and batchEmbedContents: one vector per job, in order. */
   async embed(call: ModelCall): Promise<ContentEmbedding[]> {
     await admitCall(this.#deps.limits, call);
-    const meter = new CallMeter(call, this.#sinks);
-    try {
+    return this.#metered(call, async (meter) => {
       const jobs = call.method === 'batchEmbedContents' ? parseBatchEmbedRequest(call.body, call.model) : [parseEmbedRequest(call.body)];
       const { embeddings, tokens } = await embedTexts(call, jobs);
       meter.counted({ totalTokens: tokens });
       return embeddings;
+    });
+  }
+
+  /**
+   * Runs a unary call under a meter: its usage is recorded once it is over, however it ends; a
+   * failure (the abort's reason when the call was aborted: an engine may throw something of its
+   * own then) is recorded with its status and rethrown. `ended` tells what is known at the end.
+   */
+  async #metered<T>(call: ModelCall, run: (meter: CallMeter, ended: (end: () => CallEnd) => void) => Promise<T>): Promise<T> {
+    const meter = new CallMeter(call, this.#sinks);
+    let end = (): CallEnd => ({ cacheHit: false, engine: call.model.engine.label });
+    try {
+      return await run(meter, (e) => { end = e; });
     } catch (e) {
       const error = abortReason(call.signal) ?? e;
       meter.failed(error);
       throw error;
     } finally {
-      meter.record({ cacheHit: false, engine: call.model.engine.label });
+      meter.record(end());
     }
   }
 
@@ -313,38 +310,4 @@ async function* oneChunk(response: GenerateContentResponse): AsyncGenerator<Gene
 
 async function* chunksWithUse(chunks: AsyncIterable<GenerateContentResponse>, use: CachedContentUse | undefined): AsyncGenerator<GenerateContentResponse> {
   for await (const chunk of chunks) yield withCachedContentTokens(chunk, use);
-}
-
-/**
- * The chunks as the transport takes them, metered: each counted as sent; at the end the record
- * is written with the call's failure, if any: before the first chunk, a failure of the call; after
- * it, in-band. An engine that ends without any output is an internal error.
- */
-async function* meteredChunks(
-  chunks: AsyncGenerator<GenerateContentResponse>, meter: CallMeter, signal: AbortSignal,
-  reported: () => unknown, end: () => CallEnd,
-): AsyncGenerator<GenerateContentResponse, void, undefined> {
-  let sent = 0;
-  let failure: unknown;
-  try {
-    for await (const chunk of chunks) {
-      meter.sent(chunk);
-      sent++;
-      yield chunk;
-    }
-    failure = abortReason(signal);
-    if (failure === undefined && sent === 0) failure = Errors.internal(new Error('engine ended without any output'));
-    if (failure !== undefined) throw failure;
-  } catch (e) {
-    failure = abortReason(signal) ?? e;
-    throw failure;
-  } finally {
-    // Stopped by the transport (a write failed, the client left): what it reported, else the abort.
-    failure ??= reported() ?? abortReason(signal);
-    if (failure !== undefined) {
-      if (sent > 0) meter.failedInBand(failure);
-      else meter.failed(failure);
-    }
-    meter.record(end());
-  }
 }
