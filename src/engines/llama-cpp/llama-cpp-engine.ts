@@ -254,9 +254,6 @@ export class LlamaCppEngine implements Engine {
   async *#stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
     try {
       this.#assertOpen();
-      if (!Number.isInteger(input.candidateCount) || input.candidateCount < 1 || input.candidateCount > MAX_CANDIDATES) {
-        throw Errors.invalidArgument(`candidateCount must be between 1 and ${MAX_CANDIDATES}.`, 'generation_config.candidate_count');
-      }
       checkLogprobsInput(input);
       // LlamaChat applies a grammar from the first generated token, thoughts included (an enum
       // became the thought, the answer was empty): constrained output is answered without thinking.

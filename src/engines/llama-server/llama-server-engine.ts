@@ -304,9 +304,6 @@ export class LlamaServerEngine implements Engine {
     this.#inFlight.add(tracked);
     try {
       this.#assertOpen();
-      if (!Number.isInteger(input.candidateCount) || input.candidateCount < 1 || input.candidateCount > MAX_CANDIDATES) {
-        throw Errors.invalidArgument(`candidateCount must be between 1 and ${MAX_CANDIDATES}.`, 'generation_config.candidate_count');
-      }
       const features: ChatFeatures = {
         tools: input.tools?.functions.length ? input.tools : undefined,
         thinking: this.#traits.thinking ? input.thinking : undefined,
