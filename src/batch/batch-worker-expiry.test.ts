@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GenerateEvent, GenerateInput } from '../core/engine.js';
 import { FakeEngine } from '../engines/fake/fake-engine.js';
 import { MemoryBatchStore } from '../storage/batches/memory-batch-store.js';
-import { FakeClock } from '../storage/fake-clock.js';
+import { FakeClock } from '../../test/fixtures/fake-clock.js';
 import { DEFAULT_BATCH_MAX_AGE_MS } from './batch-expiry.js';
 import { BATCH_TEST_KEY, batchTestApp, submitBatch } from '../../test/fixtures/batch-test-app.js';
 

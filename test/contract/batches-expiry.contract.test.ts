@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { GoogleGenAI } from '@google/genai';
 import { DEFAULT_BATCH_MAX_AGE_MS } from '../../src/batch/batch-expiry.js';
 import { MemoryBatchStore } from '../../src/storage/batches/memory-batch-store.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import { genai } from './helpers/clients.js';
 import { GATED_FIRST_TEXT, GATED_LAST_TEXT, GatedEngine } from './helpers/gated-engine.js';

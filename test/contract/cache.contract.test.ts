@@ -13,7 +13,7 @@ import { Errors } from '../../src/core/errors.js';
 import { MemoryResponseCache } from '../../src/gateway/cache/memory-response-cache.js';
 import { DEFAULT_RESPONSE_CACHE_POLICY } from '../../src/gateway/cache/response-cache-policy.js';
 import type { ResponseCaching } from '../../src/gateway/cache/response-caching.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 import { genai, parseStrictSse, postJson, TEST_API_KEY } from './helpers/clients.js';
 import { FailFirstEngine, RecordingEngine } from './helpers/recording-engine.js';

@@ -12,7 +12,7 @@ import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { createCachedContentSweeper } from '../../src/generation/cached-contents/release-cached-prefixes.js';
 import { MemoryCachedContentStore } from '../../src/storage/cached-contents/memory-cached-content-store.js';
 import type { UsageRecord } from '../../src/gateway/usage-record.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { genai, postJson, rawError, sdkError } from './helpers/clients.js';
 import { flatMessages, RecordingEngine } from './helpers/recording-engine.js';
 import { startServer, type TestServer } from './helpers/start-server.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { File as SdkFile } from '@google/genai';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { FILE_TTL_MS } from '../../src/storage/files/file-record.js';
 import type { FileService } from '../../src/storage/files/file-service.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';

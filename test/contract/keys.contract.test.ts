@@ -16,7 +16,7 @@ import { main } from '../../src/cli/main.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { SqliteKeyStore } from '../../src/gateway/keys/sqlite-key-store.js';
 import { signJwt } from '../../src/gateway/keys/verify-jwt.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { genai, rawError, sdkError } from './helpers/clients.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 

@@ -17,7 +17,7 @@ import type {
 import { defaultEngineCacheDir } from '../../src/config/settings.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { partModality } from '../../src/core/engine.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import { hasCommand, minimalPdf, speechWav, testVideo, twoColourImage } from '../fixtures/test-media.js';
 import { visionTestModels } from '../fixtures/test-models.js';

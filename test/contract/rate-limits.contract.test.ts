@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '@google/genai';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { RateLimiter } from '../../src/gateway/limits/rate-limiter.js';
-import { FakeClock } from '../../src/storage/fake-clock.js';
+import { FakeClock } from '../fixtures/fake-clock.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
 import { genai, postJson, rawError, sdkError, TEST_API_KEY, type ErrorEnvelope } from './helpers/clients.js';
 

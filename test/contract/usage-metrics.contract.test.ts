@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { GenerateContentResponse } from '@google/genai';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { GatewayMetrics } from '../../src/gateway/metrics/gateway-metrics.js';
-import { parsePrometheusText, sampleValue, type PrometheusText } from '../../src/gateway/metrics/parse-prometheus-text.js';
+import { parsePrometheusText, sampleValue, type PrometheusText } from '../fixtures/parse-prometheus-text.js';
 import { MemoryUsageStore } from '../../src/gateway/usage/memory-usage-store.js';
 import { PriceTable } from '../../src/gateway/usage/price-table.js';
 import { createUsageRecorder } from '../../src/gateway/usage/usage-recorder.js';

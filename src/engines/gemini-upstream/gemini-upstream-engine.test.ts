@@ -7,7 +7,7 @@ import {
   FAKE_EMBEDDING_DIMENSIONS, googleError, quotaExceeded, startFakeGeminiUpstream, type ScriptedUpstream,
 } from '../../../test/fixtures/fake-gemini-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
-import { input, user } from '../engine-test-inputs.js';
+import { input, user } from '../../../test/fixtures/engine-test-inputs.js';
 import { GeminiUpstreamEngine, type GeminiUpstreamEngineOptions } from './gemini-upstream-engine.js';
 
 let fake: ScriptedUpstream;

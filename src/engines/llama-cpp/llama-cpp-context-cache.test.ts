@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { collectGeneration, type ChatMessage, type GenerateInput, type GenerationResult, type ToolOptions } from '../../core/engine.js';
 import { testModels, thinkingChatModel, tinyChatModel, type TestModel } from '../../../test/fixtures/test-models.js';
-import { input, user } from '../engine-test-inputs.js';
+import { input, user } from '../../../test/fixtures/engine-test-inputs.js';
 import { createLlamaCppEngine, type LlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.js';
 
 const models = await testModels();

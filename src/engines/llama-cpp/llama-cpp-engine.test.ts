@@ -6,7 +6,7 @@ import { isGemserveError } from '../../core/errors.js';
 import { embeddingTestModel, testModels, type TestModel } from '../../../test/fixtures/test-models.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { createLlamaCppEngine, type LlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.js';
-import { drain, input, startStreaming, user } from '../engine-test-inputs.js';
+import { drain, input, startStreaming, user } from '../../../test/fixtures/engine-test-inputs.js';
 
 // Generated tiny models (one with a ChatML template, one without), plus stories260K when
 // ../shared/models exists.

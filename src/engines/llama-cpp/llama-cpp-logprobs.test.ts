@@ -5,7 +5,7 @@ import { isGemserveError } from '../../core/errors.js';
 import { asGrammarCounts, personSchema, structuredInput } from '../../../test/fixtures/structured-output-inputs.js';
 import { testModels, tinyChatModel } from '../../../test/fixtures/test-models.js';
 import { validateJsonSchema } from '../../../test/fixtures/validate-json-schema.js';
-import { drain, input, startStreaming } from '../engine-test-inputs.js';
+import { drain, input, startStreaming } from '../../../test/fixtures/engine-test-inputs.js';
 import { createLlamaCppEngine, type LlamaCppEngine } from './llama-cpp-engine.js';
 
 const withLogprobs = (inp: GenerateInput, top = 5): GenerateInput => ({ ...inp, logprobs: { top } });

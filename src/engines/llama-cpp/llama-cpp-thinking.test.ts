@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { QwenChatWrapper, type ChatWrapper, type ChatHistoryItem } from 'node-llama-cpp';
 import type { GenerateEvent, GenerateInput, ThinkingOptions } from '../../core/engine.js';
 import { thinkingChatModel, tinyChatModel } from '../../../test/fixtures/test-models.js';
-import { input } from '../engine-test-inputs.js';
+import { input } from '../../../test/fixtures/engine-test-inputs.js';
 import { createLlamaCppEngine, type LlamaCppEngine } from './llama-cpp-engine.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
 import { prefillThinkingReply } from './prefill-thinking-reply.js';

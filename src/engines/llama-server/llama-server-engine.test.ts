@@ -7,7 +7,7 @@ import { testModels, type TestModel } from '../../../test/fixtures/test-models.j
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { findLlamaServerBinary } from './find-llama-server-binary.js';
 import { createLlamaServerEngine, type LlamaServerEngine, type LlamaServerEngineOptions } from './llama-server-engine.js';
-import { drain, input, startStreaming, user } from '../engine-test-inputs.js';
+import { drain, input, startStreaming, user } from '../../../test/fixtures/engine-test-inputs.js';
 
 // The binary the engine would use: --llama-server / PATH / `gemserve engine build`'s. Building
 // takes minutes, so the tests skip without one (CI builds it first: .ci/run).

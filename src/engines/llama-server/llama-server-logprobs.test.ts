@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { collectGeneration, type GenerateEvent } from '../../core/engine.js';
 import { defaultEngineCacheDir } from '../../config/settings.js';
 import { tinyChatModel } from '../../../test/fixtures/test-models.js';
-import { input } from '../engine-test-inputs.js';
+import { input } from '../../../test/fixtures/engine-test-inputs.js';
 import { findLlamaServerBinary } from './find-llama-server-binary.js';
 import { createLlamaServerEngine, type LlamaServerEngine } from './llama-server-engine.js';
 

@@ -6,7 +6,7 @@ import {
   FAKE_EMBEDDING_DIMENSIONS, openAiError, startFakeOpenAiUpstream, type ScriptedUpstream,
 } from '../../../test/fixtures/fake-openai-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
-import { input, user } from '../engine-test-inputs.js';
+import { input, user } from '../../../test/fixtures/engine-test-inputs.js';
 import { OpenAiCompatibleEngine, type OpenAiCompatibleEngineOptions } from './openai-compatible-engine.js';
 
 let fake: ScriptedUpstream;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { GenerationEvent } from '../../core/engine.js';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { MemoryResponseCache } from './memory-response-cache.js';
 import { recordGeneration, replayGeneration, type RecordTarget } from './record-generation.js';
 import { DEFAULT_RESPONSE_CACHE_POLICY } from './response-cache-policy.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { entryBytes } from './memory-response-cache.js';
 import { encodeCachedGeneration } from './encode-cached-generation.js';
 import type { CachedGeneration, ResponseCache, ResponseCacheLimits } from './response-cache.js';

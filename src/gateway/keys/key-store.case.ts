@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { hashKeySecret, KEY_SECRET_PATTERN } from './key-secret.js';
 import type { KeyStore } from './key-store.js';
 

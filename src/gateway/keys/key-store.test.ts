@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { openDatabase } from '../../storage/sqlite/open-database.js';
 import { hashKeySecret } from './key-secret.js';
 import { runKeyStoreContract } from './key-store.case.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { ANONYMOUS_CALLER, type Caller } from '../caller.js';
 import { callerIdOf } from './caller-id.js';
 import { MemoryKeyStore } from './memory-key-store.js';

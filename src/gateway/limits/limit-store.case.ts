@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { DAY_MS, MINUTE_MS, nextUtcMidnight, type LimitCheck, type LimitDecision, type LimitRefusal, type LimitStore, type LimitWindow } from './limit-store.js';
 
 /** A store to run the cases on, and how to close it. */

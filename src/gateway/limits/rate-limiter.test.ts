@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import type { Caller } from '../caller.js';
 import type { UsageRecord } from '../usage-record.js';
 import { GEMINI_QUOTAS } from './gemini-quotas.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { UsageRecord } from '../usage-record.js';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { parsePrometheusText, sampleValue } from './parse-prometheus-text.js';
+import { parsePrometheusText, sampleValue } from '../../../test/fixtures/parse-prometheus-text.js';
 
 const record = (over: Partial<UsageRecord> = {}): UsageRecord => ({
   at: '2026-11-01T00:00:00.000Z', callerId: 'k1', callerName: 'alice', model: 'gemini-2.5-flash', method: 'generateContent',

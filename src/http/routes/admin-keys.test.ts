@@ -5,7 +5,7 @@ import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
 import { MemoryKeyStore } from '../../gateway/keys/memory-key-store.js';
 import { signJwt } from '../../gateway/keys/verify-jwt.js';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import type { AppDeps } from '../app-deps.js';
 import { createApp } from '../create-app.js';
 

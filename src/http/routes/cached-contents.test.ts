@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
 import { MemoryCachedContentStore } from '../../storage/cached-contents/memory-cached-content-store.js';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { callerIdOf } from '../../gateway/keys/caller-id.js';
 import { createApp } from '../create-app.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ModelCatalog } from '../../core/catalog/model-catalog.js';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { FILE_TTL_MS } from '../../storage/files/file-record.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { createMemoryFileService } from '../../storage/open-file-service.js';

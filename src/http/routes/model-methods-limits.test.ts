@@ -5,7 +5,7 @@ import { ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors, formatDuration } from '../../core/errors.js';
 import { FakeEngine } from '../../engines/fake/fake-engine.js';
 import { RateLimiter } from '../../gateway/limits/rate-limiter.js';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { createApp } from '../create-app.js';
 import { toErrorEnvelope } from '../error-envelope.js';
 

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { ModelCatalog } from '../../core/catalog/model-catalog.js';
-import { FakeClock } from '../../storage/fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { createMemoryFileService } from '../../storage/open-file-service.js';
 import { UPLOAD_SESSION_TTL_MS } from '../../storage/uploads/upload-session.js';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeClock } from '../fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import type { NewCachedContent } from './cached-content-record.js';
 import type { CachedContentStore } from './cached-content-store.js';
 

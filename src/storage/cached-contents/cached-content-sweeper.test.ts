@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FakeClock } from '../fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import type { CachedContentRecord } from './cached-content-record.js';
 import { newCachedContent } from './cached-content-store.case.js';
 import { CachedContentSweeper } from './cached-content-sweeper.js';

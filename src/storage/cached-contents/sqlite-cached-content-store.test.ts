@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FakeClock } from '../fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { openDatabase } from '../sqlite/open-database.js';
 import { newCachedContent, runCachedContentStoreContract } from './cached-content-store.case.js';
 import { SqliteCachedContentStore } from './sqlite-cached-content-store.js';

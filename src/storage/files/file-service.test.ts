@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { isGemserveError } from '../../core/errors.js';
-import { FakeClock } from '../fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { createMemoryFileService, openLocalFileService } from '../open-file-service.js';
 import { UPLOAD_SESSION_TTL_MS } from '../uploads/upload-session.js';
 import { FILE_TTL_MS } from './file-record.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { isGemserveError, type GemserveError } from '../../core/errors.js';
 import { MemoryBlobStore } from '../blobs/memory-blob-store.js';
-import { FakeClock } from '../fake-clock.js';
+import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import { FILE_TTL_MS, MAX_FILE_BYTES } from '../files/file-record.js';
 import { MemoryFileMetadataStore } from '../files/memory-file-metadata-store.js';
 import { MemoryUploadSessionStore } from './memory-upload-session-store.js';
