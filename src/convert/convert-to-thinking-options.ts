@@ -29,15 +29,14 @@ const LEVEL_BUDGETS: Record<string, number | 'dynamic'> = { MINIMAL: 128, LOW: 1
  *   "Thinking is not supported for this model."; a budget of 0 is accepted (nothing to turn off).
  * When the catalog model thinks but the engine's weights cannot (no thought format in their
  * chat template), the default is silently not to think, but an explicit request is refused
- * rather than answered without the thoughts it asked for.
+ * rather than answered without the thoughts it asked for. The rules that hold for every model
+ * (not both a budget and a level; an int32 budget) are the API's, checked before this
+ * (src/api/gemini/validate-thinking-config.ts, check-field-types.ts).
  */
 export function convertToThinkingOptions(t: ThinkingConfig | undefined, entry: CatalogEntry): ThinkingPlan {
   const def = entry.definition;
   const level = t?.thinkingLevel && t.thinkingLevel !== 'THINKING_LEVEL_UNSPECIFIED' ? t.thinkingLevel : undefined;
   const budget = t?.thinkingBudget;
-  if (budget !== undefined && level !== undefined) {
-    throw Errors.invalidArgument('thinking_budget and thinking_level cannot both be set.', FIELD);
-  }
   const explicit = t?.includeThoughts === true || (budget !== undefined && budget !== 0) || level !== undefined;
   if (!def.thinking) {
     if (explicit) throw Errors.invalidArgument('Thinking is not supported for this model.', FIELD);
@@ -61,7 +60,9 @@ export function convertToThinkingOptions(t: ThinkingConfig | undefined, entry: C
 
 function checkBudget(budget: number, entry: CatalogEntry): number {
   const range = entry.definition.thinkingBudget;
-  if (!Number.isInteger(budget) || budget < -1) {
+  // Below -1 is never a budget, but it is said only of a model that thinks: one that does not
+  // answers "Thinking is not supported for this model." to any budget but 0.
+  if (budget < -1) {
     throw Errors.invalidArgument(`The thinking budget ${budget} is invalid. It must be -1 (dynamic), 0 (off) or a positive number of tokens.`, `${FIELD}.thinking_budget`);
   }
   if (!range) return budget;

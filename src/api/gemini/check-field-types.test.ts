@@ -74,3 +74,15 @@ test('countTokens: both shapes are checked', () => {
     'generate_content_request.contents[0].parts[0].text');
   assert.equal(checkFieldTypes({ contents: [{ role: 3 }] }, 'CountTokensRequest')?.field, 'contents[0].role');
 });
+
+test('what converters rely on and no longer check: a Schema type of the enum, integral counts, int32 budgets and logprobs', () => {
+  assert.deepEqual(check({ generationConfig: { responseSchema: { type: 'DATE' } } }), {
+    field: 'generation_config.response_schema.type',
+    description: `Invalid value at 'generation_config.response_schema.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), "DATE"`,
+  });
+  assert.equal(check({ tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'WHAT' } }] }] })?.field,
+    'tools[0].function_declarations[0].parameters.type');
+  assert.equal(check({ generationConfig: { responseSchema: { type: 'ARRAY', maxItems: 'many' } } })?.field, 'generation_config.response_schema.max_items');
+  assert.equal(check({ generationConfig: { thinkingConfig: { thinkingBudget: 1.5 } } })?.field, 'generation_config.thinking_config.thinking_budget');
+  assert.equal(check({ generationConfig: { logprobs: 2.5 } })?.field, 'generation_config.logprobs');
+});

@@ -93,3 +93,64 @@ test('countTokens: either shape, paths prefixed for the nested one', () => {
     description: '* CountTokensRequest.generate_content_request.generation_config.temperature: temperature must be in the range [0.0, 2.0].\n',
   });
 });
+
+test('thinking: a budget and a level together are a 400 for every model', () => {
+  assert.deepEqual(withConfig({ thinkingConfig: { thinkingBudget: 100, thinkingLevel: 'HIGH' } }), {
+    field: 'generation_config.thinking_config',
+    description: 'thinking_budget and thinking_level cannot both be set.',
+  });
+  assert.equal(withConfig({ thinkingConfig: { thinkingBudget: 0, thinkingLevel: 'LOW' } })?.field, 'generation_config.thinking_config');
+  assert.equal(withConfig({ thinkingConfig: { thinkingBudget: 100, thinkingLevel: 'THINKING_LEVEL_UNSPECIFIED' } }), undefined);
+  assert.equal(withConfig({ thinkingConfig: { thinkingLevel: 'LOW' } }), undefined);
+  // Budgets the model does not take are the converter's to refuse (they depend on the model).
+  assert.equal(withConfig({ thinkingConfig: { thinkingBudget: 50_000 } }), undefined);
+});
+
+test('logprobs: 0..20, and only with responseLogprobs', () => {
+  assert.equal(withConfig({ responseLogprobs: true }), undefined);
+  assert.equal(withConfig({ responseLogprobs: true, logprobs: 20 }), undefined);
+  assert.equal(withConfig({ responseLogprobs: true, logprobs: 0 }), undefined);
+  assert.equal(withConfig({ logprobs: 0 }), undefined);
+  assert.deepEqual(withConfig({ responseLogprobs: true, logprobs: 21 }), {
+    field: 'generation_config.logprobs', description: 'logprobs must be between 0 and 20, got 21.',
+  });
+  assert.equal(withConfig({ responseLogprobs: true, logprobs: -1 })?.description, 'logprobs must be between 0 and 20, got -1.');
+  assert.deepEqual(withConfig({ logprobs: 3 }), {
+    field: 'generation_config.logprobs', description: 'logprobs is only valid when responseLogprobs is true.',
+  });
+});
+
+test('a request with several faults reports them in the order the converters did: response format, tools, thinking, logprobs', () => {
+  const tools = [{ functionDeclarations: [{ name: '9' }] }];
+  const thinkingConfig = { thinkingBudget: 1, thinkingLevel: 'LOW' as const };
+  const json = { responseMimeType: 'application/json', responseJsonSchema: 'x' };
+  assert.equal(validateGenerateContentRequest({ contents: ok, tools, generationConfig: { ...json, thinkingConfig, logprobs: 3 } })?.field,
+    'generation_config.response_json_schema');
+  assert.equal(validateGenerateContentRequest({ contents: ok, tools, generationConfig: { thinkingConfig, logprobs: 3 } })?.field,
+    'tools[0].function_declarations[0].name');
+  assert.equal(withConfig({ thinkingConfig, logprobs: 3 })?.field, 'generation_config.thinking_config');
+  // The rules printed under the request's location come first.
+  assert.equal(validateGenerateContentRequest({ contents: ok, tools, generationConfig: { temperature: 9 } })?.field, 'generation_config.temperature');
+});
+
+test('a request naming a cachedContent takes its tools from the cache: its own are the conflict 400, not checked here', () => {
+  const cachedContent = 'cachedContents/abc';
+  assert.equal(validateGenerateContentRequest({ contents: ok, cachedContent, toolConfig: { functionCallingConfig: { mode: 'ANY' } } }), undefined);
+  assert.equal(validateGenerateContentRequest({ contents: ok, cachedContent, tools: [{ functionDeclarations: [{ name: '9' }] }] }), undefined);
+  assert.equal(validateGenerateContentRequest({ contents: ok, cachedContent, generationConfig: { thinkingConfig: { thinkingBudget: 1, thinkingLevel: 'LOW' } } })?.field,
+    'generation_config.thinking_config');
+  assert.equal(validateGenerateContentRequest({ contents: ok, cachedContent: '', toolConfig: { functionCallingConfig: { mode: 'ANY' } } })?.field,
+    'tool_config.function_calling_config.mode');
+});
+
+test('countTokens: the nested request\'s tools and thinking are checked (paths from the request), its output options are not', () => {
+  const nested = (r: object) => validateCountTokensRequest({ generateContentRequest: { contents: ok, ...r } });
+  assert.equal(nested({ tools: [{ functionDeclarations: [{ name: 'f' }, { name: 'f' }] }] })?.field, 'tools[0].function_declarations[1].name');
+  assert.match(nested({ tools: [{ functionDeclarations: [{ name: '9' }] }] })?.description ?? '', /^\* GenerateContentRequest\.tools\[0\]\.function_declarations\[0\]\.name: Invalid function name/);
+  assert.equal(nested({ toolConfig: { functionCallingConfig: { mode: 'ANY' } } })?.field, 'tool_config.function_calling_config.mode');
+  assert.equal(nested({ generationConfig: { thinkingConfig: { thinkingBudget: 1, thinkingLevel: 'LOW' } } })?.field, 'generation_config.thinking_config');
+  assert.equal(nested({ generationConfig: { responseMimeType: 'application/json', responseJsonSchema: 'x' } }), undefined);
+  assert.equal(nested({ generationConfig: { responseMimeType: 'text/x.enum' } }), undefined);
+  assert.equal(nested({ generationConfig: { logprobs: 30 } }), undefined);
+  assert.equal(nested({ generationConfig: { logprobs: 3 } }), undefined);
+});

@@ -3,12 +3,19 @@ import type { GenerateContentRequest } from './generate-content.js';
 import type { GenerationConfig } from './generation-config.js';
 import { GEMINI_HARM_CATEGORIES, type SafetySetting } from './safety.js';
 import type { FieldViolation } from './status.js';
+import { validateFunctionCalling } from './validate-function-calling.js';
+import { validateLogprobs } from './validate-logprobs.js';
+import { validateResponseFormat } from './validate-response-format.js';
+import { validateThinkingConfig } from './validate-thinking-config.js';
 
 /**
  * The API's own rules for a (type-checked) GenerateContentRequest, independent of the model:
- * required fields, value ranges, allowed roles and enum subsets. Returns the first violation in
- * Google's words, or undefined. Model- and engine-dependent limits (top_k clamping, output
- * token caps, capabilities) are applied later, in src/convert/.
+ * required fields, value ranges, allowed roles and enum subsets, the structured-output schemas,
+ * function declarations and calling modes, thinking and logprobs options. Returns the first
+ * violation in Google's words, or undefined. It runs for every generateContent and
+ * streamGenerateContent (Batch API requests included) and, on the cached parts, for
+ * cachedContents.create. Model- and engine-dependent limits (top_k clamping, output token caps,
+ * thinking budgets, capabilities) are applied later, in src/convert/.
  *
  * Google prints these as `* <Message>.<proto path>: <text>\n`. Texts seen verbatim in public
  * reports are marked (verified); the others follow the same pattern.
@@ -18,10 +25,40 @@ export function validateGenerateContentRequest(
   where: RequestLocation = GENERATE_CONTENT,
 ): FieldViolation | undefined {
   return (
+    checkContentsAndSettings(req, where) ??
+    validateResponseFormat(req.generationConfig) ??
+    checkPromptOptions(req) ??
+    validateLogprobs(req.generationConfig)
+  );
+}
+
+/**
+ * The rules whose texts and paths follow the request's location: contents, system instruction,
+ * generation config ranges, safety settings.
+ */
+export function checkContentsAndSettings(req: GenerateContentRequest, where: RequestLocation): FieldViolation | undefined {
+  return (
     checkContents(req.contents, where) ??
     (req.systemInstruction && checkParts(req.systemInstruction, `${where.prefix}system_instruction`, where)) ??
     checkGenerationConfig(req.generationConfig, where) ??
     checkSafetySettings(req.safetySettings, where)
+  );
+}
+
+/**
+ * The rules on what shapes the prompt, so that countTokens, which renders both into what it
+ * counts, applies them too: function calling and thinking. Their paths start at the request
+ * (`tools[0]…`, `generation_config.thinking_config`) wherever it sits.
+ *
+ * A request naming a `cachedContent` takes its tools and toolConfig from the cache, checked when
+ * the cache was created; tools or a toolConfig of its own are Google's 400 for the combination
+ * (src/generation/cached-contents/apply-cached-content.ts), so they are not checked here.
+ */
+export function checkPromptOptions(req: GenerateContentRequest): FieldViolation | undefined {
+  const cached = req.cachedContent !== undefined && req.cachedContent !== '';
+  return (
+    (cached ? undefined : validateFunctionCalling(req.tools, req.toolConfig)) ??
+    validateThinkingConfig(req.generationConfig?.thinkingConfig)
   );
 }
 

@@ -1,0 +1,17 @@
+import type { ThinkingConfig } from './generation-config.js';
+import type { FieldViolation } from './status.js';
+
+/**
+ * The API's rule on `thinkingConfig` that holds for every model: `thinkingBudget` and
+ * `thinkingLevel` exclude each other ("You cannot use both thinking_level and the legacy
+ * thinking_budget parameter in the same request. Doing so will return a 400 error.",
+ * ai.google.dev/gemini-api/docs/gemini-3). Whether the model thinks at all, and which budgets
+ * it takes, depend on the model: src/convert/convert-to-thinking-options.ts.
+ */
+export function validateThinkingConfig(t: ThinkingConfig | undefined): FieldViolation | undefined {
+  const level = t?.thinkingLevel && t.thinkingLevel !== 'THINKING_LEVEL_UNSPECIFIED';
+  if (t?.thinkingBudget !== undefined && level) {
+    return { field: 'generation_config.thinking_config', description: 'thinking_budget and thinking_level cannot both be set.' };
+  }
+  return undefined;
+}
