@@ -4,52 +4,15 @@
  * Sources: the live `GET /v1beta/models` listing (a captured copy is in the public repo
  * yuv-man/habeat-server `models.json`) and ai.google.dev/gemini-api/docs/models; the 1.5 and
  * 2.0 experimental entries from Google's model pages before their retirement. Token limits are
- * what ListModels reports (`inputTokenLimit`, `outputTokenLimit`).
+ * what ListModels reports (`inputTokenLimit`, `outputTokenLimit`). The Gemini 3 family is in
+ * `gemini-3-models.ts`, models Google has shut down in `retired-gemini-models.ts`.
  */
 
-export type OutputModality = 'TEXT' | 'IMAGE' | 'AUDIO';
+import { GEMINI_3_MODELS } from './gemini-3-models.js';
+import { TEXT_METHODS, type ModelDefinition, type OutputModality } from './model-definition.js';
 
-export interface ModelDefinition {
-  /** The id as clients name it, without `models/`. */
-  id: string;
-  version: string;
-  displayName: string;
-  description: string;
-  inputTokenLimit: number;
-  outputTokenLimit: number;
-  supportedGenerationMethods: string[];
-  temperature: number;
-  maxTemperature: number;
-  topP: number;
-  /** Default top_k as ListModels reports it. */
-  topK: number;
-  /**
-   * The documented quirk of the 1.5 "002" models: a top_k above 40 is clamped to 40, not
-   * rejected (ai.google.dev, Gemini 1.5 model versions: "top_k ... range 1-40 ... values above
-   * are clamped").
-   */
-  maxTopK?: number;
-  thinking: boolean;
-  /**
-   * The thinking budgets the model takes (ai.google.dev/gemini-api/docs/thinking, "Set budgets":
-   * 2.5 Pro 128..32768 and cannot turn thinking off; 2.5 Flash 0..24576). Absent on a thinking
-   * model: no budget control (the 2.0 thinking experiment thinks, budgets are not honoured).
-   */
-  thinkingBudget?: { min: number; max: number; canDisable: boolean };
-  /** Retired or superseded by Google; still served, flagged in its description. */
-  legacy: boolean;
-  outputModalities: OutputModality[];
-  /** For `-latest` aliases: the id this alias points at. */
-  aliasOf?: string;
-  /**
-   * Embedding models: the vector length Google's model returns by default. The length served
-   * is the bound engine's (`capabilities.embeddings.dimensions`); this is documentation.
-   */
-  embeddingDimensions?: number;
-}
-
-/** Methods of a text generation model, as ListModels reports them. */
-export const TEXT_METHODS = ['generateContent', 'countTokens', 'createCachedContent', 'batchGenerateContent'];
+export { TEXT_METHODS } from './model-definition.js';
+export type { ModelDefinition, OutputModality, Retirement, ThinkingLevelName, ThinkingLevels } from './model-definition.js';
 
 /** Google's top_k ceiling on the 1.5 002 models. */
 export const GEMINI_15_002_MAX_TOP_K = 40;
@@ -207,14 +170,42 @@ export const GEMINI_MODELS: readonly ModelDefinition[] = [
     supportedGenerationMethods: ['generateContent', 'countTokens', 'batchGenerateContent'],
     outputModalities: ['TEXT', 'IMAGE'],
   },
+  ...GEMINI_3_MODELS,
   ...GEMINI_EMBEDDING_MODELS,
 ];
 
-/** `-latest` aliases Google serves, and what each points at. */
-export const GEMINI_ALIASES: Readonly<Record<string, string>> = {
-  'gemini-1.5-flash-latest': 'gemini-1.5-flash-002',
-  'gemini-1.5-pro-latest': 'gemini-1.5-pro-002',
-  'gemini-flash-latest': 'gemini-2.5-flash',
-  'gemini-pro-latest': 'gemini-2.5-pro',
-  'gemini-flash-lite-latest': 'gemini-2.0-flash-lite',
+/**
+ * Where each `-latest` alias Google serves has pointed, newest first. An alias resolves to the
+ * first of these this server serves, so it follows Google's move to Gemini 3 when Gemini 3 names
+ * are served (as `--model` serves them all) and keeps pointing at the older model on a server that
+ * binds only that one.
+ *
+ * Sources (ai.google.dev/gemini-api/docs/changelog): January 21, 2026 "Changed the latest aliases:
+ * gemini-pro-latest switched to gemini-3-pro-preview, gemini-flash-latest switched to
+ * gemini-3-flash-preview"; gemini-3-pro-preview was shut down March 9, 2026 with
+ * gemini-3.1-pro-preview as its replacement (/deprecations), so gemini-pro-latest points there;
+ * the Flash aliases follow each GA release of their line (gemini-3.5-flash in May 2026, then
+ * gemini-3.8-flash, GA September 2, 2026; gemini-3.5-flash-lite, GA July 21, 2026), the newest
+ * GA model of the tier as the changelog lists them. The 1.5 and 2.x targets are the earlier ones.
+ */
+export const GEMINI_ALIAS_TARGETS: Readonly<Record<string, readonly string[]>> = {
+  'gemini-1.5-flash-latest': ['gemini-1.5-flash-002'],
+  'gemini-1.5-pro-latest': ['gemini-1.5-pro-002'],
+  'gemini-flash-latest': ['gemini-3.8-flash', 'gemini-3-flash-preview', 'gemini-2.5-flash'],
+  'gemini-pro-latest': ['gemini-3.1-pro-preview', 'gemini-2.5-pro'],
+  'gemini-flash-lite-latest': ['gemini-3.5-flash-lite', 'gemini-3.1-flash-lite', 'gemini-2.0-flash-lite'],
 };
+
+/** `-latest` aliases Google serves, and what each points at today (the first of {@link GEMINI_ALIAS_TARGETS}). */
+export const GEMINI_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(GEMINI_ALIAS_TARGETS).map(([alias, targets]) => [alias, targets[0]]),
+);
+
+/**
+ * Whether two model names are one model for a context cache: the same name, or a `-latest` alias
+ * and one of the models it has pointed at (a cache made through the alias serves its target, as
+ * Google treats them; which target depends on what the server binds, so any of them counts).
+ */
+export function isSameGeminiModel(a: string, b: string): boolean {
+  return a === b || (GEMINI_ALIAS_TARGETS[a]?.includes(b) ?? false) || (GEMINI_ALIAS_TARGETS[b]?.includes(a) ?? false);
+}

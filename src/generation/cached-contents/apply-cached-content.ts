@@ -2,7 +2,7 @@ import type { Content, GenerateContentRequest, GenerateContentResponse, Tool, To
 import { convertToChatMessages } from '../../convert/convert-to-chat-messages.js';
 import type { ResolvedMedia } from '../../convert/resolved-media.js';
 import type { CatalogEntry } from '../../core/catalog/model-catalog.js';
-import { GEMINI_ALIASES } from '../../core/catalog/gemini-models.js';
+import { isSameGeminiModel } from '../../core/catalog/gemini-models.js';
 import type { CachedPrefix } from '../../core/engine.js';
 import { Errors } from '../../core/errors.js';
 import type { CallBase } from '../generation-call.js';
@@ -41,7 +41,7 @@ export async function applyCachedContent(
   const id = name.replace(/^cachedContents\//, '');
   const record = cachedContents ? await cachedContents.store.get(call.caller.id, id) : undefined;
   if (!record) throw Errors.cachedContentNotFound();
-  if (canonical(record.model) !== canonical(call.model.definition.id)) {
+  if (!isSameGeminiModel(record.model, call.model.definition.id)) {
     throw Errors.cachedContentModelMismatch(call.model.definition.id, record.model);
   }
   const contents = record.contents as Content[];
@@ -96,9 +96,4 @@ export async function* chunksWithCachedContentTokens<T extends GenerateContentRe
   chunks: AsyncIterable<T>, use: CachedContentUse | undefined,
 ): AsyncGenerator<T> {
   for await (const chunk of chunks) yield withCachedContentTokens(chunk, use);
-}
-
-/** A `-latest` alias and its target are one model for a cache. */
-function canonical(model: string): string {
-  return GEMINI_ALIASES[model] ?? model;
 }
