@@ -126,3 +126,35 @@ test('routes split a model between engines by weight, with fallbacks; every engi
   assert.throws(() => parseConfig({ engines: { a: { kind: 'fake' } }, models: { m: { routes: [{ engine: 'a', weight: 0 }] } } }, dir), /weight/);
   assert.throws(() => parseConfig({ engines: { a: { kind: 'fake' } }, models: { m: { engine: 'a', routes: [{ engine: 'a' }] } } }, dir), /together with "routes"/);
 });
+
+test('--model serves other gemini-* names (fallback) unless --strict-models', async () => {
+  assert.equal((await planServe(loaded({ model: './stories260K.gguf' }), dir)).fallback, MODEL_FLAG_ENGINE);
+  assert.equal((await planServe(loaded({ model: './stories260K.gguf', 'strict-models': true }), dir)).fallback, undefined);
+  const config = { engines: { demo: { kind: 'fake' } }, models: { 'gemini-2.0-flash': 'demo' } };
+  assert.equal((await planServe(loaded({}, config), dir)).fallback, undefined, 'no --model, no fallback');
+});
+
+test('aliases: a model target or an engine target; Gemini ids an alias serves are left to it by --model', async () => {
+  const config = {
+    engines: { demo: { kind: 'fake' }, other: { kind: 'fake' } },
+    models: { 'gemini-2.5-flash': 'demo' },
+    aliases: { 'gemini-3*': 'gemini-2.5-flash', 'gemini-3.8-flash': 'other' },
+  };
+  const plan = await planServe(loaded({ model: './stories260K.gguf' }, config), dir);
+  assert.deepEqual(plan.aliases, [
+    { pattern: 'gemini-3*', model: 'gemini-2.5-flash' },
+    { pattern: 'gemini-3.8-flash', engine: 'other' },
+  ]);
+  const ids = plan.bindings.map((b) => b.id);
+  assert.ok(!ids.some((id) => id.startsWith('gemini-3')), `--model does not bind what the alias serves: ${ids}`);
+  assert.ok(ids.includes('gemini-2.0-flash') && ids.includes('stories260K'));
+  assert.deepEqual([...plan.engines.keys()].sort(), ['$model', 'demo', 'other'], 'an engine an alias names is loaded');
+});
+
+test('--alias PATTERN=MODEL from the command line; an unknown target stops startup', async () => {
+  const plan = await planServe(loaded({ model: './stories260K.gguf', alias: ['gemini-*=stories260K'] }), dir);
+  assert.deepEqual(plan.aliases, [{ pattern: 'gemini-*', model: 'stories260K' }]);
+  assert.deepEqual(plan.bindings.map((b) => b.id), ['text-embedding-004', 'stories260K'], 'every gemini-* id is left to the alias');
+  await assert.rejects(planServe(loaded({ model: './stories260K.gguf', alias: ['gemini-*=nowhere'] }), dir),
+    (e: unknown) => e instanceof ConfigError && /alias gemini-\*=nowhere: nowhere is neither a served model nor an engine/.test(e.message));
+});

@@ -7,16 +7,21 @@
  * - Engines and `models` from the config file are used as written; an engine that no model
  *   binds is not loaded (a note says so).
  * - `--model PATH|NAME` adds one engine bound to every Gemini model id
- *   (src/core/catalog/gemini-models.ts) not already bound by the config, and to the file's
- *   own name (`stories260K` for `stories260K.gguf`), so both are listed. The engine is
- *   llama-cpp (embedded), or llama-server with `--engine llama-server` or `--mmproj` (images
- *   need llama.cpp's multimodal projector, which only llama-server runs).
+ *   (src/core/catalog/gemini-models.ts) not already bound by the config nor served by an alias,
+ *   and to the file's own name (`stories260K` for `stories260K.gguf`), so both are listed. The
+ *   engine is llama-cpp (embedded), or llama-server with `--engine llama-server` or `--mmproj`
+ *   (images need llama.cpp's multimodal projector, which only llama-server runs). Unless
+ *   `--strict-models`, it also serves every other `gemini-*` name (the plan's `fallback`).
+ * - `aliases` (`--alias PATTERN=MODEL`) serve names matching a pattern with a bound model (its
+ *   engine, routes included) or a declared engine; a target that is neither stops startup. An
+ *   alias outranks `--model`'s implicit bindings, never the config's own `models`.
  * - llama-cpp / llama-server tuning left unset on an engine comes from the settings (`--threads`,
  *   `--parallel`, ...); `contextSize` only when set explicitly, so an unset one lets the
  *   engine use its default, min(the model's trained context, 4096).
  */
 import { basename } from 'node:path';
 import { GEMINI_MODELS, type ModelDefinition } from '../core/catalog/gemini-models.js';
+import { parseModelPattern } from '../core/catalog/model-pattern.js';
 import { ConfigError } from '../config/config-error.js';
 import type { EngineConfig } from '../config/engine-config.js';
 import type { LoadedSettings } from '../config/load-settings.js';
@@ -34,11 +39,21 @@ export interface PlannedBinding {
   definition?: Partial<ModelDefinition>;
 }
 
+/** Names matching `pattern` served by a bound model (`model`) or a named engine of the plan (`engine`). */
+export interface PlannedAlias {
+  pattern: string;
+  model?: string;
+  engine?: string;
+}
+
 /** What serve will load and bind. */
 export interface ServePlan {
   /** Engines to create, by name, in load order. */
   engines: Map<string, EngineSpec>;
   bindings: PlannedBinding[];
+  aliases: PlannedAlias[];
+  /** The engine that serves every other `gemini-*` name (`--model` without `--strict-models`). */
+  fallback?: string;
   /** Human notes about the plan (unused engines), for stderr. */
   notes: string[];
 }
@@ -89,25 +104,45 @@ export async function planServe(loaded: LoadedSettings, cwd: string): Promise<Se
   if (settings.mmproj && !settings.model) {
     throw new ConfigError('--mmproj goes with --model: the projector belongs to the text model it serves');
   }
+  const aliasEntries = Object.entries(settings.aliases);
+  const patterns = aliasEntries.map(([pattern]) => parseModelPattern(pattern));
   if (settings.model) {
     declared.set(MODEL_FLAG_ENGINE, modelFlagEngine(loaded, settings.model));
     const bound = new Set(bindings.map((b) => b.id));
-    const ids = [...GEMINI_MODELS.map((m) => m.id), modelIdOfFile(await resolveModel(settings.model))];
-    for (const id of ids) if (!bound.has(id)) bindings.push({ id, engine: MODEL_FLAG_ENGINE });
+    const targets = new Set(aliasEntries.map(([, target]) => target));
+    // A Gemini id an alias serves is left to the alias (unless another alias needs it bound).
+    const aliased = (id: string) => !targets.has(id) && patterns.some((p) => p.matches(id));
+    for (const id of GEMINI_MODELS.map((m) => m.id)) if (!bound.has(id) && !aliased(id)) bindings.push({ id, engine: MODEL_FLAG_ENGINE });
+    const own = modelIdOfFile(await resolveModel(settings.model));
+    if (!bindings.some((b) => b.id === own)) bindings.push({ id: own, engine: MODEL_FLAG_ENGINE });
   }
-  if (bindings.length === 0) {
+  const boundIds = new Set(bindings.map((b) => b.id));
+  const aliases = aliasEntries.map(([pattern, target]): PlannedAlias => {
+    if (boundIds.has(target)) return { pattern, model: target };
+    if (declared.has(target)) return { pattern, engine: target };
+    const engineNames = [...declared.keys()].filter((n) => n !== MODEL_FLAG_ENGINE);
+    throw new ConfigError(
+      `alias ${pattern}=${target}: ${target} is neither a served model nor an engine declared under "engines"` +
+        (engineNames.length ? ` (engines: ${engineNames.join(', ')})` : ''),
+    );
+  });
+  const fallback = settings.model && !settings.strictModels ? MODEL_FLAG_ENGINE : undefined;
+  if (bindings.length === 0 && aliases.length === 0) {
     throw new ConfigError(
       'nothing to serve: pass --model PATH|NAME (a GGUF file, or a model from `gemserve pull`), ' +
         'or --config FILE with "engines" and "models". See: gemserve serve --help',
     );
   }
 
-  const used = new Set(bindings.flatMap((b) => [b.engine, ...(b.routes ?? []).map((r) => r.engine), ...(b.fallback ?? [])]));
+  const used = new Set([
+    ...bindings.flatMap((b) => [b.engine, ...(b.routes ?? []).map((r) => r.engine), ...(b.fallback ?? [])]),
+    ...aliases.flatMap((a) => (a.engine ? [a.engine] : [])),
+  ]);
   const engines = new Map<string, EngineSpec>();
   const notes: string[] = [];
   for (const [name, e] of declared) {
     if (used.has(name)) engines.set(name, await withDefaults(e));
     else notes.push(`engine ${name} is not bound to any model in "models"; not loading it`);
   }
-  return { engines, bindings, notes };
+  return { engines, bindings, aliases, ...(fallback ? { fallback } : {}), notes };
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { adoptStaticCallerIds } from '../gateway/keys/adopt-static-caller-ids.js';
-import { ModelCatalog, type ModelBinding } from '../core/catalog/model-catalog.js';
+import { ModelCatalog, type ModelAlias, type ModelBinding } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { RoutedEngine } from '../engines/routed/routed-engine.js';
@@ -21,7 +21,7 @@ import { createEngine as defaultCreateEngine, type EngineSpec } from './create-e
 import {
   createMetrics, createRateLimiter, hasManagedKeys, loadBlocklist, openBatchStore, openCachedContents, openFiles, openKeyStore, openResponseCache, openUsage,
 } from './open-server-services.js';
-import { MODEL_FLAG_ENGINE, planServe, type PlannedBinding } from './plan-serve.js';
+import { MODEL_FLAG_ENGINE, planServe, type PlannedBinding, type ServePlan } from './plan-serve.js';
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -89,6 +89,26 @@ function bindingEngine(b: PlannedBinding, engines: Map<string, Engine>): Engine 
   return new RoutedEngine({ routes, fallback: (b.fallback ?? []).map((name) => engines.get(name) as Engine) });
 }
 
+/**
+ * The catalog of a plan: its bindings, its aliases (a model target serves through that model's
+ * engine, routes included), `--model`'s engine for other `gemini-*` names, and each model's
+ * `inputTokenLimit` capped at what its engine can take. A name first served through a pattern is
+ * noted once on stderr.
+ */
+function buildCatalog(plan: ServePlan, bindings: ModelBinding[], engines: Map<string, Engine>, stderr: OutputStream): ModelCatalog {
+  const aliases: ModelAlias[] = plan.aliases.map((a) =>
+    (a.model !== undefined ? { pattern: a.pattern, model: a.model } : { pattern: a.pattern, engine: engines.get(a.engine as string) as Engine }));
+  return new ModelCatalog(bindings, {
+    aliases,
+    ...(plan.fallback ? { fallback: engines.get(plan.fallback) as Engine } : {}),
+    inputLimitFromEngine: true,
+    onPatternServed: (id, via) => {
+      const by = via.fallback ? '--model' : `alias ${via.pattern}`;
+      stderr.write(`note: serving ${id} with ${by}${via.inferredFrom ? ` (not in the catalog; capabilities of ${via.inferredFrom})` : ''}\n`);
+    },
+  });
+}
+
 /** Plans, loads the engines, builds the app and listens. Throws ConfigError, GemserveError or CliError. */
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { settings } = opts.loaded;
@@ -139,7 +159,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     const bindings: ModelBinding[] = plan.bindings.map((b) => ({
       id: b.id, engine: bindingEngine(b, engines), ...(b.definition ? { definition: b.definition } : {}),
     }));
-    catalog = new ModelCatalog(bindings);
+    catalog = buildCatalog(plan, bindings, engines, opts.stderr);
     // Expired caches are already invisible; sweeping frees their rows and what engines kept for them.
     const sweeper = createCachedContentSweeper({
       store: cachedContents, catalog,

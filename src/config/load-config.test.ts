@@ -83,3 +83,13 @@ test('the config file can sit in a nested folder and still anchor paths', async 
   const m = (await loadConfig('c.json', join(dir, 'sub'))).engines.m as { model: string };
   assert.equal(m.model, join(dir, 'x.gguf'));
 });
+
+test('aliases: an object of pattern to model or engine; models/ prefixes dropped; bad patterns name the key', async () => {
+  const { path } = await configFile({ aliases: { 'gemini-*': 'my-engine', 'models/gemini-3*': 'models/gemini-2.5-flash' }, strictModels: true });
+  const c = await loadConfig(path);
+  assert.deepEqual(c.settings.aliases, { 'gemini-*': 'my-engine', 'gemini-3*': 'gemini-2.5-flash' });
+  assert.equal(c.settings.strictModels, true);
+  await rejects({ aliases: { 'bad pattern': 'x' } }, /"aliases" has an invalid pattern "bad pattern"/);
+  await rejects({ aliases: { 'gemini-*': 3 } }, /"aliases" "gemini-\*" needs a model id or engine name/);
+  await rejects({ aliases: ['gemini-*'] }, /"aliases" must be PATTERN=MODEL items/);
+});

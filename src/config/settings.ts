@@ -203,6 +203,53 @@ function priceOverrides(): SettingParser<Record<string, PriceOverride | null>> {
   };
 }
 
+/**
+ * Model aliases: an object of pattern → model id or engine name (`{"gemini-*": "my-engine"}`) in the
+ * config file or as that JSON in a flag or env var, or `PATTERN=MODEL` items (the repeatable
+ * `--alias` flag; `GEMSERVE_ALIASES=p1=m1,p2=m2`). `*` in a pattern stands for any run of
+ * characters; patterns and targets may carry `models/`. Whether a target names a bound model or a
+ * declared engine is checked when serve plans its bindings (plan-serve.ts).
+ */
+function modelAliases(): SettingParser<Record<string, string>> {
+  const expected = 'must be PATTERN=MODEL items (e.g. gemini-*=my-engine) or an object of pattern to model id or engine name, ' +
+    'like {"gemini-3*": "gemini-2.5-flash"}';
+  const pattern = /^(?:models\/)?[A-Za-z0-9*][A-Za-z0-9._\-/*]*$/;
+  const target = /^(?:models\/)?[A-Za-z0-9$][A-Za-z0-9._\-/:]*$/;
+  const add = (out: Record<string, string>, p: unknown, t: unknown, v: unknown) => {
+    if (typeof p !== 'string' || !pattern.test(p.trim())) throw new InvalidSettingValue(`has an invalid pattern ${JSON.stringify(p)}; ${expected}`, v);
+    if (typeof t !== 'string' || !target.test(t.trim())) throw new InvalidSettingValue(`${JSON.stringify(p)} needs a model id or engine name; ${expected}`, v);
+    out[p.trim().replace(/^models\//, '')] = t.trim().replace(/^models\//, '');
+  };
+  return (v) => {
+    let raw = v;
+    if (typeof v === 'string' && v.trim().startsWith('{')) {
+      try {
+        raw = JSON.parse(v);
+      } catch {
+        throw new InvalidSettingValue(expected, v);
+      }
+    }
+    const out: Record<string, string> = {};
+    if (typeof raw === 'string' || Array.isArray(raw)) {
+      const items = typeof raw === 'string' ? raw.split(',') : raw;
+      for (const item of items) {
+        // A repeated flag's value may itself be JSON (`--alias '{"a*": "b"}'`).
+        if (typeof item === 'string' && item.trim().startsWith('{')) {
+          Object.assign(out, modelAliases()(item));
+          continue;
+        }
+        const m = typeof item === 'string' ? /^([^=]+)=(.+)$/.exec(item.trim()) : null;
+        if (!m) throw new InvalidSettingValue(expected, v);
+        add(out, m[1], m[2], v);
+      }
+      return out;
+    }
+    if (typeof raw !== 'object' || raw === null) throw new InvalidSettingValue(expected, v);
+    for (const [p, t] of Object.entries(raw)) add(out, p, t, v);
+    return out;
+  };
+}
+
 const constant = <T>(v: T) => () => v;
 const optional = <T>(p: SettingParser<T>): SettingParser<T | undefined> => p;
 const SERVE = ['serve'] as const;
@@ -259,8 +306,20 @@ export const SETTINGS = {
   model: setting<string | undefined>({
     flag: 'model', env: 'GEMSERVE_MODEL', type: 'string', valueName: 'PATH|NAME',
     default: constant(undefined), defaultText: 'none',
-    help: 'GGUF file to serve under every Gemini model id and its own name, or a model name from the pull cache.',
+    help: 'GGUF file to serve under every Gemini model id and its own name, or a model name from the pull cache. Other gemini-* names are served by it too (capabilities of the name\'s family), unless --strict-models.',
     parse: optional(text()), commands: SERVE, pathKind: 'model',
+  }),
+  aliases: setting<Record<string, string>>({
+    flag: 'alias', env: 'GEMSERVE_ALIASES', type: 'list', valueName: 'PATTERN=MODEL',
+    default: constant({}), defaultText: 'none',
+    help: 'Serve model names matching PATTERN (* is any text, e.g. gemini-*, gemini-3*) with MODEL, a served model id or an engine name from the config file; repeat the flag for several. Exact names win, then the longest pattern. In the config file: "aliases": {"gemini-3*": "gemini-2.5-flash"}.',
+    parse: modelAliases(), commands: SERVE,
+  }),
+  strictModels: setting({
+    flag: 'strict-models', env: 'GEMSERVE_STRICT_MODELS', type: 'boolean',
+    default: constant(false),
+    help: "With --model, answer a gemini-* name gemserve's catalog does not know with Google's 404, instead of serving it with --model (capabilities inferred from the name's family).",
+    parse: boolean(), commands: SERVE,
   }),
   mmproj: setting<string | undefined>({
     flag: 'mmproj', env: 'GEMSERVE_MMPROJ', type: 'string', valueName: 'PATH',
