@@ -222,7 +222,7 @@ export class GenerationService {
     return this.#metered(call, async (meter) => {
       const parsed = parseCountTokensRequest(call.body);
       // A cache is named inside `generateContentRequest` (CountTokensRequest has no field of its own).
-      const nested = parsed.generateContentRequest && await applyCachedContent(call, this.#deps.cachedContents, parsed.generateContentRequest);
+      const nested = parsed.generateContentRequest && await applyCachedContent(call, this.#deps.cachedContents, parsed.generateContentRequest, this.#deps.catalog);
       const req = nested ? { ...parsed, generateContentRequest: nested.req } : parsed;
       const { media, paths } = await resolveCallMedia(call, this.#deps.files, req);
       const counted = convertToCountTokensResponse(await call.model.engine.countTokens(convertToCountTokensInput(req, call.model, media)));
@@ -278,7 +278,7 @@ export class GenerationService {
   /** Everything before the first event: cached content, media, conversion, and the engine wrapped in the concerns. */
   async #start(call: ModelCall): Promise<Started> {
     const deps = this.#deps;
-    const { req, use } = await applyCachedContent(call, deps.cachedContents, parseGenerateContentRequest(call.body));
+    const { req, use } = await applyCachedContent(call, deps.cachedContents, parseGenerateContentRequest(call.body), deps.catalog);
     const { media, paths } = await resolveCallMedia(call, deps.files, req);
     const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined });
     const input: GenerateInput = {

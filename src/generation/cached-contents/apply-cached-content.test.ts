@@ -6,7 +6,8 @@ import { FakeEngine } from '../../engines/fake/fake-engine.js';
 import { MemoryCachedContentStore } from '../../storage/cached-contents/memory-cached-content-store.js';
 import { applyCachedContent, cachedPrefixOf, withCachedContentTokens } from './apply-cached-content.js';
 
-const entry = new ModelCatalog([{ id: 'gemini-2.0-flash', engine: new FakeEngine() }]).get('gemini-2.0-flash')!;
+const catalog = new ModelCatalog([{ id: 'gemini-2.0-flash', engine: new FakeEngine() }]);
+const entry = catalog.get('gemini-2.0-flash')!;
 const alice = { caller: { id: 'alice', name: 'alice' }, model: entry };
 const q: Content = { role: 'user', parts: [{ text: 'question' }] };
 
@@ -24,7 +25,7 @@ async function setup() {
 test('merges the cache\'s parts ahead of the request\'s, and drops the cache\'s name', async () => {
   const { config, name } = await setup();
   const req: GenerateContentRequest = { contents: [q], cachedContent: name, generationConfig: { temperature: 0 }, tools: [] };
-  const { req: merged, use } = await applyCachedContent(alice, config, req);
+  const { req: merged, use } = await applyCachedContent(alice, config, req, catalog);
   assert.deepEqual(merged, {
     contents: [{ role: 'user', parts: [{ text: 'doc' }] }, { role: 'model', parts: [{ text: 'ok' }] }, q],
     systemInstruction: { parts: [{ text: 'sys' }] },
@@ -38,13 +39,13 @@ test('merges the cache\'s parts ahead of the request\'s, and drops the cache\'s 
 test('without cachedContent the request passes through; conflicts and unknown caches are Google\'s errors', async () => {
   const { config, name } = await setup();
   const plain: GenerateContentRequest = { contents: [q] };
-  assert.equal((await applyCachedContent(alice, config, plain)).req, plain);
+  assert.equal((await applyCachedContent(alice, config, plain, catalog)).req, plain);
   for (const extra of [{ systemInstruction: { parts: [{ text: 'x' }] } }, { tools: [{ codeExecution: {} }] }, { toolConfig: {} }]) {
-    await assert.rejects(applyCachedContent(alice, config, { contents: [q], cachedContent: name, ...extra }), { code: 'CACHED_CONTENT_CONFLICT' });
+    await assert.rejects(applyCachedContent(alice, config, { contents: [q], cachedContent: name, ...extra }, catalog), { code: 'CACHED_CONTENT_CONFLICT' });
   }
-  await assert.rejects(applyCachedContent(alice, config, { contents: [q], cachedContent: 'cachedContents/nope' }), { code: 'CACHED_CONTENT_NOT_FOUND' });
-  await assert.rejects(applyCachedContent({ ...alice, caller: { id: 'bob', name: 'bob' } }, config, { contents: [q], cachedContent: name }), { code: 'CACHED_CONTENT_NOT_FOUND' });
-  await assert.rejects(applyCachedContent(alice, undefined, { contents: [q], cachedContent: name }), { code: 'CACHED_CONTENT_NOT_FOUND' });
+  await assert.rejects(applyCachedContent(alice, config, { contents: [q], cachedContent: 'cachedContents/nope' }, catalog), { code: 'CACHED_CONTENT_NOT_FOUND' });
+  await assert.rejects(applyCachedContent({ ...alice, caller: { id: 'bob', name: 'bob' } }, config, { contents: [q], cachedContent: name }, catalog), { code: 'CACHED_CONTENT_NOT_FOUND' });
+  await assert.rejects(applyCachedContent(alice, undefined, { contents: [q], cachedContent: name }, catalog), { code: 'CACHED_CONTENT_NOT_FOUND' });
 });
 
 test('cachedContentTokenCount goes right after promptTokenCount, only on responses with usage', () => {
@@ -60,12 +61,26 @@ test('cachedContentTokenCount goes right after promptTokenCount, only on respons
 
 test('a cache is text-only when no part of its contents or system instruction is anything but text', async () => {
   const { config, name } = await setup();
-  const { use } = await applyCachedContent(alice, config, { contents: [q], cachedContent: name });
+  const { use } = await applyCachedContent(alice, config, { contents: [q], cachedContent: name }, catalog);
   assert.equal(use?.textOnly, true);
   const image = await config.store.create({
     owner: 'alice', model: 'gemini-2.0-flash', totalTokenCount: 300,
     contents: [{ role: 'user', parts: [{ text: 'look' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] }],
   }, { ttlMs: 60_000 });
-  const withImage = await applyCachedContent(alice, config, { contents: [q], cachedContent: `cachedContents/${image.id}` });
+  const withImage = await applyCachedContent(alice, config, { contents: [q], cachedContent: `cachedContents/${image.id}` }, catalog);
   assert.equal(withImage.use?.textOnly, false);
+});
+
+test('a -latest alias and the model it resolves to on this server are one model for a cache; other models are not', async () => {
+  const served = new ModelCatalog([{ id: 'gemini-2.5-flash', engine: new FakeEngine() }, { id: 'gemini-2.0-flash', engine: new FakeEngine() }]);
+  const store = new MemoryCachedContentStore();
+  const config = { store, minTokens: 0 };
+  const make = async (model: string) => `cachedContents/${(await store.create({ owner: 'alice', model, totalTokenCount: 1, contents: [q] }, { ttlMs: 60_000 })).id}`;
+  const viaAlias = await make('gemini-flash-latest');
+  const flash = { caller: { id: 'alice', name: 'alice' }, model: served.get('gemini-2.5-flash')! };
+  assert.equal(served.get('gemini-flash-latest')?.definition.aliasOf, 'gemini-2.5-flash', 'the alias resolves to the 2.5 Flash this server binds');
+  assert.ok((await applyCachedContent(flash, config, { contents: [q], cachedContent: viaAlias }, served)).use);
+  const latest = { ...flash, model: served.get('gemini-flash-latest')! };
+  assert.ok((await applyCachedContent(latest, config, { contents: [q], cachedContent: await make('gemini-2.5-flash') }, served)).use);
+  await assert.rejects(applyCachedContent(flash, config, { contents: [q], cachedContent: await make('gemini-2.0-flash') }, served), { code: 'CACHED_CONTENT_MODEL_MISMATCH' });
 });

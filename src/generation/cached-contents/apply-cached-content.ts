@@ -1,8 +1,7 @@
 import type { Content, GenerateContentRequest, GenerateContentResponse, Tool, ToolConfig } from '../../api/gemini/types.js';
 import { convertToChatMessages } from '../../convert/convert-to-chat-messages.js';
 import type { ResolvedMedia } from '../../convert/resolved-media.js';
-import type { CatalogEntry } from '../../core/catalog/model-catalog.js';
-import { isSameGeminiModel } from '../../core/catalog/gemini-models.js';
+import type { CatalogEntry, ModelCatalog } from '../../core/catalog/model-catalog.js';
 import type { CachedPrefix } from '../../core/engine.js';
 import { Errors } from '../../core/errors.js';
 import type { CallBase } from '../generation-call.js';
@@ -26,11 +25,13 @@ export interface CachedContentUse {
  * cache's contents first, then the request's, with the cache's systemInstruction, tools and
  * toolConfig (Google's CachedContent semantics, ai.google.dev/gemini-api/docs/caching). A cache
  * that is missing, expired or someone else's is Google's 403; one for another model, or a
- * request that sets systemInstruction, tools or toolConfig itself, Google's 400. Without
- * `cachedContent` the request passes through unchanged.
+ * request that sets systemInstruction, tools or toolConfig itself, Google's 400. A `-latest`
+ * alias (or a name an alias pattern serves) and the model it resolves to in `catalog` are one
+ * model for a cache. Without `cachedContent` the request passes through unchanged.
  */
 export async function applyCachedContent(
   call: Pick<CallBase, 'caller' | 'model'>, cachedContents: CachedContentsConfig | undefined, req: GenerateContentRequest,
+  catalog: Pick<ModelCatalog, 'get'>,
 ): Promise<{ req: GenerateContentRequest; use?: CachedContentUse }> {
   const name = req.cachedContent;
   if (name === undefined || name === '') return { req };
@@ -41,7 +42,8 @@ export async function applyCachedContent(
   const id = name.replace(/^cachedContents\//, '');
   const record = cachedContents ? await cachedContents.store.get(call.caller.id, id) : undefined;
   if (!record) throw Errors.cachedContentNotFound();
-  if (!isSameGeminiModel(record.model, call.model.definition.id)) {
+  const servedAs = (id: string) => catalog.get(id)?.definition.aliasOf ?? id;
+  if (servedAs(record.model) !== servedAs(call.model.definition.id)) {
     throw Errors.cachedContentModelMismatch(call.model.definition.id, record.model);
   }
   const contents = record.contents as Content[];
