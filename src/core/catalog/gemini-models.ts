@@ -200,12 +200,3 @@ export const GEMINI_ALIAS_TARGETS: Readonly<Record<string, readonly string[]>> =
 export const GEMINI_ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(GEMINI_ALIAS_TARGETS).map(([alias, targets]) => [alias, targets[0]]),
 );
-
-/**
- * Whether two model names are one model for a context cache: the same name, or a `-latest` alias
- * and one of the models it has pointed at (a cache made through the alias serves its target, as
- * Google treats them; which target depends on what the server binds, so any of them counts).
- */
-export function isSameGeminiModel(a: string, b: string): boolean {
-  return a === b || (GEMINI_ALIAS_TARGETS[a]?.includes(b) ?? false) || (GEMINI_ALIAS_TARGETS[b]?.includes(a) ?? false);
-}
