@@ -72,7 +72,8 @@ describe('models (contract, @google/genai)', () => {
     assert.equal(m.name, 'models/gemini-2.0-flash');
     assert.equal(m.displayName, 'Gemini 2.0 Flash');
     assert.equal(m.version, '2.0');
-    assert.equal(m.inputTokenLimit, 1_048_576);
+    // Google's 1,048,576, capped at what the bound engine can take (issue 13: context honesty).
+    assert.equal(m.inputTokenLimit, Math.min(1_048_576, LOCAL_CONTEXT));
     assert.equal(m.outputTokenLimit, 8192);
     assert.ok(m.supportedActions?.includes('generateContent'), `supportedActions: ${m.supportedActions}`);
     assert.ok(m.supportedActions?.includes('countTokens'), `supportedActions: ${m.supportedActions}`);
@@ -102,7 +103,7 @@ describe('models (contract, @google/genai)', () => {
     const ai = genai(server.baseUrl);
     const m = await ai.models.get({ model: 'gemini-flash-latest' });
     assert.equal(m.name, 'models/gemini-flash-latest');
-    assert.equal(m.inputTokenLimit, 1_048_576);
+    assert.equal(m.inputTokenLimit, Math.min(1_048_576, LOCAL_CONTEXT));
     assert.equal(m.outputTokenLimit, 65_536);
     assert.equal(m.thinking, true);
     const r = await ai.models.generateContent({ model: 'gemini-flash-latest', contents: 'Hello there' });

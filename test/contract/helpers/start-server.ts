@@ -72,7 +72,8 @@ export interface TestServer extends AsyncDisposable {
 export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024 * 1024;
 
 export async function startServer(opts: TestServerOptions): Promise<TestServer> {
-  const catalog = new ModelCatalog(opts.bindings);
+  // As `gemserve serve` builds it: inputTokenLimit is what the bound engine can take.
+  const catalog = new ModelCatalog(opts.bindings, { inputLimitFromEngine: true });
   const app = await createApp({
     catalog,
     apiKeys: opts.apiKeys ?? [],
