@@ -19,13 +19,17 @@ export type TokensByModality = Partial<Record<InputModality, number>>;
  * is text with source DOCUMENT. Engines count tokens under `source ?? kind`.
  */
 export type MessagePart =
-  | { type: 'text'; text: string; source?: InputModality }
+  | { type: 'text'; text: string; source?: InputModality; thoughtSignature?: string }
   /** Decoded, orientation-fixed image bytes (PNG or JPEG) ready for the engine's projector. */
   | { type: 'image'; mimeType: string; data: Uint8Array; source?: InputModality }
   /** Audio for engines that hear natively (WAV PCM). */
   | { type: 'audio'; mimeType: string; data: Uint8Array; source?: InputModality }
-  /** A call the model made earlier (model turns only). `id` pairs it with its response. */
-  | { type: 'function-call'; id?: string; name: string; args: Record<string, unknown> }
+  /**
+   * A call the model made earlier (model turns only). `id` pairs it with its response. A model
+   * part's `thoughtSignature` is one an engine issued (see {@link EngineCapabilities.thoughtSignatures}),
+   * sent back for it as the client echoed it; engines that issue none ignore it.
+   */
+  | { type: 'function-call'; id?: string; name: string; args: Record<string, unknown>; thoughtSignature?: string }
   /** The result the app sent back for a call (user turns only). */
   | { type: 'function-response'; id?: string; name: string; response: Record<string, unknown> };
 
@@ -159,11 +163,13 @@ export type GenerateEvent =
   /**
    * Text of one candidate; `tokens` is how many generated tokens this delta accounts for.
    * `thought` marks the model's thinking (counted apart from the answer). `logprobs`, when
-   * requested, has one entry per token of the delta.
+   * requested, has one entry per token of the delta. `thoughtSignature`: the engine's own opaque
+   * signature closing this text (engines with `capabilities.thoughtSignatures`; it may come on an
+   * empty delta).
    */
-  | { type: 'text-delta'; candidate: number; text: string; tokens: number; thought?: boolean; logprobs?: TokenLogprob[] }
+  | { type: 'text-delta'; candidate: number; text: string; tokens: number; thought?: boolean; logprobs?: TokenLogprob[]; thoughtSignature?: string }
   /** A complete function call of one candidate; `args` validates against the function's `parameters`. */
-  | { type: 'function-call'; candidate: number; name: string; args: Record<string, unknown>; tokens: number }
+  | { type: 'function-call'; candidate: number; name: string; args: Record<string, unknown>; tokens: number; thoughtSignature?: string }
   /** The candidate is complete. Every candidate gets exactly one. */
   | { type: 'finish'; candidate: number; reason: FinishReason };
 
@@ -202,6 +208,12 @@ export interface EngineCapabilities {
   maxCandidates: number;
   /** Context window in tokens (prompt + output). */
   contextTokens: number;
+  /**
+   * The longest prompt the engine takes, when it is less than `contextTokens` (room kept for the
+   * first generated token): what the "input token count exceeds the maximum" 400 names, and what
+   * models.get reports as `inputTokenLimit`. `contextTokens` when absent.
+   */
+  maxPromptTokens?: number;
   /** Media the engine takes natively besides text; absent means text only. */
   inputModalities?: Array<'IMAGE' | 'AUDIO'>;
   /**
@@ -215,6 +227,12 @@ export interface EngineCapabilities {
   thinking?: boolean;
   /** Whether `GenerateInput.logprobs` is honoured. */
   logprobs?: boolean;
+  /**
+   * The engine issues thought signatures of its own (a Gemini upstream: Google's), on its events,
+   * and checks the ones sent back on message parts: gemserve passes them through untouched and
+   * leaves their validation to the engine. Others issue none; gemserve signs for them.
+   */
+  thoughtSignatures?: boolean;
   /**
    * Present when the engine computes embeddings (`embed`): an embedding model is loaded (a GGUF
    * that declares a pooling type). `dimensions` is the length of every vector it returns.
@@ -277,8 +295,8 @@ export interface Engine extends AsyncDisposable {
 
 /** A piece of a finished candidate, in the order the engine produced it. */
 export type OutputPart =
-  | { type: 'text'; text: string; thought?: boolean }
-  | { type: 'function-call'; name: string; args: Record<string, unknown> }
+  | { type: 'text'; text: string; thought?: boolean; thoughtSignature?: string }
+  | { type: 'function-call'; name: string; args: Record<string, unknown>; thoughtSignature?: string }
   | ToolPart;
 
 export interface CandidateResult {
@@ -316,13 +334,15 @@ export async function collectGeneration(events: AsyncIterable<GenerationEvent>):
       if (ev.thought) c.thoughtTokens += ev.tokens;
       else { c.text += ev.text; c.tokens += ev.tokens; }
       if (ev.logprobs) (c.logprobs ??= []).push(...ev.logprobs);
+      // A signature closes the text it came with: later text starts a part of its own.
       const last = c.parts.at(-1);
-      if (last?.type === 'text' && !last.thought === !ev.thought) last.text += ev.text;
-      else if (ev.text) c.parts.push({ type: 'text', text: ev.text, ...(ev.thought ? { thought: true } : {}) });
+      const sig = ev.thoughtSignature ? { thoughtSignature: ev.thoughtSignature } : {};
+      if (last?.type === 'text' && !last.thought === !ev.thought && !last.thoughtSignature) Object.assign(last, { text: last.text + ev.text }, sig);
+      else if (ev.text || ev.thoughtSignature) c.parts.push({ type: 'text', text: ev.text, ...(ev.thought ? { thought: true } : {}), ...sig });
     } else if (ev.type === 'function-call') {
       const c = at(ev.candidate);
       c.tokens += ev.tokens;
-      c.parts.push({ type: 'function-call', name: ev.name, args: ev.args });
+      c.parts.push({ type: 'function-call', name: ev.name, args: ev.args, ...(ev.thoughtSignature ? { thoughtSignature: ev.thoughtSignature } : {}) });
     } else if (ev.type === 'finish') {
       at(ev.candidate).finishReason = ev.reason;
     } else {

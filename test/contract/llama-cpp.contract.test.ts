@@ -57,10 +57,24 @@ for (const tm of models) {
       });
     }
 
-    it('the local model is listed under its own name with the context window as its limit', async () => {
+    it('the local model is listed under its own name with the context window, less the first output token, as its limit', async () => {
       const m = await genai(server.baseUrl).models.get({ model: tm.name });
       assert.equal(m.name, `models/${tm.name}`);
-      assert.equal(m.inputTokenLimit, CONTEXT);
+      // What the engine takes as a prompt: its context, less room for the first generated token.
+      assert.equal(m.inputTokenLimit, CONTEXT - 2);
+    });
+
+    it('context honesty: gemini-2.0-flash reports the limit its engine takes, and a prompt over it gets Google\'s 400 naming that limit', async () => {
+      const ai = genai(server.baseUrl);
+      const limit = (await ai.models.get({ model: 'gemini-2.0-flash' })).inputTokenLimit!;
+      assert.equal(limit, CONTEXT - 2);
+      const long = 'Once upon a time there was a little girl who loved to play outside. '.repeat(60);
+      const counted = (await ai.models.countTokens({ model: 'gemini-2.0-flash', contents: long })).totalTokens!;
+      assert.ok(counted > limit, `the prompt (${counted} tokens) must exceed the limit (${limit})`);
+      const e = await ai.models.generateContent({ model: 'gemini-2.0-flash', contents: long }).then(() => undefined, (err: unknown) => err);
+      assert.ok(e instanceof Error, 'refused');
+      assert.equal((e as { status?: number }).status, 400);
+      assert.match(e.message, new RegExp(`The input token count \\(${counted}\\) exceeds the maximum number of tokens allowed \\(${limit}\\)\\.`));
     });
 
     it('a stream concatenates to the unary text under greedy decoding; finishReason on the last chunk', async () => {

@@ -234,7 +234,7 @@ export class ModelCatalog {
   /** Caps `inputTokenLimit` at what the engine can take, when asked to. */
   #fit(def: ModelDefinition, engine: Engine): ModelDefinition {
     if (!this.#options.inputLimitFromEngine) return def;
-    const context = engine.capabilities.contextTokens;
-    return context > 0 && context < def.inputTokenLimit ? { ...def, inputTokenLimit: context } : def;
+    const { contextTokens, maxPromptTokens = contextTokens } = engine.capabilities;
+    return maxPromptTokens > 0 && maxPromptTokens < def.inputTokenLimit ? { ...def, inputTokenLimit: maxPromptTokens } : def;
   }
 }

@@ -146,7 +146,10 @@ export class LlamaCppEngine implements Engine {
     this.#chatWrapper = prepareThinkingChatWrapper(resolveChatWrapperFor(parts.loaded.model));
     this.chatWrapperName = this.#chatWrapper.wrapperName;
     const parallel = parts.context.totalSequences;
-    this.capabilities = { maxCandidates: MAX_CANDIDATES, contextTokens: parts.context.contextSize, structuredOutput: true };
+    this.capabilities = {
+      maxCandidates: MAX_CANDIDATES, contextTokens: parts.context.contextSize,
+      maxPromptTokens: maxPromptTokens(parts.context.contextSize), structuredOutput: true,
+    };
     this.capabilities.thinking = hasThoughtFormat(this.#chatWrapper);
     this.capabilities.logprobs = true; // generate-with-logprobs.ts
     this.#scheduler = new Scheduler({ slots: parallel, maxQueue: parts.maxQueue });

@@ -16,12 +16,13 @@ import type {
 import { Errors, isGemserveError, toGemserveError, type GemserveError } from '../../core/errors.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { checkGgufFile } from '../shared/check-gguf-file.js';
+import { isUpstreamLimitation } from '../shared/is-upstream-limitation.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { promptTooLong } from '../shared/prompt-too-long.js';
 import {
   closedThoughtRequestFields, decodingRequestFields, promptRequestFields, THOUGHT_OPENING, type ChatFeatures,
 } from './chat-request-fields.js';
-import { collectPromptedToolCalls } from './collect-prompted-tool-calls.js';
+import { collectPromptedToolCalls } from '../shared/collect-prompted-tool-calls.js';
 import { convertToOpenAiMessages } from './convert-to-openai-messages.js';
 import { keepCallsOnly } from './keep-calls-only.js';
 import { countPromptTokens, type TokenCountingApi } from './count-prompt-tokens.js';
@@ -199,7 +200,7 @@ export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): P
  * Tools, thinking and logprobs (chat-request-fields.ts decides the request fields):
  * - function calling through llama.cpp's own tool-call format when the template has one, else
  *   through the prompted JSON format with a grammar (prompted-tool-format.ts,
- *   collect-prompted-tool-calls.ts); in mode `any` only the calls are kept (keep-calls-only.ts);
+ *   ../shared/collect-prompted-tool-calls.ts); in mode `any` only the calls are kept (keep-calls-only.ts);
  *   never together with a response schema or with logprobs;
  * - thinking when the template can (read-chat-traits.ts); a numeric budget is
  *   `reasoning_budget_tokens`, and when llama-server does not close the thought in time the
@@ -239,6 +240,7 @@ export class LlamaServerEngine implements Engine {
     this.capabilities = {
       maxCandidates: MAX_CANDIDATES,
       contextTokens: parts.slotContext,
+      maxPromptTokens: parts.slotContext - 1,
       ...(parts.inputModalities.length ? { inputModalities: parts.inputModalities } : {}),
       structuredOutput: true,
       functionCalling: true,
@@ -279,7 +281,7 @@ export class LlamaServerEngine implements Engine {
    * so a prompt of `n_ctx - 1` tokens still gets its one token.
    */
   get maxPromptTokens(): number {
-    return this.capabilities.contextTokens - 1;
+    return this.capabilities.maxPromptTokens ?? this.capabilities.contextTokens - 1;
   }
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
@@ -446,7 +448,9 @@ export class LlamaServerEngine implements Engine {
     }
     if (e instanceof LlamaServerHttpError) {
       // 400s are the request's fault (an image it cannot decode, a template refusing the
-      // conversation); 503 is llama-server loading or busy; anything else is ours.
+      // conversation) unless they name llama-server's own machinery (its samplers, grammar,
+      // template: a system error); 503 is llama-server loading or busy; anything else is ours.
+      if (e.status === 400 && isUpstreamLimitation(e.message)) return Errors.upstreamLimitation('llama-server', e.message);
       if (e.status === 400) return Errors.invalidArgument(`The model server refused the request: ${e.message}`);
       // Media it cannot decode is a runtime_error there, hence a 500 (server-common.cpp
       // `process_mtmd_prompt`), but it is the request's bytes that are bad.

@@ -164,6 +164,7 @@ function commonCapabilities(engines: Engine[]): EngineCapabilities {
   return {
     maxCandidates: Math.min(...caps.map((c) => c.maxCandidates)),
     contextTokens: Math.min(...caps.map((c) => c.contextTokens)),
+    ...(caps.some((c) => c.maxPromptTokens !== undefined) ? { maxPromptTokens: Math.min(...caps.map((c) => c.maxPromptTokens ?? c.contextTokens)) } : {}),
     ...(modalities.length ? { inputModalities: modalities } : {}),
     ...(all('structuredOutput') ? { structuredOutput: true } : {}),
     ...(all('functionCalling') ? { functionCalling: true } : {}),
