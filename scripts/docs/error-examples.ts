@@ -51,6 +51,7 @@ export const ERROR_EXAMPLES: { readonly [F in keyof typeof Errors]: () => Gemser
   upstreamUnavailable: () => Errors.upstreamUnavailable(p('upstream'), p('reason')),
   upstreamTimeout: () => Errors.upstreamTimeout(p('upstream'), p('timeout')),
   upstreamMalformed: () => Errors.upstreamMalformed(p('upstream'), p('reason')),
+  upstreamLimitation: () => Errors.upstreamLimitation(p('upstream'), p('reason')),
   // The pause is rounded up to whole seconds, so it is an example value: 30 s.
   circuitOpen: () => Errors.circuitOpen(p('upstream'), 30_000),
 };

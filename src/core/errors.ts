@@ -209,6 +209,10 @@ export const ERROR_CATALOG = {
     status: 'INTERNAL', kind: 'system', retryable: true,
     description: 'An upstream sent something that is not its protocol (a stream chunk that is not JSON, a body of the wrong shape).',
   },
+  UPSTREAM_LIMITATION: {
+    status: 'INTERNAL', kind: 'system', retryable: false,
+    description: 'An upstream engine (or the llama-server child) could not serve a valid request because of its own limits: it refused it with a 4xx about itself rather than the request (llama-server\'s "Failed to initialize samplers", a grammar or JSON Schema it cannot build, a chat template it cannot render; vLLM\'s unsupported schema features; Ollama\'s "does not support tools"), or it answered a function-calling mode ANY request without a call in every way the engine may ask (the openai-compatible engine\'s `toolChoice`). The upstream\'s message is passed on; the same request to the same upstream fails the same way, and a routed model moves it to its other engines.',
+  },
   CIRCUIT_OPEN: {
     status: 'UNAVAILABLE', kind: 'system', retryable: true,
     description: 'The circuit breaker in front of an upstream is open after repeated failures: requests fail fast until its cool-down ends. Sent with a `Retry-After` header.',
@@ -595,6 +599,11 @@ export const Errors = {
   /** `UPSTREAM_MALFORMED`. */
   upstreamMalformed(upstream: string, reason: string): GemserveError {
     return make('UPSTREAM_MALFORMED', `The upstream ${upstream} sent a malformed response: ${reason}`);
+  },
+
+  /** `UPSTREAM_LIMITATION`: the upstream's own limit, never the client's 400. */
+  upstreamLimitation(upstream: string, reason: string): GemserveError {
+    return make('UPSTREAM_LIMITATION', `The upstream ${upstream} cannot serve this request: ${reason}`);
   },
 
   /** `CIRCUIT_OPEN`: `Retry-After` says when the cool-down ends, in whole seconds. */

@@ -27,7 +27,8 @@ import type { GenerateInput } from '../../core/engine.js';
 import { chatPromptFields, withSystemText, type ChatPromptFields, type OpenAiMessage } from './convert-to-openai-messages.js';
 import { convertToOpenAiTools } from './convert-to-openai-tools.js';
 import { requestedTopLogprobs } from './map-logprobs.js';
-import { promptedToolsGrammar, promptedToolsSystemText } from './prompted-tool-format.js';
+import { promptedToolsSystemText } from '../shared/prompted-tool-format.js';
+import { promptedToolsGrammar } from './prompted-tool-format.js';
 import type { ChatTraits } from './read-chat-traits.js';
 
 /** The opening of a thought the reply continues (see the module comment). */

@@ -21,11 +21,11 @@
  *   earliest unanswered call of the same name, else the earliest unanswered call. The tool
  *   messages come before the rest of the user's turn.
  * - For templates without one (`tools: 'prompted'`), calls and responses are written as text in
- *   the prompted tool format (prompted-tool-format.ts): llama.cpp silently drops `tool_calls`
+ *   the prompted tool format (../shared/prompted-tool-format.ts): llama.cpp silently drops `tool_calls`
  *   such templates cannot render.
  */
 import type { ChatMessage, MessagePart } from '../../core/engine.js';
-import { promptedCallsText, promptedResponseText } from './prompted-tool-format.js';
+import { promptedCallsText, promptedResponseText } from '../shared/prompted-tool-format.js';
 
 /** A content part of an OpenAI-style message. */
 export type OpenAiContentPart =

@@ -10,7 +10,8 @@
  *   llama.cpp's grammar then starts at the first call instead of waiting for its trigger).
  * - `parallel_tool_calls: true`: Gemini lets a model answer with several calls at once.
  */
-import type { FunctionSpec, ToolOptions } from '../../core/engine.js';
+import type { ToolOptions } from '../../core/engine.js';
+import { functionParameters } from '../shared/prompted-tool-format.js';
 
 /** A function as OpenAI's `tools` lists it. */
 export interface OpenAiTool {
@@ -23,14 +24,6 @@ export interface OpenAiToolFields {
   tools: OpenAiTool[];
   tool_choice: 'auto' | 'required';
   parallel_tool_calls: boolean;
-}
-
-/** The arguments schema of a function that declares none. */
-export const NO_PARAMETERS = { type: 'object', properties: {} } as const;
-
-/** The JSON Schema of a function's arguments object. */
-export function functionParameters(f: FunctionSpec): object {
-  return f.parameters ?? NO_PARAMETERS;
 }
 
 /** Converts the tool options; see the module comment. */

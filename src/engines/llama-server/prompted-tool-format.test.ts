@@ -1,7 +1,8 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isGemserveError } from '../../core/errors.js';
-import { promptedReplySchema, promptedToolsGrammar, promptedToolsSystemText } from './prompted-tool-format.js';
+import { promptedReplySchema, promptedToolsSystemText } from '../shared/prompted-tool-format.js';
+import { promptedToolsGrammar } from './prompted-tool-format.js';
 
 const functions = [{ name: 'get_weather', description: 'Weather.', parameters: { type: 'object', properties: { city: { type: 'string' } } } }, { name: 'now' }];
 

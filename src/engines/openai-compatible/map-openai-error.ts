@@ -4,10 +4,14 @@
  * llama-server send `{"error": {"message", "type", "code"}}`, Ollama `{"error": "text"}`; the
  * message is taken from either. The HTTP status picks the Google status (the canonical table
  * of src/core/errors.ts, reversed): a 4xx passes through with the upstream's message
- * (`Errors.upstreamRejected`; 429 is RESOURCE_EXHAUSTED, retryable, `Retry-After` honoured); a
- * 5xx or a broken connection → 503 (`Errors.upstreamUnavailable`); a timeout → 504.
+ * (`Errors.upstreamRejected`; 429 is RESOURCE_EXHAUSTED, retryable, `Retry-After` honoured),
+ * unless it is about the upstream's own limits rather than the request (its samplers, grammar,
+ * template; ../shared/is-upstream-limitation.ts): that is a system error, 500
+ * (`Errors.upstreamLimitation`), never retried; a 5xx or a broken connection → 503
+ * (`Errors.upstreamUnavailable`); a timeout → 504.
  */
 import { Errors, GOOGLE_STATUS_HTTP, type GoogleStatus } from '../../core/errors.js';
+import { isUpstreamLimitation } from '../shared/is-upstream-limitation.js';
 import { parseRetryAfter, retryAfterHeader, UpstreamFailure } from '../shared/retry-policy.js';
 import { UpstreamConnectionError, UpstreamHttpError, UpstreamTimeoutError } from '../shared/upstream-http.js';
 
@@ -36,7 +40,9 @@ export function failureFromStatus(upstream: string, http: number, message: strin
   const retryAfterMs = parseRetryAfter(headers?.get('retry-after'));
   const error = http >= 500
     ? Errors.upstreamUnavailable(upstream, `HTTP ${http}: ${text}`)
-    : Errors.upstreamRejected(googleStatusOf(http), text, [], retryAfterHeader(http, retryAfterMs));
+    : http !== 429 && isUpstreamLimitation(text)
+      ? Errors.upstreamLimitation(upstream, `HTTP ${http}: ${text}`)
+      : Errors.upstreamRejected(googleStatusOf(http), text, [], retryAfterHeader(http, retryAfterMs));
   return new UpstreamFailure({ kind: 'status', httpStatus: http, retryAfterMs, error });
 }
 

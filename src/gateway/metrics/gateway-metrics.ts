@@ -22,7 +22,7 @@ const TOKEN_KINDS = [
 /** gemserve's upstream error codes (src/core/errors.ts) → the `kind` label of gemserve_upstream_errors_total. */
 const UPSTREAM_ERROR_KINDS: Record<string, string> = {
   UPSTREAM_REJECTED: 'rejected', UPSTREAM_UNAVAILABLE: 'unavailable', UPSTREAM_TIMEOUT: 'timeout',
-  UPSTREAM_MALFORMED: 'malformed', CIRCUIT_OPEN: 'circuit_open',
+  UPSTREAM_MALFORMED: 'malformed', UPSTREAM_LIMITATION: 'limitation', CIRCUIT_OPEN: 'circuit_open',
 };
 
 /**

@@ -1,5 +1,7 @@
 /**
- * A candidate generated under the prompted tool format (prompted-tool-format.ts) → its calls.
+ * A candidate generated under the prompted tool format (prompted-tool-format.ts) → its calls
+ * (the llama-server engine's grammar-constrained replies, the openai-compatible engine's
+ * `response_format` ones).
  * The reply is JSON, so its text is held back rather than streamed: at a natural end it is
  * parsed into one `function-call` event per call, or (mode `auto`) one text delta with the
  * `response`. Tokens stay exact: each call gets the tokens of the deltas that wrote it, up to
@@ -9,7 +11,6 @@
  */
 import type { GenerateEvent } from '../../core/engine.js';
 import { parsePromptedToolReply, type PromptedReply } from './parse-prompted-tool-reply.js';
-import type { CandidateOutcome } from './stream-candidate.js';
 
 /** The reply, or undefined when a stop sequence cut it short (the grammar cannot see those). */
 function tryParse(text: string): PromptedReply | undefined {
@@ -20,10 +21,8 @@ function tryParse(text: string): PromptedReply | undefined {
   }
 }
 
-/** Wraps one candidate's stream (stream-candidate.ts). */
-export async function* collectPromptedToolCalls(
-  source: AsyncGenerator<GenerateEvent, CandidateOutcome>,
-): AsyncGenerator<GenerateEvent, CandidateOutcome> {
+/** Wraps one candidate's stream; what the stream returns is passed on. */
+export async function* collectPromptedToolCalls<R>(source: AsyncGenerator<GenerateEvent, R>): AsyncGenerator<GenerateEvent, R> {
   let text = '';
   /** After each answer delta: the text length and the tokens so far. */
   const marks: Array<{ end: number; tokens: number }> = [];

@@ -2,12 +2,11 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GenerateEvent } from '../../core/engine.js';
 import { collectPromptedToolCalls } from './collect-prompted-tool-calls.js';
-import type { CandidateOutcome } from './stream-candidate.js';
 
 async function run(events: GenerateEvent[]): Promise<GenerateEvent[]> {
-  async function* source(): AsyncGenerator<GenerateEvent, CandidateOutcome> {
+  async function* source(): AsyncGenerator<GenerateEvent, { finished: boolean }> {
     yield* events;
-    return { finished: true, tokens: 0 };
+    return { finished: true };
   }
   const out: GenerateEvent[] = [];
   for await (const e of collectPromptedToolCalls(source())) out.push(e);
