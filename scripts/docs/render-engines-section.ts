@@ -23,6 +23,7 @@ function typeOf(field: ConfigField): string {
     case 'boolean': return 'boolean';
     case 'http-url': return 'http(s) URL';
     case 'word-list': return `list of ${field.words.map(code).join(', ')}`;
+    case 'word': return `one of ${field.words.map(code).join(', ')}`;
     case 'object': return 'object';
   }
 }

@@ -67,6 +67,12 @@ describe('parseEngines: fields come from the engine descriptors', () => {
     assert.match(fieldError({ ...base, breaker: { coolDownMs: -1 } }).message, /^engines\.e\.breaker \.coolDownMs must be an integer from 0 to 3600000/);
   });
 
+  it('openai-compatible toolChoice: one word of three, in any case, kept as the descriptor spells it', () => {
+    const base = { kind: 'openai-compatible', model: 'm', baseUrl: 'http://h:1/v1' };
+    assert.deepEqual(parseEngines({ e: { ...base, toolChoice: 'Prompted' } }, '/cfg').e, { ...base, toolChoice: 'prompted' });
+    assert.equal(fieldError({ ...base, toolChoice: 'required' }).message, 'engines.e.toolChoice must be one of auto, native, prompted (got "required")');
+  });
+
   it('gemini-upstream lists its keys in the descriptor\'s order', () => {
     assert.equal(fieldError({ kind: 'gemini-upstream', model: 'g', key: 'secret' }).message,
       'engines.e.key is not a known key; expected one of model, baseUrl, apiKeyEnv, timeoutMs, retry, breaker, contextTokens, embeddingDimensions');

@@ -94,6 +94,17 @@ function wordList(words: readonly string[]): SettingParser<string[]> {
   };
 }
 
+/** One of `words`, in any case, kept as `words` spells it. */
+function word(words: readonly string[]): SettingParser<string> {
+  const parse = text();
+  const canonical = new Map(words.map((w) => [w.toUpperCase(), w]));
+  return (v) => {
+    const w = canonical.get(parse(v).toUpperCase());
+    if (w === undefined) throw new InvalidSettingValue(`must be one of ${words.join(', ')}`, v);
+    return w;
+  };
+}
+
 /** The parser of one field of an engine descriptor (src/core/config-fields.ts). */
 function fieldParser(field: ConfigField): SettingParser<unknown> {
   switch (field.type) {
@@ -103,6 +114,7 @@ function fieldParser(field: ConfigField): SettingParser<unknown> {
     case 'boolean': return boolean();
     case 'http-url': return httpUrl();
     case 'word-list': return wordList(field.words);
+    case 'word': return word(field.words);
     case 'object': return objectOf(fieldParsers(field.fields));
   }
 }

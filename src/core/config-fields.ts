@@ -24,6 +24,8 @@ export type ConfigFieldType =
   | { type: 'http-url' }
   /** A list of some of `words`, matched without regard to case, each kept as `words` spells it. */
   | { type: 'word-list'; words: readonly string[] }
+  /** One of `words`, matched without regard to case, kept as `words` spells it. */
+  | { type: 'word'; words: readonly string[] }
   /** An object of known keys. */
   | { type: 'object'; fields: ConfigFields };
 
@@ -49,6 +51,7 @@ export type ConfigValue<F> =
       : F extends { type: 'auto-or-integer' } ? 'auto' | number
         : F extends { type: 'boolean' } ? boolean
           : F extends { type: 'word-list'; words: readonly (infer W)[] } ? W[]
+            : F extends { type: 'word'; words: readonly (infer W)[] } ? W
             : F extends { type: 'object'; fields: infer G extends ConfigFields } ? ConfigValues<G>
               : never;
 

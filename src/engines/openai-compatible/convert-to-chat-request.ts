@@ -12,7 +12,16 @@
  * - Sampling: temperature, top_p, seed (`candidateSeed`: candidates are separate requests,
  *   as in the llama.cpp engines), presence/frequency penalties, `max_tokens`, `stop` map 1:1; `top_k` is not
  *   OpenAI's but vLLM, llama-server and LM Studio read it, so it is sent only when set.
- * - Tools → `tools` + `tool_choice` (auto → `auto`, any → `required`).
+ * - Tools (`native`, the default) → `tools` + `tool_choice` (auto → `auto`, any → `required`).
+ * - Tools `prompted` (mode ANY on an upstream that does not honour `required`; see
+ *   mode-any-ladder.ts): the prompted tool format (../shared/prompted-tool-format.ts). No
+ *   `tools`: the functions are described in the system message, the reply is constrained to
+ *   `{"tool_calls": [{name, arguments}]}` with each name a `const` and its arguments the
+ *   function's parameters — by `response_format: {type: json_schema}` (the structured output
+ *   vLLM, LM Studio, Ollama and llama-server document), or by the constraint the caller passes
+ *   instead (llama.cpp's `grammar`) — and earlier calls and responses are written in the same
+ *   JSON as text, so the model sees one format. A response schema of the request has nothing
+ *   to apply to then: mode ANY answers with calls only.
  * - JSON → `response_format: {type: json_schema, json_schema: {name, schema}}`; enum → the same
  *   with `{type: string, enum}`: the reply is a JSON string, unquoted by map-chat-chunks.ts.
  * - Logprobs → `logprobs: true, top_logprobs`.
@@ -20,6 +29,10 @@
  */
 import type { ChatMessage, GenerateInput, MessagePart, ToolOptions } from '../../core/engine.js';
 import { candidateSeed } from '../shared/candidate-seed.js';
+import { promptedCallsText, promptedReplySchema, promptedResponseText, promptedToolsSystemText } from '../shared/prompted-tool-format.js';
+
+/** How a request with tools asks for calls; see the module comment. */
+export type ToolFormat = 'native' | 'prompted';
 
 type ContentPart =
   | { type: 'text'; text: string }
@@ -64,12 +77,27 @@ function content(parts: readonly MessagePart[]): string | ContentPart[] {
   return out;
 }
 
+/** A turn's calls and responses as text in the prompted tool format, after its own text. */
+function promptedTurn(m: ChatMessage): ChatCompletionMessage {
+  const calls = m.parts.filter((p): p is CallPart => p.type === 'function-call');
+  const lines = [...(calls.length ? [promptedCallsText(calls)] : []), ...m.parts.filter((p): p is ResponsePart => p.type === 'function-response').map(promptedResponseText)];
+  const rest = m.parts.filter((p) => p.type !== 'function-call' && p.type !== 'function-response');
+  const last = rest.at(-1);
+  const text = lines.join('\n');
+  const parts: MessagePart[] = [...rest, { type: 'text', text: last?.type === 'text' && last.text && !last.text.endsWith('\n') ? `\n${text}` : text }];
+  return m.role === 'model' ? { role: 'assistant', content: content(parts) } : { role: m.role, content: content(parts) };
+}
+
 /** Messages → chat messages; see the module comment. */
-export function convertToChatMessages(messages: readonly ChatMessage[]): ChatCompletionMessage[] {
+export function convertToChatMessages(messages: readonly ChatMessage[], tools: ToolFormat = 'native'): ChatCompletionMessage[] {
   const open: Array<{ id: string; name: string }> = [];
   const out: ChatCompletionMessage[] = [];
   messages.forEach((m, mi) => {
     const rest = m.parts.filter((p) => p.type !== 'function-call' && p.type !== 'function-response');
+    if (tools === 'prompted' && rest.length < m.parts.length) {
+      out.push(promptedTurn(m));
+      return;
+    }
     if (m.role === 'model') {
       const calls = m.parts.flatMap((p, pi): ToolCall[] => {
         if (p.type !== 'function-call') return [];
@@ -105,14 +133,46 @@ export function convertToChatTools(tools: ToolOptions | undefined): Record<strin
   };
 }
 
-/** The body for candidate `candidate` of `input`, for model `model`. */
-export function convertToChatRequest(input: GenerateInput, model: string, candidate: number): Record<string, unknown> {
+/** `messages` with `text` appended to the leading system message, or in a new one first. */
+function withSystemText(messages: ChatCompletionMessage[], text: string): ChatCompletionMessage[] {
+  const [first, ...rest] = messages;
+  if (first?.role === 'system' && typeof first.content === 'string') {
+    return [{ role: 'system', content: first.content ? `${first.content}\n\n${text}` : text }, ...rest];
+  }
+  return [{ role: 'system', content: text }, ...messages];
+}
+
+/**
+ * The fields that decide the prompt: the messages and, for native tools, `tools` + `tool_choice`.
+ * Counting and generating send the same, so the count is of the prompt evaluated.
+ */
+export function convertToChatPrompt(input: Pick<GenerateInput, 'messages' | 'tools'>, tools: ToolFormat): Record<string, unknown> {
+  const offered = input.tools?.functions.length ? input.tools : undefined;
+  if (tools === 'prompted' && offered) {
+    return { messages: withSystemText(convertToChatMessages(input.messages, 'prompted'), promptedToolsSystemText(offered)) };
+  }
+  return { messages: convertToChatMessages(input.messages), ...convertToChatTools(offered) };
+}
+
+/** The `response_format` of a reply in the prompted tool format. */
+export function promptedResponseFormat(tools: ToolOptions): Record<string, unknown> {
+  return { response_format: { type: 'json_schema', json_schema: { name: 'tool_calls', schema: promptedReplySchema(tools) } } };
+}
+
+/**
+ * The body for candidate `candidate` of `input`, for model `model`, asking for calls as `tools`
+ * says; a prompted reply is constrained by `constraint` (default its `response_format`).
+ */
+export function convertToChatRequest(
+  input: GenerateInput, model: string, candidate: number, tools: ToolFormat = 'native', constraint?: Record<string, unknown>,
+): Record<string, unknown> {
   const s = input.sampling;
-  const format = input.responseFormat;
+  const prompted = tools === 'prompted' && input.tools?.functions.length ? input.tools : undefined;
+  const format = prompted ? undefined : input.responseFormat;
   const stops = s.stopSequences.filter(Boolean);
   return {
     model,
-    messages: convertToChatMessages(input.messages),
+    ...convertToChatPrompt(input, tools),
     stream: true,
     stream_options: { include_usage: true },
     max_tokens: s.maxOutputTokens,
@@ -123,7 +183,7 @@ export function convertToChatRequest(input: GenerateInput, model: string, candid
     ...(s.presencePenalty !== undefined ? { presence_penalty: s.presencePenalty } : {}),
     ...(s.frequencyPenalty !== undefined ? { frequency_penalty: s.frequencyPenalty } : {}),
     ...(stops.length ? { stop: stops } : {}),
-    ...convertToChatTools(input.tools),
+    ...(prompted ? constraint ?? promptedResponseFormat(prompted) : {}),
     ...(format?.type === 'json' ? { response_format: { type: 'json_schema', json_schema: { name: 'response', schema: format.schema } } } : {}),
     ...(format?.type === 'enum'
       ? { response_format: { type: 'json_schema', json_schema: { name: 'response', schema: { type: 'string', enum: format.values } } } }

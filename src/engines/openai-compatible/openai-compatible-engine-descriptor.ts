@@ -8,6 +8,10 @@ import {
 
 const capability = (help: string) => ({ type: 'boolean', default: 'false', help }) as const;
 
+/** The values of `toolChoice` (mode-any-ladder.ts). */
+export const TOOL_CHOICES = ['auto', 'native', 'prompted'] as const;
+export type ToolChoice = (typeof TOOL_CHOICES)[number];
+
 /**
  * The engine's settings; {@link OpenAiCompatibleEngineOptions} takes them, with the key itself in
  * place of `apiKeyEnv`.
@@ -25,6 +29,13 @@ export const OPENAI_COMPATIBLE_ENGINE_FIELDS = {
   timeoutMs: {
     type: 'integer', min: 1, max: 3_600_000, default: String(DEFAULT_OPENAI_TIMEOUT_MS),
     help: 'How long the headers, and each chunk after them, may take (a local server may evaluate a long prompt first).',
+  },
+  toolChoice: {
+    type: 'word', words: TOOL_CHOICES, default: 'auto',
+    help: 'How function-calling mode ANY gets its call: native sends tool_choice "required" and trusts the upstream; '
+      + 'prompted describes the functions in the prompt and constrains the reply to a call (response_format json_schema, '
+      + 'else llama.cpp\'s grammar field); auto asks natively and, the first time an answer has no call or the upstream '
+      + 'refuses, asks again prompted and stays prompted. A mode-ANY answer without a call is never passed on: it fails with UPSTREAM_LIMITATION.',
   },
   ...UPSTREAM_RESILIENCE_FIELDS,
   capabilities: {

@@ -19,19 +19,35 @@
  *   reported on the first text (the HTTP layer only sums them).
  * - Resilience as in gemini-upstream: breaker + retries (backoff with full jitter, Retry-After)
  *   on 429/5xx/timeouts/broken connections, never on another 4xx; a candidate's request is
- *   retried only until its first chunk arrived, so nothing is ever sent twice.
+ *   retried only until its first chunk arrived, so nothing is ever sent twice. A 4xx about the
+ *   upstream's own limits (its samplers, grammar, template) is a system error (map-openai-error.ts).
+ * - Function-calling mode ANY always answers with calls of offered functions
+ *   (collect-calls-only.ts), however the upstream treats `tool_choice: "required"`: the engine
+ *   climbs a ladder of ways to ask (mode-any-ladder.ts: native, then the prompted tool format
+ *   under `response_format`, then under llama.cpp's `grammar`), bounded by the config's
+ *   `toolChoice`, and stays where an answer came. So an upstream that honours `required` keeps
+ *   its model's own tool format (what it was trained on), and one that does not costs one
+ *   wasted answer per step, once per engine. A mode-ANY candidate is held until it ends (calls
+ *   are whole anyway; only thoughts lose their streaming), and the `prompt` event waits for the
+ *   first candidate, so a step up happens before anything went out and the prompt count is of
+ *   the prompt that answered. An answer without a call at the top of the ladder is never passed
+ *   on as text: it fails with UPSTREAM_LIMITATION (500, system), as does a refusal there: the
+ *   request was valid, the upstream could not serve it.
  */
 import type { ConfigValues } from '../../core/config-fields.js';
 import type {
-  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount, ToolOptions,
 } from '../../core/engine.js';
-import { Errors } from '../../core/errors.js';
+import { Errors, isGemserveError, type GemserveError } from '../../core/errors.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../shared/circuit-breaker.js';
+import { collectPromptedToolCalls } from '../shared/collect-prompted-tool-calls.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
 import { callWithRetries, RetryPolicy, streamWithRetries, type RetryDeps, type RetryOptions } from '../shared/retry-policy.js';
 import { postUpstream, UpstreamConnectionError } from '../shared/upstream-http.js';
-import { convertToChatMessages, convertToChatRequest, convertToChatTools } from './convert-to-chat-request.js';
+import { collectCallsOnly } from './collect-calls-only.js';
+import { convertToChatPrompt, convertToChatRequest, type ToolFormat } from './convert-to-chat-request.js';
 import { ChatChunkMapper } from './map-chat-chunks.js';
+import { ModeAnyLadder, type ModeAnyWay } from './mode-any-ladder.js';
 import type { OPENAI_COMPATIBLE_ENGINE_FIELDS } from './openai-compatible-engine-descriptor.js';
 import { classifyOpenAiFailure, malformed } from './map-openai-error.js';
 
@@ -64,6 +80,7 @@ export interface OpenAiCompatibleEngineOptions extends Omit<OpenAiCompatibleConf
 }
 
 interface CountAnswer { usage?: { prompt_tokens?: number } }
+type CountInput = Pick<CountTokensInput, 'messages' | 'tools'>;
 interface EmbeddingsAnswer { data?: Array<{ index?: number; embedding?: unknown }>; usage?: { prompt_tokens?: number } }
 
 export class OpenAiCompatibleEngine implements Engine {
@@ -78,6 +95,8 @@ export class OpenAiCompatibleEngine implements Engine {
   readonly #timeoutMs: number;
   readonly #upstream: string;
   readonly #policy: RetryPolicy;
+  readonly #toolChoice: NonNullable<OpenAiCompatibleConfig['toolChoice']>;
+  readonly #ladder: ModeAnyLadder;
   readonly #closing = new AbortController();
 
   constructor(opts: OpenAiCompatibleEngineOptions) {
@@ -87,6 +106,8 @@ export class OpenAiCompatibleEngine implements Engine {
     this.#model = opts.model;
     this.#headers = opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {};
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_OPENAI_TIMEOUT_MS;
+    this.#toolChoice = opts.toolChoice ?? 'auto';
+    this.#ladder = new ModeAnyLadder(this.#toolChoice);
     this.#upstream = new URL(base).host;
     this.label = opts.label ?? `openai-compatible:${opts.model}`;
     this.#policy = new RetryPolicy(opts.retry, opts.retryDeps);
@@ -108,12 +129,21 @@ export class OpenAiCompatibleEngine implements Engine {
     return { policy: this.#policy, breaker: this.breaker, signal, classify: (e: unknown) => classifyOpenAiFailure(this.#upstream, e) };
   }
 
-  async #countPrompt(input: CountTokensInput, signal: AbortSignal): Promise<number> {
-    const tools = convertToChatTools(input.tools);
-    const body = {
-      model: this.#model, messages: convertToChatMessages(input.messages), max_tokens: 1, stream: false,
-      ...(tools.tools ? { tools: tools.tools, tool_choice: 'auto' } : {}),
-    };
+  /** How the next request with these tools asks for calls (see the module comment). */
+  #toolFormat(tools: CountInput['tools']): ToolFormat {
+    return tools?.mode === 'any' && tools.functions.length ? formatOf(this.#ladder.way) : 'native';
+  }
+
+  /** How a mode-ANY request is asked now (mode-any-ladder.ts). */
+  get modeAnyWay(): ModeAnyWay {
+    return this.#ladder.way;
+  }
+
+  async #countPrompt(input: CountInput, tools: ToolFormat, signal: AbortSignal): Promise<number> {
+    // `tool_choice: auto` even for mode ANY: a one-token answer cannot be a call, and servers
+    // that parse a `required` answer as calls would refuse it; the prompt is the same.
+    const prompt = convertToChatPrompt(input, tools);
+    const body = { model: this.#model, ...prompt, ...(prompt.tools ? { tool_choice: 'auto' } : {}), max_tokens: 1, stream: false };
     const answer = await callWithRetries(async () => {
       const res = await postUpstream({ url: this.#url, headers: this.#headers, body, signal, timeoutMs: this.#timeoutMs });
       const text = await res.text();
@@ -130,7 +160,7 @@ export class OpenAiCompatibleEngine implements Engine {
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     if (this.#closing.signal.aborted) throw Errors.modelUnavailable(this.label, 'the engine was disposed');
-    return { total: await this.#countPrompt(input, this.#closing.signal) };
+    return { total: await this.#countPrompt(input, this.#toolFormat(input.tools), this.#closing.signal) };
   }
 
   async embed(input: EmbedInput): Promise<EmbedResult> {
@@ -167,22 +197,65 @@ export class OpenAiCompatibleEngine implements Engine {
     if (this.#closing.signal.aborted) throw Errors.modelUnavailable(this.label, 'the engine was disposed');
     using link = linkAbortSignals(input.signal, this.#closing.signal);
     const signal = link.signal;
-    const promptTokens = await this.#countPrompt({ messages: input.messages, tools: input.tools }, signal);
+    let promptTokens = await this.#countPrompt(input, this.#toolFormat(input.tools), signal);
     if (signal.aborted) throw signal.reason;
-    yield { type: 'prompt', promptTokens };
+    const any = input.tools?.mode === 'any' && input.tools.functions.length ? input.tools : undefined;
+    if (!any) {
+      yield { type: 'prompt', promptTokens };
+      for (let c = 0; c < input.candidateCount; c++) {
+        yield* streamWithRetries(() => this.#candidate(input, c, 'native', signal), this.#retrying(signal));
+      }
+      return;
+    }
+    const offered = new Set(any.functions.map((f) => f.name));
+    let announced = false;
     for (let c = 0; c < input.candidateCount; c++) {
-      yield* streamWithRetries(() => this.#candidate(input, c, signal), this.#retrying(signal));
+      let way = this.#ladder.way;
+      let events: GenerateEvent[] | undefined;
+      for (;;) {
+        let refusal: GemserveError | undefined;
+        try {
+          events = await this.#calls(input, c, way, offered, signal);
+        } catch (e) {
+          if (!isGemserveError(e) || e.code !== 'UPSTREAM_LIMITATION') throw e;
+          refusal = e;
+        }
+        if (events) break;
+        const next = this.#ladder.climb(way);
+        if (!next) throw refusal ?? this.#noCall(way);
+        if (!announced && formatOf(next) !== formatOf(way)) promptTokens = await this.#countPrompt(input, formatOf(next), signal);
+        way = next;
+      }
+      if (signal.aborted) throw signal.reason;
+      if (!announced) yield { type: 'prompt', promptTokens };
+      announced = true;
+      yield* events;
     }
   }
 
-  async *#candidate(input: GenerateInput, c: number, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+  /** One mode-ANY candidate asked `way`, held until it ends: its calls, or undefined when it made none (collect-calls-only.ts). */
+  #calls(input: GenerateInput, c: number, way: ModeAnyWay, offered: ReadonlySet<string>, signal: AbortSignal): Promise<GenerateEvent[] | undefined> {
+    const attempt = () => (way === 'native' ? this.#candidate(input, c, way, signal) : collectPromptedToolCalls(this.#candidate(input, c, way, signal)));
+    return collectCallsOnly(streamWithRetries(attempt, this.#retrying(signal)), offered);
+  }
+
+  #noCall(way: ModeAnyWay): GemserveError {
+    const how = way === 'native'
+      ? `tool_choice was "required"${this.#toolChoice === 'native' ? ' (the engine\'s toolChoice "auto" or "prompted" asks in a format the upstream is held to)' : ''}`
+      : `its reply was constrained to one (${way === 'grammar' ? 'grammar' : 'response_format json_schema'})`;
+    return Errors.upstreamLimitation(this.#upstream, `it answered a function-calling mode ANY request without a call of an offered function, although ${how}`);
+  }
+
+  async *#candidate(input: GenerateInput, c: number, way: ModeAnyWay, signal: AbortSignal): AsyncGenerator<GenerateEvent> {
+    const tools = formatOf(way);
+    const constraint = way === 'grammar' ? await promptedGrammar(input.tools!) : undefined;
     const res = await postUpstream({
-      url: this.#url, headers: this.#headers, body: convertToChatRequest(input, this.#model, c), signal, timeoutMs: this.#timeoutMs,
+      url: this.#url, headers: this.#headers, body: convertToChatRequest(input, this.#model, c, tools, constraint), signal, timeoutMs: this.#timeoutMs,
     });
     const mapper = new ChatChunkMapper({
       upstream: this.#upstream, candidate: c, thinking: input.thinking !== undefined,
       ...(input.logprobs ? { logprobsTop: input.logprobs.top } : {}),
-      unquote: input.responseFormat?.type === 'enum',
+      unquote: tools === 'native' && input.responseFormat?.type === 'enum',
     });
     let done = false;
     try {
@@ -208,4 +281,19 @@ export class OpenAiCompatibleEngine implements Engine {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
+
+/** The prompt format of a way of asking. */
+function formatOf(way: ModeAnyWay): ToolFormat {
+  return way === 'native' ? 'native' : 'prompted';
+}
+
+/**
+ * llama.cpp's `grammar` for a reply in the prompted tool format: the GBNF the llama-server
+ * engine sends for it (../llama-server/prompted-tool-format.ts), so both engines constrain
+ * calls alike. Loaded only when an upstream needs it: it brings node-llama-cpp's grammar writer.
+ */
+async function promptedGrammar(tools: ToolOptions): Promise<Record<string, unknown>> {
+  const { promptedToolsGrammar } = await import('../llama-server/prompted-tool-format.js');
+  return promptedToolsGrammar(tools);
 }

@@ -9,7 +9,7 @@
  *   a `const` and its `arguments` follow the function's `parameters`, so every finished call
  *   is valid. The llama-server engine enforces the schema as a GBNF grammar
  *   (llama-server/prompted-tool-format.ts), the openai-compatible engine as
- *   `response_format: json_schema` (openai-compatible/convert-to-prompted-request.ts);
+ *   `response_format: json_schema` or that grammar (openai-compatible/mode-any-ladder.ts);
  * - earlier calls and responses are written into the history as the same JSON
  *   (`promptedCallsText`, `promptedResponseText`), so the model sees its own format;
  * - the reply is read back into calls by collect-prompted-tool-calls.ts.
