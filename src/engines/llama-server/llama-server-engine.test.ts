@@ -204,7 +204,7 @@ describe('llama-server engine', { skip }, () => {
 
 describe('llama-server engine on Q8_0 weights', { skip }, () => {
   // Q8_0 is where llama.cpp repacks weights into extra CPU buffer types (AMX on CPUs that
-  // advertise it); a host that advertises AMX without running it kills the child with SIGILL,
+  // advertise it); a host that advertises AMX without running it kills the child (SIGILL or SIGSEGV),
   // and the engine must then come up with --no-repack rather than fail the model.
   it('loads and generates, whichever way the host lets it', async () => {
     const { mkdtemp, rm } = await import('node:fs/promises');

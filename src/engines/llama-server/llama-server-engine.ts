@@ -151,10 +151,12 @@ export async function createLlamaServerEngine(opts: LlamaServerEngineOptions): P
       } catch (e) {
         // A GGML_NATIVE build on a CPU that advertises AMX without running tile instructions
         // (seen in this project's VMs) repacks Q8_0 weights into the AMX buffer type and dies
-        // of SIGILL in the load-time warm-up. Without repacking the weights stay in plain CPU
-        // buffers, which work everywhere; say so in the log rather than fail the model.
-        if (!(e instanceof LlamaServerStartError && /SIGILL/.test(e.message))) throw e;
-        process.stderr.write(`[gemserve] llama-server for ${label} died of SIGILL while loading; starting it again with --no-repack\n`);
+        // in the load-time warm-up: of SIGILL on some hosts, of SIGSEGV on others (a VM that
+        // advertises amx_tile but never grants the tile state). Without repacking the weights
+        // stay in plain CPU buffers, which work everywhere; say so in the log rather than fail.
+        const died = e instanceof LlamaServerStartError ? /SIGILL|SIGSEGV/.exec(e.message)?.[0] : undefined;
+        if (!died) throw e;
+        process.stderr.write(`[gemserve] llama-server for ${label} died of ${died} while loading; starting it again with --no-repack\n`);
         repack = false;
         supervisor = await start(false);
       }
@@ -214,7 +216,7 @@ export class LlamaServerEngine implements Engine {
   readonly capabilities: EngineCapabilities;
   /** The llama-server binary in use. */
   readonly binary: string;
-  /** Whether llama.cpp repacks weights into its extra CPU buffer types (false after the SIGILL fallback). */
+  /** Whether llama.cpp repacks weights into its extra CPU buffer types (false after the SIGILL or SIGSEGV fallback). */
   readonly repack: boolean;
   readonly #supervisor: LlamaServerSupervisor;
   readonly #scheduler: Scheduler;
