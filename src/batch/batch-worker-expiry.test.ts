@@ -7,6 +7,7 @@ import { MemoryBatchStore } from '../storage/batches/memory-batch-store.js';
 import { FakeClock } from '../../test/fixtures/fake-clock.js';
 import { DEFAULT_BATCH_MAX_AGE_MS } from './batch-expiry.js';
 import { BATCH_TEST_KEY, batchTestApp, submitBatch } from '../../test/fixtures/batch-test-app.js';
+import { until } from '../../test/fixtures/wait-until.js';
 
 const KEY = BATCH_TEST_KEY;
 const HOUR = 3_600_000;
@@ -33,14 +34,6 @@ async function getOperation(app: FastifyInstance, id: string): Promise<Record<st
   const res = await app.inject({ method: 'GET', url: `/v1beta/batches/${id}`, headers: { 'x-goog-api-key': KEY } });
   assert.equal(res.statusCode, 200, res.body);
   return res.json() as Record<string, any>;
-}
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 describe('BatchWorker: expiry', () => {

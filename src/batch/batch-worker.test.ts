@@ -11,6 +11,7 @@ import type { UsageRecord } from '../gateway/usage-record.js';
 import { MemoryBatchStore } from '../storage/batches/memory-batch-store.js';
 import { createApp } from '../http/create-app.js';
 import { BATCH_TEST_KEY, batchTestApp, submitBatch } from '../../test/fixtures/batch-test-app.js';
+import { until } from '../../test/fixtures/wait-until.js';
 
 const KEY = BATCH_TEST_KEY;
 
@@ -20,14 +21,6 @@ class NotingEngine extends FakeEngine {
   override stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
     this.priorities.push(input.priority);
     return super.stream(input);
-  }
-}
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 

@@ -17,6 +17,7 @@ import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import { genai } from './helpers/clients.js';
 import { GATED_FIRST_TEXT, GATED_LAST_TEXT, GatedEngine } from './helpers/gated-engine.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
+import { until } from '../fixtures/wait-until.js';
 
 const KEY = 'key-expiry';
 const workDir = await mkdtemp(join(tmpdir(), 'gemserve-batch-expiry-'));
@@ -49,14 +50,6 @@ async function rawGet(name: string): Promise<Record<string, any>> {
 }
 
 const textOf = (r: any): string | undefined => r?.candidates?.[0]?.content?.parts?.map((p: any) => p.text ?? '').join('');
-
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('batch expiry (contract)', () => {
   it('an inline batch past 48 hours is JOB_STATE_EXPIRED; the request in flight lands and is reported; the rest never run', async () => {
