@@ -243,7 +243,9 @@ export function runEngineConformance(name: string, makeEngine: () => Promise<Eng
       const tools = { functions: FUNCTIONS, mode: 'any' as const };
       const n = Math.min(2, engine.capabilities.maxCandidates);
       const { events, promptTokens, candidates } = await run(engine, {
-        ...input({ messages, candidateCount: n, sampling: { temperature: 1, seed: 3, maxOutputTokens: 64 } }), tools,
+        // Room for a whole call: random weights under llama-server's prompted call grammar spend
+        // ~75 tokens on one (the whitespace the grammar allows); a call cut short is no call.
+        ...input({ messages, candidateCount: n, sampling: { temperature: 1, seed: 3, maxOutputTokens: 256 } }), tools,
       });
       assert.equal(promptTokens, (await engine.countTokens({ messages, tools })).total, 'the prompt, functions included, as countTokens counts it');
       for (const [i, c] of candidates.entries()) {
