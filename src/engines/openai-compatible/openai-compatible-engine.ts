@@ -291,7 +291,7 @@ function formatOf(way: ModeAnyWay): ToolFormat {
 /**
  * llama.cpp's `grammar` for a reply in the prompted tool format: the GBNF the llama-server
  * engine sends for it (../llama-server/prompted-tool-format.ts), so both engines constrain
- * calls alike. Loaded only when an upstream needs it: it brings node-llama-cpp's grammar writer.
+ * calls alike. Loaded only when an upstream needs it, with the JSON Schema → GBNF writer behind it.
  */
 async function promptedGrammar(tools: ToolOptions): Promise<Record<string, unknown>> {
   const { promptedToolsGrammar } = await import('../llama-server/prompted-tool-format.js');
