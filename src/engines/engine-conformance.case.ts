@@ -243,9 +243,10 @@ export function runEngineConformance(name: string, makeEngine: () => Promise<Eng
       const tools = { functions: FUNCTIONS, mode: 'any' as const };
       const n = Math.min(2, engine.capabilities.maxCandidates);
       const { events, promptTokens, candidates } = await run(engine, {
-        // Room for a whole call: random weights under llama-server's prompted call grammar spend
-        // ~75 tokens on one (the whitespace the grammar allows); a call cut short is no call.
-        ...input({ messages, candidateCount: n, sampling: { temperature: 1, seed: 3, maxOutputTokens: 256 } }), tools,
+        // Room for whole calls: under llama-server's prompted call grammar, random weights spend
+        // ~75 tokens on one (the whitespace the grammar allows) and stories260K makes five or six
+        // parallel calls; calls cut short by the token limit are no calls.
+        ...input({ messages, candidateCount: n, sampling: { temperature: 1, seed: 3, maxOutputTokens: 1024 } }), tools,
       });
       assert.equal(promptTokens, (await engine.countTokens({ messages, tools })).total, 'the prompt, functions included, as countTokens counts it');
       for (const [i, c] of candidates.entries()) {
