@@ -151,7 +151,11 @@ describe('function calling, thinking, logprobs (contract, @google/genai)', () =>
     assert.ok(thoughtParts >= 1);
     assert.equal(lastUsage?.thoughtsTokenCount, 3);
 
-    const { body } = await sdkError(ai.models.generateContent({ model: PLAIN, contents: 'x', config: { thinkingConfig: { includeThoughts: true } } }), 400, 'INVALID_ARGUMENT');
+    // A model without thinking ignores includeThoughts, as the Gemini API does; a budget is its 400.
+    const plain = await ai.models.generateContent({ model: PLAIN, contents: 'x', config: { thinkingConfig: { includeThoughts: true } } });
+    assert.ok(plain.candidates![0].content!.parts!.every((p) => !p.thought));
+    assert.equal(plain.usageMetadata?.thoughtsTokenCount, undefined);
+    const { body } = await sdkError(ai.models.generateContent({ model: PLAIN, contents: 'x', config: { thinkingConfig: { thinkingBudget: 1024 } } }), 400, 'INVALID_ARGUMENT');
     assert.match(body.error.message, /^Thinking is not supported for this model\.$/);
   });
 

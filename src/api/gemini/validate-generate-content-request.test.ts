@@ -97,7 +97,7 @@ test('countTokens: either shape, paths prefixed for the nested one', () => {
 test('thinking: a budget and a level together are a 400 for every model', () => {
   assert.deepEqual(withConfig({ thinkingConfig: { thinkingBudget: 100, thinkingLevel: 'HIGH' } }), {
     field: 'generation_config.thinking_config',
-    description: 'thinking_budget and thinking_level cannot both be set.',
+    description: 'You can only set only one of thinking budget and thinking level.',
   });
   assert.equal(withConfig({ thinkingConfig: { thinkingBudget: 0, thinkingLevel: 'LOW' } })?.field, 'generation_config.thinking_config');
   assert.equal(withConfig({ thinkingConfig: { thinkingBudget: 100, thinkingLevel: 'THINKING_LEVEL_UNSPECIFIED' } }), undefined);
