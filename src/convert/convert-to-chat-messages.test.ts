@@ -4,6 +4,7 @@ import type { Part } from '../api/gemini/types.js';
 import type { MessagePart } from '../core/engine.js';
 import { isGemserveError } from '../core/errors.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
+import { ThoughtSigner } from './thought-signer.js';
 
 test('system instruction first, roles mapped, text parts kept', () => {
   const messages = convertToChatMessages(
@@ -73,9 +74,26 @@ test('function calls and responses become engine parts; thoughts are dropped; co
     { role: 'model', parts: [{ executableCode: { language: 'PYTHON', code: 'print(1)' } }, { codeExecutionResult: { outcome: 'OUTCOME_OK', output: '1\n' } }] },
   ], undefined, 'm');
   assert.deepEqual(messages[1].parts, [
-    { type: 'function-call', id: 'c1', name: 'get_weather', args: { city: 'Oslo' } },
+    { type: 'function-call', id: 'c1', name: 'get_weather', args: { city: 'Oslo' }, thoughtSignature: 'c2ln' },
     { type: 'function-call', name: 'get_time', args: {} },
   ]);
   assert.deepEqual(messages[2].parts, [{ type: 'function-response', id: 'c1', name: 'get_weather', response: { output: 'rain' } }]);
   assert.deepEqual(messages[3].parts.map((p) => (p.type === 'text' ? p.text : p.type)), ['```python\nprint(1)\n```', '\n```output\n1\n\n```\n']);
+});
+
+test('thought signatures go back to the engine as received, but gemserve\'s own; a signed thought keeps only its signature', () => {
+  const ours = new ThoughtSigner().sign('r', 0, { kind: 'call', index: 0 });
+  const [model] = convertToChatMessages([{ role: 'model', parts: [
+    { text: 'hmm', thought: true, thoughtSignature: 'VEhPVUdIVA==' },
+    { text: 'plain', thought: true },
+    { text: 'ok', thoughtSignature: 'VEVYVA==' },
+    { functionCall: { name: 'f', args: {} }, thoughtSignature: ours },
+    { functionCall: { name: 'g', args: {} }, thoughtSignature: 'skip_thought_signature_validator' },
+  ] }], undefined, 'm');
+  assert.deepEqual(model.parts, [
+    { type: 'text', text: '', thoughtSignature: 'VEhPVUdIVA==' },
+    { type: 'text', text: 'ok', thoughtSignature: 'VEVYVA==' },
+    { type: 'function-call', name: 'f', args: {} },
+    { type: 'function-call', name: 'g', args: {}, thoughtSignature: 'skip_thought_signature_validator' },
+  ]);
 });

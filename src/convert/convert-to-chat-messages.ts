@@ -3,6 +3,7 @@ import type { ChatMessage, MessagePart } from '../core/engine.js';
 import { Errors } from '../core/errors.js';
 import { renderCodeOutput, renderExecutableCode } from '../core/code-execution-text.js';
 import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
+import { isGemserveSignature } from './thought-signer.js';
 
 /**
  * Gemini `contents` (+ `systemInstruction`) → the engine's `ChatMessage[]`.
@@ -15,11 +16,15 @@ import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
  *   media step made of them (`media`, see src/media/resolve-media-parts.ts): images, video
  *   frames, audio, transcripts, PDF pages and text, in place, in order.
  * - `functionCall` / `functionResponse` parts become `function-call` / `function-response`
- *   parts (the engine renders them in its template's tool format). Their `thoughtSignature` is
- *   accepted and not needed: gemserve emits one for clients that echo it and never requires it
- *   back (Google requires it from Gemini 3 on, ai.google.dev/gemini-api/docs/thought-signatures).
+ *   parts (the engine renders them in its template's tool format).
+ * - Thought signatures are passed back "exactly as received" (ai.google.dev/gemini-api/docs/thought-signatures)
+ *   on the text and call parts that carry them, for the engine that issued them (a Gemini
+ *   upstream sends Google's back byte for byte; a routed engine keeps each for its issuer), except
+ *   gemserve's own, which mean nothing to any engine. Whether a Gemini 3 request carries the ones
+ *   it must is checked before (check-thought-signatures.ts).
  * - Thought parts (`thought: true`) of earlier model turns are dropped: Gemini does not feed
- *   previous thoughts back to the model either (ai.google.dev/gemini-api/docs/thinking).
+ *   previous thoughts back to the model either (ai.google.dev/gemini-api/docs/thinking); a
+ *   signature on one is kept, on an empty text part.
  * - `executableCode` and `codeExecutionResult` (the code-execution tool's earlier turns) become
  *   the fenced text the model wrote and read (core/code-execution-text.ts).
  * - Any other part, or a media part the media step did not resolve, is refused with a 400
@@ -42,11 +47,12 @@ export function convertToChatMessages(
 
 function convertParts(parts: Part[], modelId: string, media: ResolvedMedia): MessagePart[] {
   return parts.flatMap((part): MessagePart[] => {
-    if (part.thought === true) return [];
-    if (typeof part.text === 'string') return [{ type: 'text', text: part.text }];
+    const sig = part.thoughtSignature && !isGemserveSignature(part.thoughtSignature) ? { thoughtSignature: part.thoughtSignature } : undefined;
+    if (part.thought === true) return sig ? [{ type: 'text', text: '', ...sig }] : [];
+    if (typeof part.text === 'string') return [{ type: 'text', text: part.text, ...sig }];
     if (part.functionCall) {
       const { id, name, args } = part.functionCall;
-      return [{ type: 'function-call', ...(id ? { id } : {}), name, args: args ?? {} }];
+      return [{ type: 'function-call', ...(id ? { id } : {}), name, args: args ?? {}, ...sig }];
     }
     if (part.functionResponse) {
       const { id, name, response } = part.functionResponse;

@@ -4,6 +4,7 @@ import type { GenerateContentResponse } from '../api/gemini/types.js';
 import type { GenerateEvent } from '../core/engine.js';
 import { convertToGeminiChunks } from './convert-to-gemini-chunks.js';
 import type { OutputOptions } from './convert-to-output-parts.js';
+import { ThoughtSigner } from './thought-signer.js';
 
 const meta = { modelVersion: 'm', responseId: 'r' };
 
@@ -14,6 +15,8 @@ async function chunksOf(events: GenerateEvent[], opts?: OutputOptions): Promise<
   return out;
 }
 const textOf = (c: GenerateContentResponse) => c.candidates![0].content.parts[0].text;
+const signer = new ThoughtSigner(Buffer.alloc(32, 7));
+const partsOf = (chunks: GenerateContentResponse[]) => chunks.flatMap((c) => c.candidates![0].content.parts);
 
 test('cumulative usage, finishReason only on the last chunk, text never empty, same id', async () => {
   const chunks = await chunksOf([
@@ -67,7 +70,7 @@ test('a candidate with no text at all ends with one empty part', async () => {
   assert.deepEqual(chunks[0].candidates![0].content.parts, [{ text: '' }]);
 });
 
-test('thoughts: own chunks when asked for, counted apart either way; calls get ids and one signature', async () => {
+test('thoughts: own chunks when asked for, counted apart either way; calls get ids and the first one a signature', async () => {
   const events: GenerateEvent[] = [
     { type: 'prompt', promptTokens: 4 },
     { type: 'text-delta', candidate: 0, text: 'let me think', tokens: 3, thought: true },
@@ -76,15 +79,16 @@ test('thoughts: own chunks when asked for, counted apart either way; calls get i
     { type: 'function-call', candidate: 0, name: 'g', args: {}, tokens: 2 },
     { type: 'finish', candidate: 0, reason: 'stop' },
   ];
-  const shown = await chunksOf(events, { includeThoughts: true });
-  const parts = shown.flatMap((c) => c.candidates![0].content.parts);
+  const shown = await chunksOf(events, { includeThoughts: true, signatures: { signer, lastPart: true } });
+  const parts = partsOf(shown);
   assert.deepEqual(parts, [
     { text: 'let me think', thought: true },
     { text: 'Callin' },
     { text: 'g' },
-    { functionCall: { id: 'r-0-0', name: 'f', args: { a: 1 } }, thoughtSignature: Buffer.from('gemserve:r').toString('base64') },
+    { functionCall: { id: 'r-0-0', name: 'f', args: { a: 1 } }, thoughtSignature: signer.sign('r', 0, { kind: 'call', index: 0 }) },
     { functionCall: { id: 'r-0-1', name: 'g', args: {} } },
   ]);
+  assert.ok(signer.verify(parts[3].thoughtSignature!));
   assert.equal(shown.at(-1)!.candidates![0].finishReason, 'STOP');
   assert.deepEqual(shown.at(-1)!.usageMetadata, {
     promptTokenCount: 4, candidatesTokenCount: 8, thoughtsTokenCount: 3, totalTokenCount: 15,
@@ -107,4 +111,50 @@ test('logprobs ride on the chunk that first sends their tokens', async () => {
   assert.deepEqual(chosen.map((c) => [c.token, c.logProbability]), [['ab', -0.5], ['c', -1.5]]);
   assert.equal(chunks[0].candidates![0].avgLogprobs, -0.5);
   assert.deepEqual(chunks[0].candidates![0].logprobsResult!.topCandidates, [{ candidates: [{ token: 'ab', tokenId: 1, logProbability: -0.5 }] }]);
+});
+
+test('thought signatures without a call: on the last part of the finishing chunk (Gemini 3 only); none without a signer', async () => {
+  const events: GenerateEvent[] = [
+    { type: 'prompt', promptTokens: 1 },
+    { type: 'text-delta', candidate: 0, text: 'Hello', tokens: 1 },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+  ];
+  const g3 = await chunksOf(events, { includeThoughts: false, signatures: { signer, lastPart: true } });
+  assert.deepEqual(partsOf(g3), [{ text: 'Hell' }, { text: 'o', thoughtSignature: signer.sign('r', 0, { kind: 'last' }) }]);
+  assert.ok(g3.at(-1)!.candidates![0].finishReason);
+  const older = await chunksOf(events, { includeThoughts: false, signatures: { signer, lastPart: false } });
+  assert.ok(partsOf(older).every((p) => !p.thoughtSignature));
+  assert.ok(partsOf(await chunksOf(events)).every((p) => !p.thoughtSignature));
+  const empty = await chunksOf([{ type: 'prompt', promptTokens: 1 }, { type: 'finish', candidate: 0, reason: 'stop' }], { includeThoughts: false, signatures: { signer, lastPart: true } });
+  assert.deepEqual(partsOf(empty), [{ text: '', thoughtSignature: signer.sign('r', 0, { kind: 'last' }) }]);
+});
+
+test('an engine\'s own signatures go through on the part they came with, and gemserve adds none', async () => {
+  const chunks = await chunksOf([
+    { type: 'prompt', promptTokens: 1 },
+    { type: 'text-delta', candidate: 0, text: 'mull', tokens: 2, thought: true, thoughtSignature: 'Q1RIT1VHSFQ=' },
+    { type: 'text-delta', candidate: 0, text: 'Hi', tokens: 1 },
+    { type: 'text-delta', candidate: 0, text: '', tokens: 0, thoughtSignature: 'R09PR0xF' },
+    { type: 'text-delta', candidate: 0, text: ' there', tokens: 1 },
+    { type: 'function-call', candidate: 0, name: 'f', args: {}, tokens: 1, thoughtSignature: 'Q0FMTA==' },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+  ], { includeThoughts: false, signatures: { signer, lastPart: true } });
+  assert.deepEqual(partsOf(chunks), [
+    { text: '', thoughtSignature: 'Q1RIT1VHSFQ=' },
+    { text: 'H' },
+    { text: 'i', thoughtSignature: 'R09PR0xF' },
+    { text: ' ther' },
+    { text: 'e' },
+    { functionCall: { id: 'r-0-0', name: 'f', args: {} }, thoughtSignature: 'Q0FMTA==' },
+  ]);
+  const shown = await chunksOf([
+    { type: 'prompt', promptTokens: 1 },
+    { type: 'text-delta', candidate: 0, text: 'mull', tokens: 2, thought: true, thoughtSignature: 'Q1RIT1VHSFQ=' },
+    { type: 'text-delta', candidate: 0, text: 'Hi', tokens: 1 },
+    { type: 'text-delta', candidate: 0, text: '', tokens: 0, thoughtSignature: 'R09PR0xF' },
+    { type: 'finish', candidate: 0, reason: 'stop' },
+  ], { includeThoughts: true, signatures: { signer, lastPart: true } });
+  assert.deepEqual(partsOf(shown), [
+    { text: 'mull', thought: true, thoughtSignature: 'Q1RIT1VHSFQ=' }, { text: 'H' }, { text: 'i', thoughtSignature: 'R09PR0xF' },
+  ]);
 });

@@ -19,8 +19,12 @@ interface Pending {
  * - one chunk per text delta, carrying only that delta's candidate (with its `index`);
  * - thoughts, when `includeThoughts` asked for them, as their own `thought: true` chunks; they
  *   are counted in `thoughtsTokenCount` either way;
- * - function calls with ids (and a `thoughtSignature` on each candidate's first), in the chunk
- *   after them or the finishing one;
+ * - function calls with ids, in the chunk after them or the finishing one;
+ * - thought signatures where Gemini 3 puts them (convert-to-output-parts.ts `CallNumbering`): on
+ *   a candidate's first call, else on the last part, which streamed is the finishing chunk's
+ *   (Google's final chunk may carry one on an empty text part, ai.google.dev/gemini-api/docs/thought-signatures);
+ *   an engine's own signature stays on the text or call it came with (a signed text delta closes
+ *   its part), and a hidden thought's goes out on an empty part;
  * - cumulative `usageMetadata` on every chunk (candidates summed);
  * - `finishReason` only on the last chunk of each candidate;
  * - the same `modelVersion` and `responseId` on all chunks;
@@ -41,7 +45,7 @@ export async function* convertToGeminiChunks(
   let prompt: PromptTokenCount = { total: 0 };
   let candidatesTokens = 0;
   let thoughtsTokens = 0;
-  const calls = new CallNumbering(meta.responseId);
+  const calls = new CallNumbering(meta.responseId, opts.signatures);
   const pending = new Map<number, Pending>();
   const pendingOf = (c: number) => {
     let p = pending.get(c);
@@ -65,19 +69,27 @@ export async function* convertToGeminiChunks(
       prompt = { total: ev.promptTokens, byModality: ev.byModality };
     } else if (ev.type === 'text-delta' && ev.thought) {
       thoughtsTokens += ev.tokens;
-      if (opts.includeThoughts && ev.text) yield chunk(ev.candidate, [{ text: ev.text, thought: true }], ev.logprobs ?? []);
+      const sig = ev.thoughtSignature ? { thoughtSignature: ev.thoughtSignature } : {};
+      if (ev.thoughtSignature) calls.noteEngineSignature(ev.candidate);
+      if (opts.includeThoughts && (ev.text || ev.thoughtSignature)) yield chunk(ev.candidate, [{ text: ev.text, thought: true, ...sig }], ev.logprobs ?? []);
+      else if (ev.thoughtSignature) yield chunk(ev.candidate, [{ text: '', ...sig }], []);
     } else if (ev.type === 'text-delta') {
       candidatesTokens += ev.tokens;
       const p = pendingOf(ev.candidate);
       if (ev.logprobs) p.logprobs.push(...ev.logprobs);
       const last = p.parts.at(-1);
-      if (last && typeof last.text === 'string') last.text += ev.text;
+      if (last && typeof last.text === 'string' && !last.thoughtSignature) last.text += ev.text;
       else p.parts.push({ text: ev.text });
       const tail = p.parts.at(-1)!;
+      if (ev.thoughtSignature) {
+        calls.noteEngineSignature(ev.candidate);
+        tail.thoughtSignature = ev.thoughtSignature;
+      }
+      // The held-back piece keeps the signature: it closes the text it came with.
       const cut = lastCodePointStart(tail.text!);
       if (cut === 0 && p.parts.length === 1) continue;
       const ready = [...p.parts.slice(0, -1), ...(cut > 0 ? [{ text: tail.text!.slice(0, cut) }] : [])];
-      p.parts = [{ text: tail.text!.slice(cut) }];
+      p.parts = [{ text: tail.text!.slice(cut), ...(tail.thoughtSignature ? { thoughtSignature: tail.thoughtSignature } : {}) }];
       yield chunk(ev.candidate, ready, p.logprobs.splice(0));
     } else if (ev.type === 'function-call') {
       candidatesTokens += ev.tokens;
@@ -88,12 +100,15 @@ export async function* convertToGeminiChunks(
       // The code-execution tool's parts go out at once, after any text before them.
       const p = pendingOf(ev.candidate);
       const { candidate, ...part } = ev;
-      yield chunk(candidate, [...p.parts.splice(0).filter((x) => x.text !== ''), convertToolPart(part)], p.logprobs.splice(0));
+      yield chunk(candidate, [...p.parts.splice(0).filter((x) => x.text !== '' || x.thoughtSignature), convertToolPart(part)], p.logprobs.splice(0));
     } else {
       const p = pending.get(ev.candidate);
       pending.delete(ev.candidate);
-      const parts = (p?.parts ?? []).filter((x) => x.text !== '' || p?.parts.length === 1);
-      yield chunk(ev.candidate, parts.length ? parts : [{ text: '' }], p?.logprobs ?? [], mapFinishReason(ev.reason));
+      const parts = (p?.parts ?? []).filter((x) => x.text !== '' || x.thoughtSignature || p?.parts.length === 1);
+      if (!parts.length) parts.push({ text: '' });
+      const last = calls.lastPartSignature(ev.candidate);
+      if (last) parts[parts.length - 1] = { ...parts[parts.length - 1], thoughtSignature: last };
+      yield chunk(ev.candidate, parts, p?.logprobs ?? [], mapFinishReason(ev.reason));
     }
   }
 }

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GEMINI_EMBEDDING_MODELS, GEMINI_MODELS } from '../core/catalog/gemini-models.js';
+import type { OutputPart } from '../core/engine.js';
 import { convertToGeminiModel } from './convert-to-gemini-model.js';
 import { convertToGeminiResponse } from './convert-to-gemini-response.js';
 import { convertToCountTokensResponse } from './convert-to-usage-metadata.js';
 import { mapFinishReason } from './map-finish-reason.js';
+import { ThoughtSigner } from './thought-signer.js';
 
 const meta = { modelVersion: 'gemini-2.0-flash', responseId: 'r1' };
+const signer = new ThoughtSigner(Buffer.alloc(32, 7));
 
 test('finish reasons', () => {
   assert.equal(mapFinishReason('stop'), 'STOP');
@@ -80,11 +83,11 @@ test('thoughts, calls and logprobs in a unary response', () => {
       parts: [{ type: 'text', text: 'hmm', thought: true }, { type: 'text', text: 'ok' }, { type: 'function-call', name: 'f', args: { x: 1 } }],
       logprobs: [{ token: 'ok', tokenId: 7, logprob: -1, top: [] }, { token: '!', tokenId: 8, logprob: -3, top: [] }],
     }],
-  }, meta, { includeThoughts: true, logprobsTop: 0 });
+  }, meta, { includeThoughts: true, logprobsTop: 0, signatures: { signer, lastPart: true } });
   const c = res.candidates![0];
   assert.deepEqual(c.content.parts, [
     { text: 'hmm', thought: true }, { text: 'ok' },
-    { functionCall: { id: 'r1-0-0', name: 'f', args: { x: 1 } }, thoughtSignature: Buffer.from('gemserve:r1').toString('base64') },
+    { functionCall: { id: 'r1-0-0', name: 'f', args: { x: 1 } }, thoughtSignature: signer.sign('r1', 0, { kind: 'call', index: 0 }) },
   ]);
   assert.equal(c.avgLogprobs, -2);
   assert.deepEqual(c.logprobsResult, {
@@ -95,4 +98,23 @@ test('thoughts, calls and logprobs in a unary response', () => {
   });
   const hidden = convertToGeminiResponse({ promptTokens: 1, candidates: [{ text: '', tokens: 0, thoughtTokens: 2, finishReason: 'stop', parts: [{ type: 'text', text: 'hmm', thought: true }] }] }, meta);
   assert.deepEqual(hidden.candidates![0].content.parts, [{ text: '' }]);
+});
+
+test('thought signatures in a unary response: gemserve\'s on the last part without a call (Gemini 3), an engine\'s as they came', () => {
+  const text = (parts: OutputPart[]) => ({ text: '', tokens: 1, thoughtTokens: 0, finishReason: 'stop' as const, parts });
+  const g3 = convertToGeminiResponse({ promptTokens: 1, candidates: [text([{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }])] },
+    meta, { includeThoughts: false, signatures: { signer, lastPart: true } });
+  assert.deepEqual(g3.candidates![0].content.parts, [{ text: 'a' }, { text: 'b', thoughtSignature: signer.sign('r1', 0, { kind: 'last' }) }]);
+  const older = convertToGeminiResponse({ promptTokens: 1, candidates: [text([{ type: 'text', text: 'a' }])] },
+    meta, { includeThoughts: false, signatures: { signer, lastPart: false } });
+  assert.deepEqual(older.candidates![0].content.parts, [{ text: 'a' }]);
+  const upstream = convertToGeminiResponse({ promptTokens: 1, candidates: [text([
+    { type: 'text', text: 'hmm', thought: true, thoughtSignature: 'VEhPVUdIVA==' },
+    { type: 'text', text: 'ok', thoughtSignature: 'VEVYVA==' },
+    { type: 'function-call', name: 'f', args: {} },
+  ])] }, meta, { includeThoughts: false, signatures: { signer, lastPart: true } });
+  assert.deepEqual(upstream.candidates![0].content.parts, [
+    { text: '', thoughtSignature: 'VEhPVUdIVA==' }, { text: 'ok', thoughtSignature: 'VEVYVA==' },
+    { functionCall: { id: 'r1-0-0', name: 'f', args: {} } },
+  ]);
 });

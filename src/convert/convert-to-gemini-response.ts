@@ -20,7 +20,7 @@ export interface ResponseMeta {
  * A completed generation → the unary `GenerateContentResponse`.
  *
  * Each candidate has `content: {role: 'model', parts}`: thoughts when asked for, text, function
- * calls with ids (convert-to-output-parts.ts). A candidate that produced nothing still gets one
+ * calls with ids, thought signatures where Gemini 3 puts them (convert-to-output-parts.ts). A candidate that produced nothing still gets one
  * part, `{text: ''}`, which is what Google itself returns then (e.g. MAX_TOKENS after 0
  * tokens); `parts` is never empty, since the JS SDK's chat drops responses with empty `parts`
  * (`isValidContent` in src/chats.ts). A candidate that called functions finishes with STOP, as
@@ -31,7 +31,7 @@ export function convertToGeminiResponse(
   result: GenerationResult, meta: ResponseMeta, opts: OutputOptions = { includeThoughts: false },
 ): GenerateContentResponse {
   const candidates: Candidate[] = [];
-  const calls = new CallNumbering(meta.responseId);
+  const calls = new CallNumbering(meta.responseId, opts.signatures);
   let candidatesTokens = 0;
   let thoughtsTokens = 0;
   result.candidates.forEach((c, index) => {

@@ -1,6 +1,7 @@
 import type { GenerateContentRequest } from '../api/gemini/types.js';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
 import type { GenerateInput } from '../core/engine.js';
+import { checkThoughtSignatures } from './check-thought-signatures.js';
 import { convertToChatMessages } from './convert-to-chat-messages.js';
 import { convertToResponseFormat } from './convert-to-response-format.js';
 import { convertToSamplingOptions } from './convert-to-sampling-options.js';
@@ -9,17 +10,21 @@ import { convertToThinkingOptions } from './convert-to-thinking-options.js';
 import { convertToToolOptions } from './convert-to-tool-options.js';
 import { refuseUnsupportedFeatures, type ServerFeatures } from './refuse-unsupported-features.js';
 import { NO_MEDIA, type ResolvedMedia } from './resolved-media.js';
+import { ThoughtSigner } from './thought-signer.js';
 
 /**
  * A validated GenerateContentRequest → everything the engine's `stream` needs but the abort
  * signal, which belongs to the HTTP exchange. `media` holds the request's media parts as the
  * media step resolved them (src/media/). Throws a 400 for what the model or engine cannot do
- * (see `refuse-unsupported-features.ts`).
+ * (see `refuse-unsupported-features.ts`) and, on Gemini 3 models, for thought signatures missing
+ * or not verifying under `signer` (the server's; see `check-thought-signatures.ts`).
  */
 export function convertToGenerateInput(
   req: GenerateContentRequest, entry: CatalogEntry, media: ResolvedMedia = NO_MEDIA, features: ServerFeatures = {},
+  signer: ThoughtSigner = UNKNOWN_KEY,
 ): Omit<GenerateInput, 'signal'> {
   refuseUnsupportedFeatures(req, entry, features);
+  checkThoughtSignatures(req.contents, entry, signer);
   const { sampling, candidateCount } = convertToSamplingOptions(req.generationConfig, entry);
   const responseFormat = convertToResponseFormat(req.generationConfig);
   const tools = convertToToolOptions(req.tools, req.toolConfig);
@@ -35,3 +40,6 @@ export function convertToGenerateInput(
     candidateCount,
   };
 }
+
+/** Without the server's signer, no gemserve signature verifies. */
+const UNKNOWN_KEY = new ThoughtSigner();

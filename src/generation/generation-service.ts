@@ -5,6 +5,7 @@ import { convertToGeminiChunks } from '../convert/convert-to-gemini-chunks.js';
 import { convertToGeminiResponse } from '../convert/convert-to-gemini-response.js';
 import { convertToGenerateInput } from '../convert/convert-to-generate-input.js';
 import { convertToOutputOptions } from '../convert/convert-to-output-parts.js';
+import { ThoughtSigner } from '../convert/thought-signer.js';
 import { convertToCountTokensResponse } from '../convert/convert-to-usage-metadata.js';
 import { modelIdOf, type CatalogEntry, type ModelCatalog } from '../core/catalog/model-catalog.js';
 import type { CodeRunner } from '../core/code-runner.js';
@@ -55,6 +56,11 @@ export interface GenerationDeps {
   cachedContents?: CachedContentsConfig;
   /** Told of failures that must not fail a call (a usage sink that threw). */
   onError?: (e: unknown, what: string) => void;
+  /**
+   * The secret gemserve's thought signatures are signed with (convert/thought-signer.ts); absent,
+   * a random one, so signatures from before a restart (or from another replica) no longer verify.
+   */
+  thoughtSignatureKey?: Uint8Array;
 }
 
 /** Which `supportedGenerationMethods` entry a model needs for each method (Google lists `generateContent` for streaming too). */
@@ -128,9 +134,11 @@ export class GenerationService {
   readonly #deps: GenerationDeps;
   readonly #middlewares: GenerationMiddleware[];
   readonly #sinks: MeterSinks;
+  readonly #signer: ThoughtSigner;
 
   constructor(deps: GenerationDeps) {
     this.#deps = deps;
+    this.#signer = new ThoughtSigner(deps.thoughtSignatureKey);
     this.#middlewares = [
       ...(deps.blocklist ? [blocklistMiddleware(deps.blocklist)] : []),
       ...(deps.responseCache ? [responseCacheMiddleware(deps.responseCache)] : []),
@@ -168,7 +176,7 @@ export class GenerationService {
       ended(() => ({ cacheHit: run.cache === 'hit', engine: started.engine.label }));
       const response = run.blocked
         ? convertToBlockedPromptResponse(run.blocked, run.meta)
-        : withCachedContentTokens(convertToGeminiResponse(await collectGeneration(run.events), run.meta, convertToOutputOptions(ctx.request)), use);
+        : withCachedContentTokens(convertToGeminiResponse(await collectGeneration(run.events), run.meta, convertToOutputOptions(ctx.request, call.model, this.#signer)), use);
       const aborted = abortReason(call.signal);
       if (aborted) throw aborted;
       meter.sent(response);
@@ -199,7 +207,7 @@ export class GenerationService {
     const { run, ctx, use } = started;
     const converted = run.blocked
       ? oneChunk(convertToBlockedPromptResponse(run.blocked, run.meta))
-      : chunksWithUse(convertToGeminiChunks(run.events, run.meta, convertToOutputOptions(ctx.request)), use);
+      : chunksWithUse(convertToGeminiChunks(run.events, run.meta, convertToOutputOptions(ctx.request, call.model, this.#signer)), use);
     let reported: unknown;
     const end = (): CallEnd => ({ cacheHit: run.cache === 'hit', engine: started.engine.label });
     return {
@@ -280,7 +288,7 @@ export class GenerationService {
     const deps = this.#deps;
     const { req, use } = await applyCachedContent(call, deps.cachedContents, parseGenerateContentRequest(call.body), deps.catalog);
     const { media, paths } = await resolveCallMedia(call, deps.files, req);
-    const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined });
+    const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined }, this.#signer);
     const input: GenerateInput = {
       ...converted,
       ...(use ? { cachedPrefix: cachedPrefixOf(use, call.model, media) } : {}),

@@ -46,6 +46,8 @@ export interface AppDeps {
   keyStore?: KeyStore;
   /** HS256 secret of JWT bearer tokens accepted as callers `jwt:<sub>` (`--jwt-secret`). Absent: no JWTs. */
   jwtSecret?: string;
+  /** The key gemserve's thought signatures are signed with (`GenerationDeps.thoughtSignatureKey`). Absent: a random one per app. */
+  thoughtSignatureKey?: Uint8Array;
   /** The admin API's credential (`Authorization: Bearer <admin key>`). Absent: no admin API (404). */
   adminKey?: string;
   /** Time for key expiry and JWT checks; the system clock when absent. */

@@ -88,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     responseCache: deps.responseCache, limits: deps.limits, cachedContents: deps.cachedContents,
     usageSinks: [...(deps.usageSinks ?? []), ...(deps.metrics ? [deps.metrics.sink] : []), ...(deps.limits ? [deps.limits.usageSink] : [])],
     onError: (e, what) => app.log.error({ err: e }, what),
+    ...(deps.thoughtSignatureKey ? { thoughtSignatureKey: deps.thoughtSignatureKey } : {}),
   });
   const batches = deps.batches ? startBatches(app, deps, service, clock) : undefined;
   app.options('*', answerPreflight);

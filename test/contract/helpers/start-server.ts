@@ -56,6 +56,8 @@ export interface TestServerOptions {
   batches?: { store: BatchStore; concurrency?: number };
   /** Context caching (e.g. a `MemoryCachedContentStore` with a FakeClock); none by default (the routes 404). */
   cachedContents?: CachedContentsConfig;
+  /** The key thought signatures are signed with; a random one by default. */
+  thoughtSignatureKey?: Uint8Array;
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -94,6 +96,7 @@ export async function startServer(opts: TestServerOptions): Promise<TestServer> 
     clock: opts.clock,
     batches: opts.batches,
     cachedContents: opts.cachedContents,
+    thoughtSignatureKey: opts.thoughtSignatureKey,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
