@@ -15,12 +15,15 @@
  *   sends nothing: the model's default applies (Gemini 2.5 Flash and Pro think by default and
  *   Pro refuses a budget of 0), and thought parts are not asked for.
  * - Logprobs → `responseLogprobs: true, logprobs: top`.
- * - Gemini 3 refuses a replayed `functionCall` without its `thoughtSignature` (400 "Function call
- *   is missing a thought_signature"), and the engine spec keeps none. For Gemini 3 models each
- *   call part therefore carries Google's documented sentinel `skip_thought_signature_validator`
- *   (ai.google.dev/gemini-api/docs/thought-signatures; vercel/ai#15560 does the same for
- *   `^gemini-3[.-]` models): the request validates, though the model does not get its earlier
- *   reasoning back.
+ * - Thought signatures go back as they came (ai.google.dev/gemini-api/docs/thought-signatures:
+ *   "pass it back exactly as received"): a text or call part that carries one (Google's, which
+ *   this engine passed on to the client) is sent with it, byte for byte. Gemini 3 refuses a
+ *   replayed `functionCall` without one (400 "Function call is missing a thought_signature");
+ *   a message's first call that has none (made by another engine, or the client's own) therefore
+ *   carries Google's documented dummy `skip_thought_signature_validator` on Gemini 3 models
+ *   (same page, FAQs; only "the first functionCall part in each step" must have one, section
+ *   "Validation"; vercel/ai#15560 does the same for `^gemini-3[.-]` models): the request
+ *   validates, though the model does not get that reasoning back.
  */
 import type { ChatMessage, CountTokensInput, GenerateInput, MessagePart, ToolOptions } from '../../core/engine.js';
 
@@ -53,21 +56,23 @@ export function needsThoughtSignatures(model: string): boolean {
 
 /** Options of the mapping. */
 export interface GeminiRequestOptions {
-  /** Put the sentinel signature on replayed calls (Gemini 3). */
+  /** Put the sentinel signature on replayed calls that have none (Gemini 3). */
   skipThoughtSignatures?: boolean;
 }
 
-function convertPart(part: MessagePart, opts: GeminiRequestOptions): Record<string, unknown> {
+/** `firstCall`: the part is its message's first function call, the one Gemini 3 wants signed. */
+function convertPart(part: MessagePart, opts: GeminiRequestOptions, firstCall = false): Record<string, unknown> {
   switch (part.type) {
     case 'text':
-      return { text: part.text };
+      return { text: part.text, ...(part.thoughtSignature ? { thoughtSignature: part.thoughtSignature } : {}) };
     case 'image':
     case 'audio':
       return { inlineData: { mimeType: part.mimeType, data: base64(part.data) } };
     case 'function-call':
       return {
         functionCall: { ...(part.id ? { id: part.id } : {}), name: part.name, args: part.args },
-        ...(opts.skipThoughtSignatures ? { thoughtSignature: SKIP_THOUGHT_SIGNATURE } : {}),
+        ...(part.thoughtSignature ? { thoughtSignature: part.thoughtSignature }
+          : opts.skipThoughtSignatures && firstCall ? { thoughtSignature: SKIP_THOUGHT_SIGNATURE } : {}),
       };
     case 'function-response':
       return { functionResponse: { ...(part.id ? { id: part.id } : {}), name: part.name, response: part.response } };
@@ -78,7 +83,8 @@ function convertPart(part: MessagePart, opts: GeminiRequestOptions): Record<stri
 export function convertMessages(
   messages: readonly ChatMessage[], opts: GeminiRequestOptions = {},
 ): Pick<GeminiRequest, 'contents' | 'systemInstruction'> {
-  const convert = (p: MessagePart) => convertPart(p, opts);
+  const convert = (p: MessagePart, i: number, parts: MessagePart[]) =>
+    convertPart(p, opts, p.type === 'function-call' && parts.findIndex((q) => q.type === 'function-call') === i);
   const system = messages.filter((m) => m.role === 'system').flatMap((m) => m.parts.map(convert));
   const contents = messages
     .filter((m) => m.role !== 'system')

@@ -97,6 +97,8 @@ export class GeminiUpstreamEngine implements Engine {
       functionCalling: true,
       thinking: true,
       logprobs: true,
+      // Google's thought signatures pass through both ways; Google validates them.
+      thoughtSignatures: true,
       ...(opts.embeddingDimensions ? { embeddings: { dimensions: opts.embeddingDimensions } } : {}),
     };
   }

@@ -46,6 +46,24 @@ describe('GeminiChunkMapper', () => {
     assert.deepEqual(events.map((e) => e.type), ['prompt', 'finish', 'finish']);
   });
 
+  it('thought signatures go on the events of their parts as Google sent them; a signature-only part is an empty delta', () => {
+    const m = new GeminiChunkMapper('up', 1);
+    const events = m.map(JSON.stringify({
+      candidates: [{ content: { parts: [
+        { text: 'hmm', thought: true, thoughtSignature: 'VEhPVUdIVA==' },
+        { functionCall: { name: 'f', args: {} }, thoughtSignature: 'Q0FMTA==' },
+        { thoughtSignature: 'TEFTVA==' },
+      ] }, index: 0, finishReason: 'STOP' }],
+      usageMetadata: usage(1, 1, 2),
+    }));
+    assert.deepEqual(events.slice(1), [
+      { type: 'text-delta', candidate: 0, text: 'hmm', tokens: 2, thought: true, thoughtSignature: 'VEhPVUdIVA==' },
+      { type: 'function-call', candidate: 0, name: 'f', args: {}, tokens: 1, thoughtSignature: 'Q0FMTA==' },
+      { type: 'text-delta', candidate: 0, text: '', tokens: 0, thoughtSignature: 'TEFTVA==' },
+      { type: 'finish', candidate: 0, reason: 'stop' },
+    ]);
+  });
+
   it('in-band errors and non-JSON chunks throw UpstreamFailures', () => {
     const m = new GeminiChunkMapper('up', 1);
     assert.throws(() => m.map('{"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT"}}'),
@@ -85,5 +103,26 @@ describe('convertToGeminiRequest', () => {
     const g3 = convertToGeminiRequest(base, { skipThoughtSignatures: needsThoughtSignatures('gemini-3-pro-preview') });
     assert.equal(g3.contents[1].parts[0].thoughtSignature, 'skip_thought_signature_validator');
     assert.equal(needsThoughtSignatures('gemini-2.5-flash'), false);
+    // Google's own signatures go back byte for byte; only a step's first call without one gets the dummy.
+    const signed = convertToGeminiRequest({
+      ...base,
+      messages: [
+        { role: 'model', parts: [
+          { type: 'text', text: 'ok', thoughtSignature: 'VEVYVA==' },
+          { type: 'function-call', name: 'f', args: {}, thoughtSignature: 'Q0FMTA==' },
+          { type: 'function-call', name: 'g', args: {} },
+        ] },
+      ],
+    }, { skipThoughtSignatures: true });
+    assert.deepEqual(signed.contents[0].parts, [
+      { text: 'ok', thoughtSignature: 'VEVYVA==' },
+      { functionCall: { name: 'f', args: {} }, thoughtSignature: 'Q0FMTA==' },
+      { functionCall: { name: 'g', args: {} } },
+    ]);
+    const unsigned = convertToGeminiRequest({
+      ...base,
+      messages: [{ role: 'model', parts: [{ type: 'function-call', name: 'f', args: {} }, { type: 'function-call', name: 'g', args: {} }] }],
+    }, { skipThoughtSignatures: true });
+    assert.deepEqual(unsigned.contents[0].parts.map((p) => p.thoughtSignature), ['skip_thought_signature_validator', undefined], 'the first call of a step only');
   });
 });

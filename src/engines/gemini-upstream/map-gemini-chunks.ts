@@ -11,8 +11,9 @@
  *   with one candidate; with several, Google reports one sum for all of them, and a chunk that
  *   carries more than one candidate credits its growth to the first (totals stay exact).
  * - Parts: `text` → text-delta (`thought: true` → a thought delta), `functionCall` → a
- *   function-call event; other parts (executableCode, inlineData...) have no engine event and
- *   are dropped. `logprobsResult.chosenCandidates` (+ `topCandidates`) go on the chunk's first
+ *   function-call event, each with its `thoughtSignature` as Google sent it (a part with only a
+ *   signature, as Google's last chunk may be, is an empty text delta); other parts
+ *   (executableCode, inlineData...) have no engine event and are dropped. `logprobsResult.chosenCandidates` (+ `topCandidates`) go on the chunk's first
  *   text delta of that candidate.
  * - `finishReason`: MAX_TOKENS → max-tokens; every other reason → stop. The engine spec has no
  *   way to say SAFETY, RECITATION, BLOCKLIST, PROHIBITED_CONTENT, SPII, MALFORMED_FUNCTION_CALL
@@ -31,7 +32,7 @@ export interface GeminiChunk {
   error?: GoogleErrorBody;
   candidates?: Array<{
     index?: number;
-    content?: { parts?: Array<{ text?: string; thought?: boolean; functionCall?: { name?: string; args?: Record<string, unknown> } }> };
+    content?: { parts?: Array<{ text?: string; thought?: boolean; thoughtSignature?: string; functionCall?: { name?: string; args?: Record<string, unknown> } }> };
     finishReason?: string;
     logprobsResult?: { chosenCandidates?: LogprobsCandidate[]; topCandidates?: Array<{ candidates?: LogprobsCandidate[] }> };
   }>;
@@ -133,21 +134,23 @@ export class GeminiChunkMapper {
       if (this.#finished.has(c)) continue;
       let logprobs = mapLogprobs(cand.logprobsResult);
       for (const part of cand.content?.parts ?? []) {
-        if (typeof part.text === 'string') {
+        const sig = typeof part.thoughtSignature === 'string' && part.thoughtSignature ? { thoughtSignature: part.thoughtSignature } : {};
+        if (typeof part.text === 'string' || (sig.thoughtSignature && !part.functionCall)) {
           const thought = part.thought === true;
           let tokens = 0;
           if (thought) { tokens = thoughtGrowth; thoughtGrowth = 0; }
           else { tokens = answerGrowth; answerGrowth = 0; }
           events.push({
-            type: 'text-delta', candidate: c, text: part.text, tokens,
+            type: 'text-delta', candidate: c, text: part.text ?? '', tokens,
             ...(thought ? { thought: true } : {}),
             ...(logprobs && !thought ? { logprobs } : {}),
+            ...sig,
           });
           if (!thought) logprobs = undefined;
         } else if (part.functionCall) {
           const { name, args } = part.functionCall;
           if (typeof name !== 'string') throw malformed(this.#upstream, 'a functionCall without a name');
-          events.push({ type: 'function-call', candidate: c, name, args: args ?? {}, tokens: answerGrowth });
+          events.push({ type: 'function-call', candidate: c, name, args: args ?? {}, tokens: answerGrowth, ...sig });
           answerGrowth = 0;
         }
       }

@@ -130,6 +130,48 @@ describe('RoutedEngine', () => {
     await assert.rejects(partly.embed({ texts: ['a'], signal }), (e: Error & { code?: string }) => e.code !== undefined);
   });
 
+  it('sends a thought signature back only to the engine that issued it; the others never see it', async () => {
+    /** An engine that signs its call with `sig` and records the messages it was sent. */
+    const signing = (label: string, sig?: string) => {
+      const seen: GenerateInput['messages'][] = [];
+      const engine = Object.assign(new FakeEngine({ label }), {
+        seen,
+        async *stream(i: GenerateInput): AsyncGenerator<GenerateEvent> {
+          seen.push(i.messages);
+          yield { type: 'prompt', promptTokens: 1 };
+          yield { type: 'function-call', candidate: 0, name: 'f', args: {}, tokens: 1, ...(sig ? { thoughtSignature: sig } : {}) };
+          yield { type: 'finish', candidate: 0, reason: 'stop' };
+        },
+      });
+      return engine;
+    };
+    const google = signing('google', 'R09PR0xFLTE=');
+    const local = signing('local');
+    const picks = [0, 0.9, 0];
+    const routed = new RoutedEngine({ routes: [{ engine: google, weight: 1 }, { engine: local, weight: 1 }], random: () => picks.shift()! });
+    assert.equal(routed.capabilities.thoughtSignatures, undefined, 'no member issues its own');
+
+    const first = await collectGeneration(routed.stream(input()));
+    assert.deepEqual(first.candidates[0].parts, [{ type: 'function-call', name: 'f', args: {}, thoughtSignature: 'R09PR0xFLTE=' }]);
+    const history = (): GenerateInput => ({
+      ...input(),
+      messages: [
+        { role: 'user', parts: [{ type: 'text', text: 'hi' }] },
+        { role: 'model', parts: [
+          { type: 'text', text: 'elsewhere', thoughtSignature: 'T1RIRVI=' },
+          { type: 'function-call', name: 'f', args: {}, thoughtSignature: 'R09PR0xFLTE=' },
+        ] },
+        { role: 'user', parts: [{ type: 'function-response', name: 'f', response: {} }] },
+      ],
+    });
+    await collectGeneration(routed.stream(history()));
+    assert.deepEqual(local.seen[0][1].parts, [{ type: 'text', text: 'elsewhere' }, { type: 'function-call', name: 'f', args: {} }], 'the other engine sees none');
+    await collectGeneration(routed.stream(history()));
+    assert.deepEqual(google.seen[1][1].parts, [
+      { type: 'text', text: 'elsewhere' }, { type: 'function-call', name: 'f', args: {}, thoughtSignature: 'R09PR0xFLTE=' },
+    ], 'its issuer gets its own back, and only its own');
+  });
+
   it('offers only what every engine can do', () => {
     const full = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 8, contextTokens: 8192, functionCalling: true, thinking: true } });
     const small = Object.assign(new FakeEngine(), { capabilities: { maxCandidates: 1, contextTokens: 2048, functionCalling: true } });

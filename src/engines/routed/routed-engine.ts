@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import type {
-  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount, WarmPrefixInput,
+  ChatMessage, CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount, WarmPrefixInput,
 } from '../../core/engine.js';
 import { Errors, isGemserveError } from '../../core/errors.js';
 
@@ -27,8 +28,17 @@ export interface RoutedEngineOptions {
  * it the same way. Once output has been produced the failure goes to the client as is, so no
  * chunk is ever sent twice. The `prompt` event names the engine that took the request.
  *
- * Capabilities are what every engine can do (a request must be servable wherever it lands);
- * `countTokens` asks the heaviest-weighted engine. Embeddings likewise go by weight and move on
+ * Thought signatures an engine issued (a Gemini upstream's, Google's own) are remembered with
+ * their issuer as they stream by (the last {@link MAX_REMEMBERED_SIGNATURES}), and when the
+ * conversation comes back they are sent only to that engine: a request that lands on another one
+ * (another route, a fallback) goes without them, so no engine ever sees a foreign signature
+ * (Google refuses one it did not issue: "Corrupted thought signature."); a Gemini 3 upstream then
+ * sends Google's dummy in their place (gemini-upstream/convert-to-gemini-request.ts). A signature
+ * not remembered (issued before a restart) is dropped the same way.
+ *
+ * Capabilities are what every engine can do (a request must be servable wherever it lands), but
+ * `thoughtSignatures`, which any member issuing its own makes true (it judges the signatures that
+ * reach it); `countTokens` asks the heaviest-weighted engine. Embeddings likewise go by weight and move on
  * failure, offered only when every engine embeds with vectors of one length; vectors of
  * different models live in different spaces, so route embeddings only between engines serving
  * the same weights (replicas, a fallback copy), never between model versions.
@@ -41,6 +51,8 @@ export class RoutedEngine implements Engine {
   readonly #fallback: Engine[];
   readonly #random: () => number;
   readonly #total: number;
+  /** A thought signature's SHA-256 → the engine that issued it, oldest first. */
+  readonly #issuers = new Map<string, Engine>();
   #disposed = false;
 
   constructor(opts: RoutedEngineOptions) {
@@ -68,7 +80,7 @@ export class RoutedEngine implements Engine {
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     const primary = [...this.#routes].sort((a, b) => b.weight - a.weight)[0].engine;
-    return primary.countTokens(input);
+    return primary.countTokens({ ...input, messages: this.#signedFor(input.messages, primary) });
   }
 
   async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
@@ -79,7 +91,8 @@ export class RoutedEngine implements Engine {
       let prompt: GenerateEvent | undefined;
       let started = false;
       try {
-        for await (const ev of engine.stream(input)) {
+        for await (const ev of engine.stream({ ...input, messages: this.#signedFor(input.messages, engine) })) {
+          if ((ev.type === 'text-delta' || ev.type === 'function-call') && ev.thoughtSignature) this.#remember(ev.thoughtSignature, engine);
           if (ev.type === 'prompt') {
             // Held until output: a failure before it can still move to another engine.
             prompt = { ...ev, engine: ev.engine ?? engine.label };
@@ -128,6 +141,28 @@ export class RoutedEngine implements Engine {
     await forEachMember(this.#members(), (e) => e.releaseCachedPrefix?.(id));
   }
 
+  /** `messages` with only the thought signatures `engine` issued (the same array when nothing is dropped). */
+  #signedFor(messages: ChatMessage[], engine: Engine): ChatMessage[] {
+    const foreign = (p: ChatMessage['parts'][number]) =>
+      (p.type === 'text' || p.type === 'function-call') && p.thoughtSignature !== undefined && this.#issuers.get(digest(p.thoughtSignature)) !== engine;
+    if (!messages.some((m) => m.parts.some(foreign))) return messages;
+    return messages.map((m) => ({
+      ...m,
+      parts: m.parts.map((p) => {
+        if (!foreign(p)) return p;
+        const { thoughtSignature: _dropped, ...rest } = p as typeof p & { thoughtSignature?: string };
+        return rest as typeof p;
+      }),
+    }));
+  }
+
+  #remember(signature: string, engine: Engine): void {
+    const key = digest(signature);
+    this.#issuers.delete(key);
+    this.#issuers.set(key, engine);
+    if (this.#issuers.size > MAX_REMEMBERED_SIGNATURES) this.#issuers.delete(this.#issuers.keys().next().value!);
+  }
+
   /** Every engine a request may reach, once each. */
   #members(): Engine[] {
     return [...new Set([...this.#routes.map((r) => r.engine), ...this.#fallback])];
@@ -150,6 +185,14 @@ async function forEachMember(engines: Engine[], fn: (engine: Engine) => Promise<
   if (failed) throw failed.reason;
 }
 
+/** How many thought signatures a routed engine remembers the issuer of (by digest: about 1 MB). */
+export const MAX_REMEMBERED_SIGNATURES = 10_000;
+
+/** What a signature is remembered by: its SHA-256 (Google's run to kilobytes). */
+function digest(signature: string): string {
+  return createHash('sha256').update(signature).digest('base64');
+}
+
 /** A failure another engine might not have: anything but an error about the request itself. */
 function movable(e: unknown): boolean {
   return !isGemserveError(e) || e.kind === 'system' || e.retryable;
@@ -170,6 +213,7 @@ function commonCapabilities(engines: Engine[]): EngineCapabilities {
     ...(all('functionCalling') ? { functionCalling: true } : {}),
     ...(all('thinking') ? { thinking: true } : {}),
     ...(all('logprobs') ? { logprobs: true } : {}),
+    ...(caps.some((c) => c.thoughtSignatures) ? { thoughtSignatures: true } : {}),
     ...(embedAll ? { embeddings: { dimensions: [...dimensions][0]! } } : {}),
   };
 }
