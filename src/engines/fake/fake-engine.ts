@@ -43,6 +43,12 @@ function renderPart(p: MessagePart): string {
 
 /** Thought words when the budget is dynamic. */
 const DYNAMIC_THOUGHTS = 8;
+/**
+ * The most thought words, whatever the budget: a budget is a ceiling, and a model stops thinking
+ * when it has thought enough; MEDIUM's 8,192 would otherwise fill a small context with thoughts
+ * and leave no room for the answer. Budgets up to this (LOW's 1,024 included) are thought exactly.
+ */
+const MAX_THOUGHTS = 2048;
 
 /** One token per whitespace-separated word; exact and cheap. */
 function countWords(text: string): number {
@@ -123,7 +129,7 @@ export class FakeEngine implements Engine {
     let text = '';
     let emitted = 0;
     if (input.thinking) {
-      const budget = input.thinking.budget === 'dynamic' ? DYNAMIC_THOUGHTS : input.thinking.budget;
+      const budget = input.thinking.budget === 'dynamic' ? DYNAMIC_THOUGHTS : Math.min(input.thinking.budget, MAX_THOUGHTS);
       for (let i = 0; i < budget; i++) {
         if (emitted >= sampling.maxOutputTokens) {
           yield { type: 'finish', candidate: c, reason: 'max-tokens' };
