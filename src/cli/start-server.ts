@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { adoptStaticCallerIds } from '../gateway/keys/adopt-static-caller-ids.js';
+import { loadThoughtSignatureKey } from './load-thought-signature-key.js';
 import { ModelCatalog, type ModelAlias, type ModelBinding } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
@@ -151,6 +152,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     resources.add(async () => batches.close());
     const cachedContents = openCachedContents(settings.dataDir);
     resources.add(() => cachedContents.close());
+    const thoughtSignatureKey = await loadThoughtSignatureKey(settings.dataDir);
     // The code-execution tool runs only confined; without a sandbox it is refused with a 400.
     const sandbox = await findPythonSandbox();
     if ('unavailable' in sandbox) opts.stderr.write(`note: code execution is off: ${sandbox.unavailable}\n`);
@@ -190,6 +192,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       cachedContents: { store: cachedContents, minTokens: settings.cachedContentMinTokens },
       ...(metrics ? { metrics } : {}),
       logPrompts: settings.logPrompts,
+      thoughtSignatureKey,
     });
     await app.listen({ host: settings.host, port: settings.port });
   } catch (e) {
