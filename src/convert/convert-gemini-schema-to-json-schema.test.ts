@@ -47,3 +47,12 @@ test('nullable: type [T, null] for a plain type, anyOf with null otherwise', () 
 // What is not a schema is refused before conversion: an unknown type or a count that is not an
 // integer by check-field-types.ts, a negative count or an ordering naming a missing property by
 // src/api/gemini/validate-schema.ts (tests beside each).
+
+test('pattern, format and bounds pass through; a numeric enum (strings on the wire) becomes numbers', () => {
+  assert.deepEqual(convert({ type: 'STRING', pattern: '^[a-z]+$', format: 'email', minLength: '1' }), { type: 'string', format: 'email', minLength: 1, pattern: '^[a-z]+$' });
+  assert.deepEqual(convert({ type: 'NUMBER', minimum: 0.5, maximum: 10 }), { type: 'number', minimum: 0.5, maximum: 10 });
+  assert.deepEqual(convert({ type: 'INTEGER', format: 'enum', enum: ['101', '201'] }), { type: 'integer', enum: [101, 201] });
+  assert.deepEqual(convert({ type: 'NUMBER', enum: ['1.5', '-2'] }), { type: 'number', enum: [1.5, -2] });
+  assert.deepEqual(convert({ type: 'INTEGER', enum: ['1.5'] }), { type: 'integer', enum: ['1.5'] });
+  assert.deepEqual(convert({ type: 'STRING', enum: ['1'] }), { type: 'string', enum: ['1'] });
+});

@@ -13,7 +13,9 @@ const TYPES: Record<Exclude<SchemaType, 'TYPE_UNSPECIFIED'>, string> = {
  * Keywords map one to one but for: `nullable` (→ `type: [T, 'null']`, or `anyOf` with
  * `{type:'null'}` when T is not a plain type), `propertyOrdering` (→ the order of
  * `properties`; absent, the order given, as Gemini does), int64 counts sent as strings
- * (→ numbers), `example` (→ `examples`). The schema is a validated one: its `type` one of the
+ * (→ numbers), `example` (→ `examples`), the `enum` of a NUMBER or INTEGER (strings on the wire,
+ * e.g. `{type: INTEGER, format: enum, enum: ["101", "201"]}` in the Schema reference) → numbers
+ * when every value reads as one. The schema is a validated one: its `type` one of the
  * enum's (check-field-types.ts), its counts non-negative and its ordering naming its properties
  * (src/api/gemini/validate-schema.ts).
  */
@@ -26,7 +28,7 @@ export function convertGeminiSchemaToJsonSchema(schema: Schema): JsonSchema {
   if (s.title !== undefined) out.title = s.title;
   if (s.description !== undefined) out.description = s.description;
   if (s.format !== undefined && s.format !== '' && s.format !== 'enum') out.format = s.format;
-  if (s.enum !== undefined) out.enum = [...s.enum];
+  if (s.enum !== undefined) out.enum = numericEnum(type, s.enum) ?? [...s.enum];
   if (s.items !== undefined) out.items = convertGeminiSchemaToJsonSchema(s.items);
   for (const k of ['minItems', 'maxItems', 'minProperties', 'maxProperties', 'minLength', 'maxLength'] as const) {
     if (s[k] !== undefined) out[k] = Number(s[k]);
@@ -51,4 +53,12 @@ function orderedProperties(s: Schema): Record<string, JsonSchema> {
   const order = s.propertyOrdering ?? [];
   const names = [...order, ...Object.keys(props).filter((n) => !order.includes(n))];
   return Object.fromEntries(names.map((n) => [n, convertGeminiSchemaToJsonSchema(props[n])]));
+}
+
+/** `values` as numbers when `type` is numeric and each one is a number (an integer for `integer`), else undefined. */
+function numericEnum(type: string | undefined, values: readonly string[]): number[] | undefined {
+  if (type !== 'number' && type !== 'integer') return undefined;
+  const numbers = values.map((v) => (/^\s*-?[0-9]/.test(v) ? Number(v) : NaN));
+  const ok = numbers.every((n) => Number.isFinite(n) && (type === 'number' || Number.isInteger(n)));
+  return ok ? numbers : undefined;
 }

@@ -1,5 +1,6 @@
 import type { FieldViolation } from './status.js';
 import type { FunctionDeclaration, Tool, ToolConfig } from './tools.js';
+import { validateJsonSchema } from './validate-json-schema.js';
 import { isJsonObject, validateSchema } from './validate-schema.js';
 
 /**
@@ -14,8 +15,9 @@ const ALLOWED_NAMES = 'tool_config.function_calling_config.allowed_function_name
 /**
  * The API's rules on `tools[].functionDeclarations` and `toolConfig.functionCallingConfig`
  * (content.proto): each declaration has a valid name, at most one of `parameters` and
- * `parametersJsonSchema` ("mutually exclusive"), a JSON Schema that is an object and a
- * `parameters` that meets {@link validateSchema}; names are unique; `allowed_function_names`
+ * `parametersJsonSchema` ("mutually exclusive"), a JSON Schema that is an object meeting
+ * validateJsonSchema (validate-json-schema.ts) and a `parameters` that meets
+ * {@link validateSchema}; names are unique; `allowed_function_names`
  * "should only be set when the Mode is ANY or VALIDATED" and names declared functions; mode ANY
  * ("always predicting a function call") needs a declaration.
  *
@@ -63,8 +65,11 @@ function validateDeclaration(d: FunctionDeclaration, path: string): FieldViolati
   if (d.parameters !== undefined && d.parametersJsonSchema !== undefined) {
     return { field: `${path}.parameters_json_schema`, description: `parameters and parametersJsonSchema cannot both be set (function ${d.name}).` };
   }
-  if (d.parametersJsonSchema !== undefined && !isJsonObject(d.parametersJsonSchema)) {
-    return { field: `${path}.parameters_json_schema`, description: `parametersJsonSchema of function ${d.name} must be a JSON Schema object.` };
+  if (d.parametersJsonSchema !== undefined) {
+    if (!isJsonObject(d.parametersJsonSchema)) {
+      return { field: `${path}.parameters_json_schema`, description: `parametersJsonSchema of function ${d.name} must be a JSON Schema object.` };
+    }
+    return validateJsonSchema(d.parametersJsonSchema, `${path}.parameters_json_schema`);
   }
   return d.parameters !== undefined ? validateSchema(d.parameters, `${path}.parameters`) : undefined;
 }

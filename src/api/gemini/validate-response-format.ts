@@ -1,5 +1,6 @@
 import type { GenerationConfig } from './generation-config.js';
 import type { FieldViolation } from './status.js';
+import { validateJsonSchema } from './validate-json-schema.js';
 import { isJsonObject, validateSchema } from './validate-schema.js';
 
 const RESPONSE_SCHEMA = 'generation_config.response_schema';
@@ -9,7 +10,8 @@ const RESPONSE_JSON_SCHEMA = 'generation_config.response_json_schema';
  * The API's rules on the schemas of structured output, for the two MIME types that read them:
  * - `application/json`: `responseJsonSchema` and `responseSchema` exclude each other ("If set,
  *   `response_schema` must be omitted", GenerationConfig.response_json_schema in
- *   generative_service.proto); a JSON Schema is an object; a `responseSchema` meets
+ *   generative_service.proto); a JSON Schema is an object that meets validateJsonSchema
+ *   (validate-json-schema.ts: any JSON Schema Google accepts); a `responseSchema` meets
  *   {@link validateSchema}.
  * - `text/x.enum` (ai.google.dev/gemini-api/docs/structured-output#enums): `responseSchema` is a
  *   STRING with a non-empty `enum` (no other schema is read for it, so none is checked).
@@ -25,7 +27,8 @@ export function validateResponseFormat(c: GenerationConfig | undefined): FieldVi
     return { field: RESPONSE_JSON_SCHEMA, description: 'responseSchema and responseJsonSchema cannot both be set.' };
   }
   if (json !== undefined) {
-    return isJsonObject(json) ? undefined : { field: RESPONSE_JSON_SCHEMA, description: 'responseJsonSchema must be a JSON Schema object.' };
+    if (!isJsonObject(json)) return { field: RESPONSE_JSON_SCHEMA, description: 'responseJsonSchema must be a JSON Schema object.' };
+    return validateJsonSchema(json, RESPONSE_JSON_SCHEMA);
   }
   return c.responseSchema ? validateSchema(c.responseSchema, RESPONSE_SCHEMA) : undefined;
 }

@@ -1,15 +1,17 @@
 import type { Schema } from './schema.js';
 import type { FieldViolation } from './status.js';
+import { regexError } from './validate-json-schema.js';
 
 /** `Schema`'s counts (int64 in content.proto): how many items, properties or characters. */
 const COUNTS = ['minItems', 'maxItems', 'minProperties', 'maxProperties', 'minLength', 'maxLength'] as const;
 
 /**
  * The rules a (type-checked) `Schema` (ai.google.dev/api/caching#Schema) must meet beyond its
- * field types: its counts are not negative, and `propertyOrdering` names only properties it has.
+ * field types: its counts are not negative, its `pattern` is a regular expression (ECMAScript's,
+ * as the JSON Schema it becomes reads it), and `propertyOrdering` names only properties it has.
  * `path` is the schema's proto path (e.g. `generation_config.response_schema`), the field of the
  * violation and part of its text. The walk visits the schema in the order
- * `convertGeminiSchemaToJsonSchema` maps it (items, counts, ordering, properties in their
+ * `convertGeminiSchemaToJsonSchema` maps it (items, counts, pattern, ordering, properties in their
  * output order, anyOf): a schema with several faults reports the first met in that order.
  */
 export function validateSchema(s: Schema, path: string): FieldViolation | undefined {
@@ -24,6 +26,10 @@ export function validateSchema(s: Schema, path: string): FieldViolation | undefi
       const field = `${path}.${snake(k)}`;
       return { field, description: `${field} must be a non-negative integer, got ${JSON.stringify(v)}.` };
     }
+  }
+  if (s.pattern !== undefined) {
+    const why = regexError(s.pattern);
+    if (why) return { field: `${path}.pattern`, description: `${path}.pattern is not a valid regular expression: ${why}.` };
   }
   if (s.properties !== undefined) {
     const props = s.properties;
