@@ -100,14 +100,21 @@ describe('structured output (contract, @google/genai)', () => {
     }
   });
 
-  it('a keyword the grammar cannot enforce is a 400 INVALID_ARGUMENT naming it', async () => {
+  it('a pattern is enforced by the grammar (no longer a 400), unary and streamed', async () => {
     const ai = genai(server.baseUrl);
-    const config = { responseMimeType: 'application/json', responseSchema: { type: Type.STRING, pattern: '^[a-z]+$' } };
-    const { body } = await sdkError(ai.models.generateContent({ model: MODEL, contents, config }), 400, 'INVALID_ARGUMENT');
-    assert.match(body.error.message, /unsupported keyword: pattern/);
-    const stream = ai.models.generateContentStream({ model: MODEL, contents, config });
-    const { body: streamed } = await sdkError(stream, 400, 'INVALID_ARGUMENT');
-    assert.match(streamed.error.message, /pattern/);
+    const config = { responseMimeType: 'application/json', responseSchema: { type: Type.STRING, pattern: '^[a-z]{1,6}$' }, temperature: 1, seed: 2 };
+    const r = await ai.models.generateContent({ model: MODEL, contents, config });
+    assert.equal(r.candidates?.[0].finishReason, 'STOP');
+    assert.match(JSON.parse(r.text!) as string, /^[a-z]{1,6}$/);
+    let streamed = '';
+    for await (const c of await ai.models.generateContentStream({ model: MODEL, contents, config })) streamed += c.text ?? '';
+    assert.match(JSON.parse(streamed) as string, /^[a-z]{1,6}$/);
+  });
+
+  it('a schema that is not one is still a 400 INVALID_ARGUMENT naming the field', async () => {
+    const config = { responseMimeType: 'application/json', responseSchema: { type: Type.STRING, pattern: '([a-z' } };
+    const { body } = await sdkError(genai(server.baseUrl).models.generateContent({ model: MODEL, contents, config }), 400, 'INVALID_ARGUMENT');
+    assert.match(body.error.message, /generation_config\.response_schema\.pattern is not a valid regular expression/);
   });
 
   it('the fake engine cannot do structured output: 400', async () => {

@@ -16,6 +16,8 @@ import { generateCandidate } from './generate-candidate.js';
 import { generateWithLogprobs } from './generate-with-logprobs.js';
 import { checkLogprobsInput } from './check-logprobs-input.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
+import { checkFunctionCalls, checkJsonAnswer, generateValidated, samplingForAttempt } from '../shared/generate-validated.js';
+import { functionCallValidators } from '../shared/schema-validators.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
 import { ForcibleChatWrapper, toChatModelFunctions } from './function-calling.js';
 import { maxGeneratedTokens, maxPromptTokens, promptTooLong, renderPromptTokens, type PromptFunctions } from './render-prompt.js';
@@ -271,8 +273,11 @@ export class LlamaCppEngine implements Engine {
       const promptTokens = prompt.length;
       const contextSize = this.capabilities.contextTokens;
       if (promptTokens > maxPromptTokens(contextSize)) throw promptTooLong(promptTokens, contextSize);
-      // Before taking a slot: a schema the grammar cannot enforce is the client's 400.
-      const grammar = input.responseFormat && await createResponseGrammar(this.#loaded.llama, input.responseFormat);
+      // The grammar of the response format; what it cannot enforce is validated after generation.
+      const response = input.responseFormat && await createResponseGrammar(this.#loaded.llama, input.responseFormat);
+      const grammar = response?.grammar;
+      const callValidators = functionCallValidators(input.tools);
+      const check = response?.validate ? checkJsonAnswer(response.validate) : callValidators.size ? checkFunctionCalls(callValidators) : undefined;
       let slot;
       try {
         slot = await this.#scheduler.acquire(input.signal, input.priority);
@@ -308,14 +313,17 @@ export class LlamaCppEngine implements Engine {
           }
           const track = (p: Promise<void>) => this.#track(p);
           // Log probabilities: LlamaChat does not expose them, so a path of its own drives the sequence.
-          const finished = input.logprobs
-            ? yield* generateWithLogprobs({
-              chat, history, candidate, sampling: input.sampling, maxTokens, grammar, top: input.logprobs.top, signal, track,
-            })
-            : yield* generateCandidate({
-              chat, history, candidate, sampling: input.sampling, maxTokens, grammar, budgets, signal, track,
-              ...(functions ? { functions: functions.functions } : {}),
-            });
+          const attempt = (n: number) => {
+            const sampling = samplingForAttempt(input.sampling, n);
+            return input.logprobs
+              ? generateWithLogprobs({ chat, history, candidate, sampling, maxTokens, grammar, top: input.logprobs.top, signal, track })
+              : generateCandidate({
+                chat, history, candidate, sampling, maxTokens, grammar, budgets, signal, track,
+                ...(functions ? { functions: functions.functions } : {}),
+              });
+          };
+          // A keyword the grammar leaves unenforced: the candidate is checked and, if invalid, generated again.
+          const finished = check ? yield* generateValidated({ attempt, check }) : yield* attempt(0);
           if (!finished) {
             // Stopped by dispose rather than by the client: tell the client why.
             if (!input.signal.aborted) this.#assertOpen();

@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { collectGeneration } from '../../core/engine.js';
-import { convertGeminiSchemaToJsonSchema } from '../../convert/convert-gemini-schema-to-json-schema.js';
-import { asGrammarCounts, personSchema, structuredInput as input } from '../../../test/fixtures/structured-output-inputs.js';
-import { isGemserveError } from '../../core/errors.js';
+import { asGrammarCounts, personSchema, richSchema, structuredInput as input } from '../../../test/fixtures/structured-output-inputs.js';
+import { compileJsonSchemaValidator } from '../shared/compile-json-schema-validator.js';
+import { convertJsonSchemaToGbnf } from '../shared/convert-json-schema-to-gbnf.js';
+import { validationCounters } from '../shared/generate-validated.js';
 import { tinyChatModel } from '../../../test/fixtures/test-models.js';
 import { validateJsonSchema } from '../../../test/fixtures/validate-json-schema.js';
 import { createLlamaCppEngine, type LlamaCppEngine } from './llama-cpp-engine.js';
@@ -49,9 +50,36 @@ describe('LlamaCppEngine structured output (tiny random-weight model)', { timeou
     }
   });
 
-  it('a keyword the grammar cannot enforce is a 400 naming it', async () => {
-    const schema = convertGeminiSchemaToJsonSchema({ type: 'STRING', pattern: '^a+$' });
-    await assert.rejects(collectGeneration(engine.stream(input({ type: 'json', schema }, 10))), (e: unknown) =>
-      isGemserveError(e) && e.httpStatus === 400 && /pattern/.test(e.message));
+  it('every keyword Google documents is enforced by the grammar: 20 generations all validate, none resampled', async () => {
+    assert.deepEqual(convertJsonSchemaToGbnf(richSchema).unenforced, []);
+    const before = { ...validationCounters };
+    const validate = compileJsonSchemaValidator(richSchema);
+    let stopped = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = await collectGeneration(engine.stream(input({ type: 'json', schema: richSchema }, 400, seed)));
+      const c = r.candidates[0];
+      if (c.finishReason !== 'stop') continue;
+      stopped++;
+      assert.equal(validate(JSON.parse(asGrammarCounts(c.text))), undefined, `seed ${seed}: ${c.text}`);
+    }
+    assert.ok(stopped >= 15, `${stopped} of 20 finished`);
+    assert.deepEqual(validationCounters, before);
+  });
+
+  it('a keyword left to validation (multipleOf): the candidate is checked and resampled, up to 3 attempts', async () => {
+    const schema = { type: 'object', properties: { n: { type: 'integer', minimum: 0, maximum: 9, multipleOf: 3 } }, required: ['n'], additionalProperties: false };
+    assert.deepEqual(convertJsonSchemaToGbnf(schema).unenforced, ['#/properties/n/multipleOf']);
+    const before = { ...validationCounters };
+    let valid = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = await collectGeneration(engine.stream(input({ type: 'json', schema }, 50, seed)));
+      assert.equal(r.candidates[0].finishReason, 'stop');
+      if ((JSON.parse(r.candidates[0].text) as { n: number }).n % 3 === 0) valid++;
+    }
+    const resampled = validationCounters.resampled - before.resampled;
+    const invalid = validationCounters.invalid - before.invalid;
+    assert.equal(validationCounters.candidates - before.candidates, 20);
+    assert.equal(valid, 20 - invalid, 'every answer the counters call valid is');
+    assert.ok(resampled > 0 && valid >= 15, `resampled ${resampled}, valid ${valid}/20`);
   });
 });

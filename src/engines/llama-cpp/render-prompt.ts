@@ -2,7 +2,7 @@ import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Token, Tokenizer
 import { Errors } from '../../core/errors.js';
 import { promptTooLong as sharedPromptTooLong } from '../shared/prompt-too-long.js';
 import { withOpenModelReply } from './convert-to-chat-history.js';
-import { forcedContextState } from './function-calling.js';
+import { functionContextState } from './function-calling.js';
 
 /** Functions offered in a prompt, and whether a call is forced (mode ANY). */
 export interface PromptFunctions {
@@ -14,7 +14,8 @@ export interface PromptFunctions {
  * The prompt tokens LlamaChat evaluates for `history`: the chat wrapper's context text for the
  * history plus the open model reply, tokenized — exactly what `getContextWindow` in
  * node-llama-cpp's LlamaChat.js does (with the functions documented as LlamaChat documents them,
- * `documentFunctionParams` on, and a forced call's prefix; no context shift: the engine refuses
+ * through the same `functionContextState`, `documentFunctionParams` on, and a forced call's
+ * prefix; no context shift: the engine refuses
  * prompts that do not fit, see `maxPromptTokens`). `countTokens` and the `prompt` event both
  * come from here, so they cannot disagree.
  *
@@ -30,7 +31,7 @@ export function renderPromptTokens(
       chatHistory: withOpenModelReply(history),
       ...(tools ? { availableFunctions: tools.functions, documentFunctionParams: true } : {}),
     };
-    state = tools?.forced ? forcedContextState(chatWrapper, opts) : chatWrapper.generateContextState(opts);
+    state = functionContextState(chatWrapper, opts, tools?.forced ?? false);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw Errors.invalidArgument(`The model's chat template cannot render these contents: ${why}`, 'contents');

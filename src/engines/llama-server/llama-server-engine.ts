@@ -17,7 +17,9 @@ import { Errors, isGemserveError, toGemserveError, type GemserveError } from '..
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
 import { checkGgufFile } from '../shared/check-gguf-file.js';
 import { isUpstreamLimitation } from '../shared/is-upstream-limitation.js';
+import { checkFunctionCalls, checkJsonAnswer, generateValidated, samplingForAttempt } from '../shared/generate-validated.js';
 import { linkAbortSignals } from '../shared/link-abort-signals.js';
+import { functionCallValidators, responseFormatValidator } from '../shared/schema-validators.js';
 import { promptTooLong } from '../shared/prompt-too-long.js';
 import {
   closedThoughtRequestFields, decodingRequestFields, promptRequestFields, THOUGHT_OPENING, type ChatFeatures,
@@ -32,6 +34,7 @@ import type { LLAMA_SERVER_ENGINE_FIELDS } from './llama-server-engine-descripto
 import { LlamaServerClient, LlamaServerConnectionError, LlamaServerHttpError } from './llama-server-client.js';
 import { LlamaServerSupervisor, LlamaServerUnavailable, type RestartPolicy, type SupervisorEvent } from './llama-server-supervisor.js';
 import { mapResponseFormat } from './map-response-format.js';
+import { nativeToolsNeedValidation } from './native-tools-need-validation.js';
 import { mapSamplingOptions } from './map-sampling-options.js';
 import { PLAIN_TEXT_CHAT_TEMPLATE } from './plain-text-chat-template.js';
 import { readChatTraits, type ChatTemplateProps, type ChatTraits } from './read-chat-traits.js';
@@ -321,8 +324,8 @@ export class LlamaServerEngine implements Engine {
       if (features.tools && features.logprobs) {
         throw Errors.invalidArgument('Log probabilities (responseLogprobs) cannot be combined with function calling on this model.', 'generation_config.response_logprobs');
       }
-      // Before any work: an unsupported schema keyword is the client's 400, not a failed generation.
       const constraint = { ...mapResponseFormat(input.responseFormat), ...decodingRequestFields(this.#traits, features) };
+      const check = this.#outputCheck(input, features);
       const prompted = features.tools !== undefined && this.#traits.tools === 'prompted';
       const callsOnly = features.tools?.mode === 'any' && this.#traits.tools === 'native';
       const shape = (events: AsyncGenerator<GenerateEvent, CandidateOutcome>) =>
@@ -362,27 +365,31 @@ export class LlamaServerEngine implements Engine {
           const client = await this.#clientFor(linked.signal);
           const budget = typeof features.thinking?.budget === 'number' ? Math.max(0, Math.floor(features.thinking.budget)) : undefined;
           const opened = prompt.continue_final_message === 'reasoning_content' ? THOUGHT_OPENING : '';
-          const events = streamCandidate({
-            client, candidate, signal: linked.signal, logprobsTop: features.logprobs?.top, thoughtBudget: budget, thoughtPrefill: opened,
-            body: { ...prompt, id_slot: slot.index, cache_prompt: true, ...mapSamplingOptions(input.sampling, candidate, maxTokens), ...constraint },
-          });
-          let outcome = yield* shape(events);
-          if (outcome.cutThought !== undefined) {
+          const attempt = async function* (n: number): AsyncGenerator<GenerateEvent, CandidateOutcome> {
+            const sampling = samplingForAttempt(input.sampling, n);
+            const events = streamCandidate({
+              client, candidate, signal: linked.signal, logprobsTop: features.logprobs?.top, thoughtBudget: budget, thoughtPrefill: opened,
+              body: { ...prompt, id_slot: slot.index, cache_prompt: true, ...mapSamplingOptions(sampling, candidate, maxTokens), ...constraint },
+            });
+            const outcome = yield* shape(events);
+            if (outcome.cutThought === undefined) return outcome;
             // llama-server did not close the thought at its budget: close it and continue the answer.
             const left = maxTokens - outcome.tokens;
             if (left < 1) {
               yield { type: 'finish', candidate, reason: 'max-tokens' };
-              continue;
+              return { ...outcome, finished: true, cutThought: undefined };
             }
             const rest = streamCandidate({
               client, candidate, signal: linked.signal, logprobsTop: features.logprobs?.top,
               body: {
                 ...closedThoughtRequestFields(prompt, opened + outcome.cutThought), id_slot: slot.index, cache_prompt: true,
-                ...mapSamplingOptions(input.sampling, candidate, left), ...constraint, reasoning_budget_tokens: -1,
+                ...mapSamplingOptions(sampling, candidate, left), ...constraint, reasoning_budget_tokens: -1,
               },
             });
-            outcome = yield* shape(rest);
-          }
+            return yield* shape(rest);
+          };
+          // A keyword the grammar leaves unenforced: the candidate is checked and, if invalid, generated again.
+          const outcome = check ? yield* generateValidated({ attempt, check }) : yield* attempt(0);
           if (!outcome.finished) {
             // Stopped by dispose rather than by the client: tell the client why.
             if (!input.signal.aborted) this.#assertOpen();
@@ -402,6 +409,20 @@ export class LlamaServerEngine implements Engine {
   }
 
   /** Exact prompt tokens of these messages (with these tools, thinking), as `/v1/chat/completions` evaluates them. */
+  /**
+   * How a finished candidate is checked when its grammar leaves something unenforced: a JSON
+   * response against its schema; calls against their functions' schemas (prompted calls where
+   * gemserve's grammar leaves a keyword; native calls, whose grammar llama-server builds
+   * itself, where llama.cpp's converter may, native-tools-need-validation.ts). Undefined: the
+   * grammar alone makes the output valid.
+   */
+  #outputCheck(input: GenerateInput, features: ChatFeatures): ((events: readonly GenerateEvent[]) => string | undefined) | undefined {
+    const response = responseFormatValidator(input.responseFormat);
+    if (response) return checkJsonAnswer(response);
+    const validators = functionCallValidators(features.tools, this.#traits.tools === 'native' ? nativeToolsNeedValidation : undefined);
+    return validators.size ? checkFunctionCalls(validators) : undefined;
+  }
+
   async #count(messages: readonly ChatMessage[], signal?: AbortSignal, features: ChatFeatures = {}): Promise<PromptTokenCount> {
     const api: TokenCountingApi = {
       inputTokens: async (msgs, s) => {

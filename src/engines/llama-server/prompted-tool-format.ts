@@ -10,23 +10,26 @@
  * output (map-response-format.ts), sent as `grammar`.
  */
 import type { ToolOptions } from '../../core/engine.js';
-import { Errors, isGemserveError } from '../../core/errors.js';
-import { functionParameters, promptedReplySchema } from '../shared/prompted-tool-format.js';
+import { promptedReplySchema } from '../shared/prompted-tool-format.js';
+import { rebaseJsonSchemaRefs } from '../shared/rebase-json-schema-refs.js';
 import { mapResponseFormat } from './map-response-format.js';
 
 /**
- * The `grammar` field constraining a reply. A parameters schema the grammar cannot enforce is
- * the client's 400, naming the function (the schema converter's message speaks of the
- * response schema, which it was written for).
+ * The `grammar` field constraining a reply: the reply schema's grammar, which carries each
+ * function's parameters (patterns, bounds, `$ref`... enforced as for structured output; what
+ * it cannot enforce is validated after generation, ../shared/schema-validators.ts). Each
+ * function's parameters also go under the reply schema's `$defs` by name, and their own
+ * references are rebased there, so `#/$defs/x` inside them still names their `$defs`.
  */
 export function promptedToolsGrammar(tools: ToolOptions): { grammar: string } {
-  for (const f of tools.functions) {
-    try {
-      mapResponseFormat({ type: 'json', schema: functionParameters(f) });
-    } catch (e) {
-      if (!isGemserveError(e) || e.httpStatus !== 400) throw e;
-      throw Errors.invalidArgument(e.message.replace(/^The response schema/, `The parameters of function ${f.name}`), 'tools');
-    }
-  }
-  return mapResponseFormat({ type: 'json', schema: promptedReplySchema(tools) }) as { grammar: string };
+  const defs: Record<string, object> = {};
+  const functions = tools.functions.map((f) => {
+    if (!f.parameters) return f;
+    defs[f.name] = f.parameters;
+    return { ...f, parameters: rebaseJsonSchemaRefs(f.parameters, `#/$defs/${escapePointer(f.name)}`) as object };
+  });
+  const schema = { ...promptedReplySchema({ ...tools, functions }), $defs: defs };
+  return mapResponseFormat({ type: 'json', schema }) as { grammar: string };
 }
+
+const escapePointer = (name: string) => name.replace(/~/g, '~0').replace(/\//g, '~1');

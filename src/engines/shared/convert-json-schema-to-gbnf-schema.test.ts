@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isGemserveError } from '../../core/errors.js';
 import { convertJsonSchemaToGbnfSchema as convert } from './convert-json-schema-to-gbnf-schema.js';
 
-function refused(schema: unknown, keyword: string): void {
-  assert.throws(() => convert(schema), (e: unknown) => {
-    assert.ok(isGemserveError(e));
-    assert.equal(e.httpStatus, 400);
-    assert.match(e.message, new RegExp(`unsupported keyword: ${keyword}\\)`));
-    return true;
-  });
-}
-
-test('what the grammar enforces passes through; annotations and required are dropped', () => {
+test('what node-llama-cpp\'s type holds passes through; title and required are dropped', () => {
   assert.deepEqual(convert({ type: 'string', minLength: 1, maxLength: 5, title: 't', description: 'd' }),
     { type: 'string', minLength: 1, maxLength: 5, description: 'd' });
   assert.deepEqual(convert({ type: 'string', format: 'date' }), { type: 'string', format: 'date' });
@@ -32,22 +22,19 @@ test('an object without properties takes any; anyOf and type lists become oneOf'
   assert.ok('oneOf' in convert({}));
 });
 
-test('a bounded integer becomes the enum of its range', () => {
-  assert.deepEqual(convert({ type: 'integer', minimum: 1, maximum: 3 }), { enum: [1, 2, 3] });
-  assert.deepEqual(convert({ type: ['integer', 'null'], minimum: 0, maximum: 1 }), { oneOf: [{ enum: [0, 1] }, { type: 'null' }] });
+test('what the type cannot hold is said in the description, never refused', () => {
+  assert.deepEqual(convert({ type: 'string', pattern: '^a$', description: 'A code.' }), { type: 'string', description: 'A code. (pattern: ^a$)' });
+  assert.deepEqual(convert({ type: 'integer', minimum: 0, maximum: 120 }), { type: 'integer', description: '(minimum: 0) (maximum: 120)' });
+  assert.deepEqual(convert({ type: 'string', format: 'email' }), { type: 'string', description: '(format: email)' });
+  assert.deepEqual(convert({ type: 'array', uniqueItems: true }), { type: 'array', description: '(uniqueItems: true)' });
+  assert.deepEqual(convert({ type: 'string', not: { const: 'x' } }), { type: 'string' });
 });
 
-test('what the grammar cannot enforce is a 400 naming the keyword', () => {
-  refused({ type: 'string', pattern: '^a$' }, 'pattern');
-  refused({ type: 'integer', minimum: 0 }, 'minimum');
-  refused({ type: 'integer', maximum: 9 }, 'maximum');
-  refused({ type: 'integer', minimum: 0, maximum: 1e6 }, 'minimum');
-  refused({ type: 'number', minimum: 0, maximum: 1 }, 'minimum');
-  refused({ type: 'integer', format: 'int32' }, 'format');
-  refused({ type: 'string', format: 'email' }, 'format');
-  refused({ allOf: [{ type: 'string' }] }, 'allOf');
-  refused({ description: 'no type' }, 'type');
-  refused({ type: 'object', properties: { a: { $ref: '#/$defs/a' } } }, '\\$ref');
-  refused({ type: 'string', not: { const: 'x' } }, 'not');
-  refused({ type: 'array', uniqueItems: true }, 'uniqueItems');
+test('references are written out, a reference back into itself as any value; allOf is merged', () => {
+  assert.deepEqual(convert({ type: 'object', properties: { a: { $ref: '#/$defs/a' } }, $defs: { a: { type: 'string' } } }),
+    { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false });
+  const tree = convert({ type: 'object', properties: { child: { $ref: '#' } } }) as unknown as { properties: { child: { properties: { child: unknown } } } };
+  assert.ok('oneOf' in (tree.properties.child.properties.child as object));
+  assert.deepEqual(convert({ allOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { properties: { b: { type: 'boolean' } } }] }),
+    { type: 'object', properties: { a: { type: 'string' }, b: { type: 'boolean' } }, additionalProperties: false });
 });

@@ -1,142 +1,124 @@
 import type { GbnfJsonSchema } from 'node-llama-cpp';
-import { Errors } from '../../core/errors.js';
-// Every grammar built from these schemas gets finite numbers and exponent-free integers.
+import { mergeJsonSchemas } from './merge-json-schemas.js';
+import { resolveJsonSchemaRef } from './resolve-json-schema-ref.js';
+// Every grammar node-llama-cpp builds gets finite numbers and exponent-free integers.
 import './bound-json-number-grammar.js';
 
 type Json = Record<string, unknown>;
 
-/** The field every refusal names: the schema came from one of these two (convert-to-response-format.ts). */
-const FIELD = 'generation_config.response_schema';
-/** Integer ranges up to this many values are enumerated, since node-llama-cpp's grammar has no bounds. */
-export const MAX_ENUMERATED_INTEGERS = 1000;
-/** String formats node-llama-cpp's grammar enforces (GbnfJsonFormatStringSchema). */
-const GRAMMAR_FORMATS = new Set(['date-time', 'date', 'time']);
-/** Number formats that say nothing a JSON number does not already (Gemini's NUMBER/INTEGER formats). */
-const NOOP_FORMATS = new Set(['float', 'double', 'int64']);
-/** Annotations: no effect on what may be generated. */
-const IGNORED = new Set(['title', 'description', 'examples', 'example', 'default', '$schema', '$id', '$comment', 'required']);
+/** String formats node-llama-cpp's schema type knows (GbnfJsonFormatStringSchema). */
+const GBNF_FORMATS = new Set(['date-time', 'date', 'time']);
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
+/** Keywords node-llama-cpp's schema type has no place for, said in the description instead. */
+/** Formats that say nothing beyond the type (Gemini's NUMBER/INTEGER formats, its enum format). */
+const SILENT_FORMATS = new Set(['float', 'double', 'int64', 'enum']);
+const HINTS = ['pattern', 'format', 'minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum', 'multipleOf', 'uniqueItems'] as const;
 
 /**
- * A JSON Schema → the subset node-llama-cpp turns into a grammar (`GbnfJsonSchema`,
- * node-llama-cpp/dist/utils/gbnfJson/types.d.ts). What that grammar cannot enforce is
- * refused with a 400 naming the keyword, never silently dropped. Notes on the mapping:
- * - `anyOf`/`oneOf` → `oneOf` (the grammar accepts any alternative, i.e. anyOf).
- * - `minimum`/`maximum` on an integer become an `enum` of the range when it has at most
- *   {@link MAX_ENUMERATED_INTEGERS} values; other bounds are refused.
- * - `required` is dropped: the grammar always writes every property, which satisfies it.
- * - An object without `properties` takes any properties (JSON Schema's default); with
- *   `properties`, no others unless `additionalProperties` says so (Gemini's behaviour).
+ * A JSON Schema → node-llama-cpp's `GbnfJsonSchema` (node-llama-cpp/dist/utils/gbnfJson/types.d.ts),
+ * as the *documentation* of a function's parameters: what node-llama-cpp's chat wrappers write
+ * into the prompt (as TypeScript-like types, or as the JSON Schema a Jinja template lists).
+ * The grammar that constrains the arguments is not built from it but from the full schema
+ * (convert-json-schema-to-gbnf.ts, spliced in by llama-cpp/function-call-params-grammar.ts),
+ * so this never refuses a schema:
+ * - `$ref`s are written out in place (a reference back into itself as any value), `allOf`
+ *   merged, `anyOf`/`oneOf` and type lists become `oneOf`;
+ * - what the type cannot hold (pattern, formats other than date/time/date-time, numeric bounds,
+ *   multipleOf, uniqueItems) is said in the description, e.g. `(pattern: ^[a-z]+$)`;
+ * - an object without `properties` takes any properties; with them, none other unless
+ *   `additionalProperties` says so (the grammar writes them so too).
  */
-export function convertJsonSchemaToGbnfSchema(schema: unknown, path = '$'): GbnfJsonSchema {
-  if (schema === true || (isObject(schema) && Object.keys(schema).length === 0)) return anyJson();
-  if (!isObject(schema)) throw refuse(path, 'a schema must be an object');
-  const s = { ...schema };
-  for (const k of Object.keys(s)) if (IGNORED.has(k)) delete s[k];
-  const desc = typeof schema.description === 'string' ? { description: schema.description } : {};
+export function convertJsonSchemaToGbnfSchema(schema: unknown, root: unknown = schema): GbnfJsonSchema {
+  return convert(schema, root, new Set(), 0);
+}
 
-  const alternatives = s.anyOf ?? s.oneOf;
-  if (alternatives !== undefined) {
-    const kw = s.anyOf !== undefined ? 'anyOf' : 'oneOf';
-    if (!Array.isArray(alternatives) || Object.keys(s).length > 1) throw refuse(path, `${kw} alongside other keywords`, kw);
-    return { oneOf: alternatives.map((a, i) => convertJsonSchemaToGbnfSchema(a, `${path}.${kw}[${i}]`)), ...desc };
+const MAX_DEPTH = 64;
+
+function convert(schema: unknown, root: unknown, refs: Set<string>, depth: number): GbnfJsonSchema {
+  if (!isObject(schema) || depth > MAX_DEPTH) return anyJson();
+  const s = schema;
+  const desc = description(s);
+  if (typeof s.$ref === 'string') {
+    const target = refs.has(s.$ref) ? undefined : resolveJsonSchemaRef(root, s.$ref);
+    if (!isObject(target)) return withDesc(anyJson(), desc);
+    const { $ref: _, ...rest } = s;
+    const inner = new Set(refs).add(s.$ref);
+    return convert(mergeJsonSchemas([target, rest]).merged, root, inner, depth + 1);
   }
-  if ('const' in s) return only(s, ['const'], path, { const: s.const as string, ...desc });
-  if (s.enum !== undefined) {
-    if (!Array.isArray(s.enum) || s.enum.some((v) => v !== null && typeof v === 'object')) throw refuse(path, 'enum of objects', 'enum');
-    return only(s, ['enum', 'type'], path, { enum: s.enum as string[], ...desc });
+  if (Array.isArray(s.allOf)) {
+    const { allOf: _, ...rest } = s;
+    return convert(mergeJsonSchemas([...s.allOf.filter(isObject), rest]).merged, root, refs, depth + 1);
   }
-  if (Array.isArray(s.type)) {
-    const types = s.type as unknown[];
-    if (types.some((t) => typeof t !== 'string' || !TYPES.has(t))) throw refuse(path, `type ${JSON.stringify(s.type)}`, 'type');
-    if (types.length === 1) return convertJsonSchemaToGbnfSchema({ ...schema, type: types[0] }, path);
-    // ["integer","null"] with bounds etc.: one alternative per type, each with the keywords that apply.
-    return { oneOf: types.map((t) => convertJsonSchemaToGbnfSchema(t === 'null' ? { type: 'null' } : { ...schema, type: t }, path)), ...desc };
+  const alternatives = Array.isArray(s.anyOf) ? s.anyOf : Array.isArray(s.oneOf) ? s.oneOf : undefined;
+  if (alternatives) {
+    const oneOf = alternatives.filter((a) => a !== false).map((a) => convert(a, root, refs, depth + 1));
+    return oneOf.length ? withDesc({ oneOf }, desc) : anyJson();
   }
-  switch (s.type) {
-    case undefined: {
-      const other = Object.keys(s)[0]; // allOf, $ref, not, ...: nothing the grammar knows
-      throw other ? refuse(path, `keyword "${other}"`, other) : refuse(path, 'a schema without type, enum, const or anyOf', 'type');
+  if ('const' in s && isPrimitive(s.const)) return withDesc({ const: s.const }, desc);
+  if (Array.isArray(s.enum)) {
+    const values = s.enum.filter(isPrimitive);
+    return values.length ? withDesc({ enum: values }, desc) : anyJson();
+  }
+  const types = (Array.isArray(s.type) ? s.type : s.type === undefined ? [] : [s.type]).filter((t): t is string => typeof t === 'string' && TYPES.has(t));
+  if (s.nullable === true && types.length) types.push('null');
+  if (types.length > 1) {
+    return withDesc({ oneOf: [...new Set(types)].map((t) => convert({ ...s, type: t, nullable: false, description: undefined }, root, refs, depth + 1)) }, desc);
+  }
+  switch (types[0] ?? inferType(s)) {
+    case 'string': {
+      if (typeof s.format === 'string' && GBNF_FORMATS.has(s.format) && s.pattern === undefined) {
+        return withDesc({ type: 'string', format: s.format as 'date' }, description(s, ['format']));
+      }
+      return withDesc({ type: 'string', ...counts(s, ['minLength', 'maxLength']) }, desc);
     }
-    case 'string': return stringSchema(s, path, desc);
-    case 'integer': return integerSchema(s, path, desc);
-    case 'number': return basic(s, 'number', path, desc);
-    case 'boolean': case 'null': return basic(s, s.type, path, desc);
-    case 'array': return arraySchema(s, path, desc);
-    case 'object': return objectSchema(s, path, desc);
-    default: throw refuse(path, `type ${JSON.stringify(s.type)}`, 'type');
+    case 'integer': return withDesc({ type: 'integer' }, desc);
+    case 'number': return withDesc({ type: 'number' }, desc);
+    case 'boolean': return withDesc({ type: 'boolean' }, desc);
+    case 'null': return withDesc({ type: 'null' }, desc);
+    case 'array': {
+      const items = s.items === undefined || s.items === true || Array.isArray(s.items) ? undefined : convert(s.items, root, refs, depth + 1);
+      const tuple = Array.isArray(s.prefixItems) ? s.prefixItems : Array.isArray(s.items) ? s.items : undefined;
+      const prefixItems = tuple?.map((p) => convert(p, root, refs, depth + 1));
+      return withDesc({ type: 'array', ...(items ? { items } : {}), ...(prefixItems?.length ? { prefixItems } : {}), ...counts(s, ['minItems', 'maxItems']) }, desc);
+    }
+    case 'object': {
+      const props = isObject(s.properties) ? s.properties : undefined;
+      const properties = Object.fromEntries(Object.entries(props ?? {}).filter(([, v]) => v !== false).map(([k, v]) => [k, convert(v, root, refs, depth + 1)]));
+      const extra = s.additionalProperties ?? props === undefined;
+      const additionalProperties = typeof extra === 'boolean' ? extra : convert(extra, root, refs, depth + 1);
+      return withDesc({ type: 'object', properties, additionalProperties, ...counts(s, ['minProperties', 'maxProperties']) }, desc);
+    }
+    default: return withDesc(anyJson(), desc);
   }
 }
 
-function stringSchema(s: Json, path: string, desc: object): GbnfJsonSchema {
-  const format = s.format;
-  if (format !== undefined && format !== '') {
-    if (typeof format !== 'string' || !GRAMMAR_FORMATS.has(format)) throw refuse(path, `format ${JSON.stringify(format)}`, 'format');
-    return only(s, ['type', 'format'], path, { type: 'string', format: format as 'date', ...desc });
-  }
-  const lengths = pick(s, ['minLength', 'maxLength'], path);
-  return only(s, ['type', 'format', 'minLength', 'maxLength'], path, { type: 'string', ...lengths, ...desc });
+/** The description, with what the type cannot hold appended (`skip`: keywords it does hold). */
+function description(s: Json, skip: string[] = []): string | undefined {
+  const hints = HINTS.filter((k) => s[k] !== undefined && !skip.includes(k) && s[k] !== false && !(k === 'format' && SILENT_FORMATS.has(String(s[k])))).map((k) => `(${k}: ${typeof s[k] === 'string' ? s[k] : JSON.stringify(s[k])})`);
+  const text = [typeof s.description === 'string' ? s.description : '', ...hints].filter(Boolean).join(' ');
+  return text || undefined;
 }
 
-function integerSchema(s: Json, path: string, desc: object): GbnfJsonSchema {
-  if (s.minimum === undefined && s.maximum === undefined) return basic(s, 'integer', path, desc);
-  const { minimum: lo, maximum: hi } = s;
-  if (typeof lo !== 'number') throw refuse(path, 'maximum without minimum', 'maximum');
-  if (typeof hi !== 'number') throw refuse(path, 'minimum without maximum', 'minimum');
-  const from = Math.ceil(lo), to = Math.floor(hi);
-  if (to - from + 1 > MAX_ENUMERATED_INTEGERS) throw refuse(path, `a range of more than ${MAX_ENUMERATED_INTEGERS} integers`, 'minimum');
-  if (to < from) throw refuse(path, 'an empty range', 'minimum');
-  const values = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  return only(s, ['type', 'format', 'minimum', 'maximum'], path, { enum: values, ...desc }, true);
+function withDesc<T extends object>(schema: T, desc: string | undefined): T {
+  return desc ? { ...schema, description: desc } : schema;
 }
 
-function arraySchema(s: Json, path: string, desc: object): GbnfJsonSchema {
-  const items = s.items === undefined ? undefined : convertJsonSchemaToGbnfSchema(s.items, `${path}.items`);
-  const counts = pick(s, ['minItems', 'maxItems'], path);
-  return only(s, ['type', 'items', 'minItems', 'maxItems'], path, { type: 'array', ...(items ? { items } : {}), ...counts, ...desc });
+function counts(s: Json, keys: string[]): Record<string, number> {
+  return Object.fromEntries(keys.filter((k) => Number.isSafeInteger(s[k]) && (s[k] as number) >= 0).map((k) => [k, s[k] as number]));
 }
 
-function objectSchema(s: Json, path: string, desc: object): GbnfJsonSchema {
-  const props = s.properties;
-  if (props !== undefined && !isObject(props)) throw refuse(path, 'properties that are not an object', 'properties');
-  const properties = Object.fromEntries(Object.entries(props ?? {}).map(([k, v]) => [k, convertJsonSchemaToGbnfSchema(v, `${path}.properties.${k}`)]));
-  const extra = s.additionalProperties ?? (props === undefined ? true : false);
-  const additionalProperties = typeof extra === 'boolean' ? extra : convertJsonSchemaToGbnfSchema(extra, `${path}.additionalProperties`);
-  const counts = pick(s, ['minProperties', 'maxProperties'], path);
-  return only(s, ['type', 'properties', 'additionalProperties', 'minProperties', 'maxProperties'], path,
-    { type: 'object', properties, additionalProperties, ...counts, ...desc });
-}
-
-function basic(s: Json, type: 'number' | 'integer' | 'boolean' | 'null', path: string, desc: object): GbnfJsonSchema {
-  return only(s, ['type', 'format'], path, { type, ...desc }, true);
-}
-
-/** Returns `result` if `s` has no keyword beyond `allowed`; else a 400 naming the first other one. */
-function only(s: Json, allowed: string[], path: string, result: GbnfJsonSchema, numberFormats = false): GbnfJsonSchema {
-  const other = Object.keys(s).find((k) => !allowed.includes(k));
-  if (other !== undefined) throw refuse(path, `keyword "${other}"`, other);
-  if (numberFormats && s.format !== undefined && !NOOP_FORMATS.has(String(s.format))) throw refuse(path, `format ${JSON.stringify(s.format)}`, 'format');
-  return result;
-}
-
-function pick(s: Json, keys: string[], path: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of keys) {
-    if (s[k] === undefined) continue;
-    if (!Number.isSafeInteger(s[k]) || (s[k] as number) < 0) throw refuse(path, `${k} ${JSON.stringify(s[k])}`, k);
-    out[k] = s[k] as number;
-  }
-  return out;
+/** The type a schema without `type` is about, from its keywords. */
+function inferType(s: Json): string | undefined {
+  if (['properties', 'additionalProperties', 'required'].some((k) => k in s)) return 'object';
+  if (['items', 'prefixItems', 'minItems', 'maxItems'].some((k) => k in s)) return 'array';
+  if (['pattern', 'minLength', 'maxLength', 'format'].some((k) => k in s)) return 'string';
+  if (['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].some((k) => k in s)) return 'number';
+  return undefined;
 }
 
 /** `{}` / `true`: any JSON value. */
-const anyJson = (): GbnfJsonSchema => ({
+export const anyJson = (): GbnfJsonSchema => ({
   oneOf: [{ type: ['string', 'number', 'boolean', 'null'] }, { type: 'array' }, { type: 'object', additionalProperties: true }],
 });
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function refuse(path: string, what: string, keyword?: string) {
-  return Errors.invalidArgument(
-    `The response schema uses ${what} at ${path}, which this server's engine cannot enforce while generating` +
-      `${keyword ? ` (unsupported keyword: ${keyword})` : ''}.`, FIELD);
-}
+const isPrimitive = (v: unknown): v is string | number | boolean | null => v === null || ['string', 'number', 'boolean'].includes(typeof v);
