@@ -33,7 +33,9 @@ const CASES: Case[] = [
   { schema: { type: 'string', pattern: '^\\n\\u00e9.$' }, valid: ['\néx'], invalid: ['"\\né\\n"'] },
   { schema: { type: 'string', pattern: '^(?:[a-f0-9]{2}:){2}[a-f0-9]{2}$' }, valid: ['0a:1b:ff'], invalid: ['"0a:1b"'] },
   { schema: { type: 'string', pattern: '^$' }, valid: [''], invalid: ['"a"'] },
-  { schema: { type: 'string', pattern: '^(?=a)a$' }, valid: ['a', 'b'], unenforced: ['#/pattern'] },
+  { schema: { type: 'string', pattern: '^(?=a)a$' }, valid: ['a'], invalid: ['"b"'], unenforced: ['#/pattern'] },
+  { schema: { type: 'string', pattern: '^(?=.*\\d)[a-z0-9]{3}\\b$' }, valid: ['a1b', 'abc'], invalid: ['"abcd"', '"AB1"'], unenforced: ['#/pattern'] },
+  { schema: { type: 'string', pattern: '^(a)\\1$' }, valid: ['aa', 'ab'], invalid: ['"b"'], unenforced: ['#/pattern'] },
   { schema: { type: 'string', pattern: '^\\w+@\\w+\\.com$', minLength: 8 }, valid: ['ab@cd.com'], unenforced: ['#/minLength'] },
   // string lengths and formats
   { schema: { type: 'string', minLength: 2, maxLength: 3 }, valid: ['ab', 'abc', 'é€😀'], invalid: ['"a"', '"abcd"'] },
@@ -69,6 +71,7 @@ const CASES: Case[] = [
   },
   { schema: { type: 'object', properties: { b: { type: 'null' }, a: { type: 'boolean' } }, propertyOrdering: ['a', 'b'] }, valid: [{ a: true, b: null }], invalid: ['{"b":null,"a":true}'] },
   { schema: { type: 'object' }, valid: [{}, { a: [1, { b: null }] }], invalid: ['[]'] },
+  { schema: { type: 'object', properties: { 'a"b': { type: 'integer' }, ab: { type: 'null' } }, additionalProperties: { type: 'boolean' } }, valid: [{ 'a"b': 1, ab: null }, { 'a"b': 1, ab: null, c: true }], invalid: ['{"a\\"b":1,"ab":null,"ab":true}'] },
   { schema: { type: 'object', properties: { a: { type: 'string', nullable: true } } }, valid: [{ a: null }, { a: 'x' }] },
   // arrays
   { schema: { type: 'array', items: { type: 'boolean' }, minItems: 1, maxItems: 2 }, valid: [[true], [true, false]], invalid: ['[]', '[true,true,true]'] },

@@ -1,13 +1,17 @@
 import { convertRegexToGbnf, MAX_GRAMMAR_REPETITION } from './convert-regex-to-gbnf.js';
-import { gbnfCharClass, gbnfLiteral, gbnfRepetition, GbnfRuleSet } from './gbnf-rule-set.js';
+import { gbnfLiteral, gbnfRepetition, GbnfRuleSet } from './gbnf-rule-set.js';
 import { integerRangeGbnf } from './integer-range-gbnf.js';
 import { addPrimitive, GRAMMAR_STRING_FORMATS } from './json-grammar-primitives.js';
+import {
+  ASSERTIONS, BOUNDS, constrains, count, DIGIT_LIMIT, escapePointer, hasRef, inferType, INT32, isObject, jsonType, KEYWORD_TYPES,
+  numericBounds, omit, VALIDATED_STRING_FORMATS, type Json,
+} from './json-schema-keywords.js';
 import { mergeJsonSchemas } from './merge-json-schemas.js';
+import { notStringsGbnf } from './not-strings-gbnf.js';
 import { numberRangeGbnf, type NumberBounds } from './number-range-gbnf.js';
 import { InvalidPatternError, UnsupportedPatternError } from './parse-regex.js';
 import { resolveJsonSchemaRef } from './resolve-json-schema-ref.js';
 
-type Json = Record<string, unknown>;
 
 /** A JSON Schema as a GBNF grammar; see {@link convertJsonSchemaToGbnf}. */
 export interface JsonSchemaGrammar {
@@ -23,43 +27,6 @@ export interface JsonSchemaGrammar {
   unenforced: string[];
 }
 
-/**
- * JSON Schema keywords that constrain a value (json-schema.org/draft/2020-12 core §10 and
- * validation §6, draft-07's `additionalItems`/`dependencies`, OpenAPI's `nullable`). One the
- * grammar does not enforce where it appears is listed in `unenforced`; other keywords
- * (annotations: title, description, default, examples, ...) change nothing.
- */
-const ASSERTIONS = new Set([
-  '$ref', '$dynamicRef', 'allOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'else', 'dependentSchemas', 'dependencies',
-  'prefixItems', 'items', 'additionalItems', 'contains', 'properties', 'patternProperties', 'additionalProperties',
-  'propertyNames', 'unevaluatedItems', 'unevaluatedProperties', 'type', 'enum', 'const', 'multipleOf', 'maximum',
-  'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems',
-  'uniqueItems', 'maxContains', 'minContains', 'maxProperties', 'minProperties', 'required', 'dependentRequired',
-  'format', 'nullable',
-]);
-/**
- * Formats a validator checks (ajv-formats, compile-json-schema-validator.ts); any other `format`
- * is an annotation, as Gemini's Schema says most formats are ("Any value is allowed, but most
- * do not trigger any special functionality", ai.google.dev/api/caching#Schema).
- */
-const VALIDATED_STRING_FORMATS = new Set([
-  'date', 'time', 'date-time', 'iso-time', 'iso-date-time', 'duration', 'uri', 'uri-reference', 'uri-template', 'url',
-  'email', 'hostname', 'ipv4', 'ipv6', 'regex', 'uuid', 'json-pointer', 'json-pointer-uri-fragment', 'relative-json-pointer', 'byte',
-]);
-const INT32 = { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 };
-const BOUNDS = ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'] as const;
-/** |x| of an integral part of at most 16 digits (integer-range-gbnf.ts): bounds beyond say nothing more. */
-const DIGIT_LIMIT = 1e16;
-/** The types of value a keyword constrains (`format`: strings and numbers, per ajv-formats). */
-const KEYWORD_TYPES: Record<string, string[]> = Object.fromEntries([
-  ...['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'].map((k) => [k, ['number', 'integer']]),
-  ...['pattern', 'minLength', 'maxLength'].map((k) => [k, ['string']]),
-  ...['properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties', 'patternProperties', 'propertyNames',
-    'dependentRequired', 'dependentSchemas', 'dependencies', 'unevaluatedProperties'].map((k) => [k, ['object']]),
-  ...['items', 'prefixItems', 'additionalItems', 'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains',
-    'unevaluatedItems'].map((k) => [k, ['array']]),
-  ['format', ['string', 'number', 'integer']],
-]);
 /** Merges within merges allowed (see #merged). */
 const MAX_MERGE_DEPTH = 32;
 
@@ -263,6 +230,12 @@ class SchemaConverter {
       } catch (e) {
         if (!(e instanceof UnsupportedPatternError || e instanceof InvalidPatternError)) throw e;
       }
+      // What the grammar cannot say exactly (a lookahead...), it writes widened; validation does the rest.
+      try {
+        return convertRegexToGbnf(s.pattern, this.rules, `${name}-pattern`, char, { superset: true });
+      } catch (e) {
+        if (!(e instanceof UnsupportedPatternError || e instanceof InvalidPatternError)) throw e;
+      }
     }
     const format = typeof s.format === 'string' ? s.format : undefined;
     // A format no validator checks is an annotation.
@@ -366,7 +339,7 @@ class SchemaConverter {
         const value = extraSchema === true || (isObject(extraSchema) && Object.keys(extraSchema).length === 0)
           ? this.#primitive('value')
           : this.#visit(extraSchema, `${name}-additional-value`, `${ptr}/additionalProperties`);
-        const key = names.length ? this.rules.add(`${name}-additional-k`, this.#notStrings(names)) : this.#primitive('string');
+        const key = names.length ? this.rules.add(`${name}-additional-k`, notStringsGbnf(names, this.#primitive('char'))) : this.#primitive('string');
         const kv = this.rules.add(`${name}-additional-kv`, `${key} ${space} ":" ${space} ${value}`);
         const simple = mandatory === items.length;
         const min = simple && minP !== undefined ? Math.max(0, minP - items.length) : 0;
@@ -415,34 +388,6 @@ class SchemaConverter {
     return extras && extras.min > 0 ? all : `${all}?`;
   }
 
-  /** A JSON string that is none of `names` (llama.cpp's `_not_strings`; keys start unescaped). */
-  #notStrings(names: string[]): string {
-    const char = this.#primitive('char');
-    interface Node { children: Map<number, Node>; end: boolean }
-    const trie: Node = { children: new Map(), end: false };
-    for (const n of names) {
-      let node = trie;
-      for (const ch of n) {
-        const cp = ch.codePointAt(0)!;
-        if (!node.children.has(cp)) node.children.set(cp, { children: new Map(), end: false });
-        node = node.children.get(cp)!;
-      }
-      node.end = true;
-    }
-    const plainFirst = [[0x00, 0x1f], [0x22, 0x22], [0x5c, 0x5c]] as Array<[number, number]>;
-    const visit = (node: Node): string => {
-      const alts: string[] = [];
-      for (const [cp, child] of node.children) {
-        const c = gbnfCharClass([[cp, cp]]);
-        alts.push(child.children.size ? `${c} ( ${visit(child)} )` : `${c} ${char}+`);
-      }
-      const rejects = [...node.children.keys()].map((cp) => [cp, cp] as [number, number]);
-      alts.push(`${gbnfCharClass(normalizeRanges([...plainFirst, ...rejects]), true)} ${char}*`);
-      return alts.join(' | ');
-    };
-    return `"\\"" ( ${visit(trie)} )${trie.end ? '' : '?'} "\\""`;
-  }
-
   #array(s: Json, name: string, ptr: string, handled: Set<string>): string {
     for (const k of ['items', 'prefixItems', 'additionalItems', 'minItems', 'maxItems']) handled.add(k);
     const prefix = Array.isArray(s.prefixItems) ? s.prefixItems : Array.isArray(s.items) ? s.items : [];
@@ -484,65 +429,4 @@ class SchemaConverter {
       this.#leftRefs = saved;
     }
   }
-}
-
-/** The numeric bounds of `s`, with draft-04's boolean `exclusiveMinimum`/`exclusiveMaximum` read as draft 6+'s numbers. */
-function numericBounds(s: Json, handled: Set<string>): NumberBounds {
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  const b: NumberBounds = {};
-  if (s.exclusiveMinimum === true && num(s.minimum) !== undefined) b.exclusiveMinimum = num(s.minimum);
-  else {
-    b.minimum = num(s.minimum);
-    b.exclusiveMinimum = num(s.exclusiveMinimum);
-  }
-  if (s.exclusiveMaximum === true && num(s.maximum) !== undefined) b.exclusiveMaximum = num(s.maximum);
-  else {
-    b.maximum = num(s.maximum);
-    b.exclusiveMaximum = num(s.exclusiveMaximum);
-  }
-  for (const k of BOUNDS) handled.add(k);
-  return b;
-}
-
-/** The type a schema without `type` is about, from its keywords (a narrower grammar is still sound). */
-function inferType(s: Json): string | undefined {
-  if (['properties', 'additionalProperties', 'required', 'minProperties', 'maxProperties', 'propertyOrdering'].some((k) => k in s)) return 'object';
-  if (['items', 'prefixItems', 'minItems', 'maxItems'].some((k) => k in s)) return 'array';
-  if (['pattern', 'minLength', 'maxLength', 'format'].some((k) => k in s)) return 'string';
-  if (['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'].some((k) => k in s)) return 'number';
-  return undefined;
-}
-
-/** Whether a schema mentions `$ref` anywhere inside. */
-function hasRef(schema: unknown): boolean {
-  return JSON.stringify(schema ?? null).includes('"$ref"');
-}
-
-function jsonType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-/** A count (a non-negative integer; int64 counts may arrive as strings, as Gemini's Schema sends them). */
-const count = (v: unknown) => {
-  const n = typeof v === 'string' && /^[0-9]+$/.test(v) ? Number(v) : v;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-};
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const omit = (s: Json, keys: string[]) => Object.fromEntries(Object.entries(s).filter(([k]) => !keys.includes(k)));
-/** Whether a schema says anything about the value (an assertion, or the ordering gemserve honours). */
-const constrains = (s: Json) => Object.keys(s).some((k) => ASSERTIONS.has(k) || k === 'propertyOrdering');
-const escapePointer = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
-
-function normalizeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  for (const [lo, hi] of sorted) {
-    const last = out.at(-1);
-    if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
 }

@@ -65,4 +65,13 @@ describe('convertRegexToGbnf', () => {
     }
     for (const p of ['(', 'a)', '[a', '*a', 'a{3,2}', '\\']) assert.throws(() => parseRegex(p), InvalidPatternError, p);
   });
+
+  it('widens, when asked, what a grammar cannot say into a superset (the caller validates)', async () => {
+    for (const [pattern, texts] of [['^(?=.*\\d)\\w{2}\\b$', ['a1', 'ab']], ['^(x)\\1\\k<n>$', ['x', 'xyz']], ['^\\p{L}$', ['é', '1']]] as const) {
+      const rules = new GbnfRuleSet();
+      const root = convertRegexToGbnf(pattern, rules, 'root', addPrimitive(rules, 'char'), { superset: true });
+      const grammar = await llama.createGrammar({ grammar: rules.format(), rootRuleName: root });
+      for (const t of texts) assert.ok((grammar as unknown as { _testText(x: string): boolean })._testText(JSON.stringify(t)), `${pattern} ${t}`);
+    }
+  });
 });

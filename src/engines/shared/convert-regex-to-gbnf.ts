@@ -33,12 +33,16 @@ const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: 
  * Throws {@link UnsupportedPatternError} for what a grammar cannot express (see parse-regex.ts,
  * plus anchors inside groups, repetition counts over {@link MAX_GRAMMAR_REPETITION}, an
  * unbounded repetition of something that can match nothing) and InvalidPatternError for
- * what is not a regular expression. The same translation in llama.cpp is
+ * what is not a regular expression. With `superset`, the grammar may also write strings the
+ * pattern refuses (lookarounds, word boundaries, backreferences and property escapes widened,
+ * see parseRegex): the caller then validates. The same translation in llama.cpp is
  * `_visit_pattern` in common/json-schema-to-grammar.cpp, which requires `^...$` and writes
  * characters unescaped.
  */
-export function convertRegexToGbnf(pattern: string, rules: GbnfRuleSet, name: string, charRule: string): string {
-  const tree = parseRegex(pattern);
+export function convertRegexToGbnf(
+  pattern: string, rules: GbnfRuleSet, name: string, charRule: string, { superset = false }: { superset?: boolean } = {},
+): string {
+  const tree = parseRegex(pattern, { superset });
   const options = tree.kind === 'alternation' ? tree.options : [tree];
   const bodies = options.map((option) => {
     const items = option.kind === 'sequence' ? [...option.items] : [option];

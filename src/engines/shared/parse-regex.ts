@@ -42,8 +42,13 @@ const CONTROL_ESCAPES: Record<string, number> = { t: 0x09, n: 0x0a, v: 0x0b, f: 
 /** The nesting a pattern may have; deeper ones are refused rather than risk the stack. */
 const MAX_DEPTH = 100;
 
-/** Parses `pattern`; see the module comment. */
-export function parseRegex(pattern: string): RegexNode {
+/**
+ * Parses `pattern`; see the module comment. With `superset`, what a grammar cannot express is
+ * widened instead of refused, so the tree matches every string the pattern matches and maybe
+ * more: lookarounds and word boundaries match nothing (as if always true), a backreference any
+ * text, a Unicode property escape any character. The caller then validates.
+ */
+export function parseRegex(pattern: string, { superset = false }: { superset?: boolean } = {}): RegexNode {
   const cps = Array.from(pattern, (c) => c.codePointAt(0)!);
   let i = 0;
   let depth = 0;
@@ -92,6 +97,15 @@ export function parseRegex(pattern: string): RegexNode {
         const close = cps.indexOf('>'.codePointAt(0)!, i);
         if (close < 0) throw new InvalidPatternError('unterminated group name');
         i = close + 1;
+      } else if (superset && /^\?(=|!|<=|<!)/.test(String.fromCodePoint(...cps.slice(i, i + 3)))) {
+        // A lookaround only narrows what matches: parsed to skip it, then nothing.
+        i += at('<', 1) ? 3 : 2;
+        if (++depth > MAX_DEPTH) throw new UnsupportedPatternError('nesting too deep');
+        disjunction();
+        depth--;
+        if (!at(')')) throw new InvalidPatternError('unbalanced parentheses');
+        i++;
+        return EMPTY;
       } else throw new UnsupportedPatternError('lookaround or inline flags');
     }
     if (++depth > MAX_DEPTH) throw new UnsupportedPatternError('nesting too deep');
@@ -129,8 +143,17 @@ export function parseRegex(pattern: string): RegexNode {
     i++; // backslash
     if (i >= cps.length) throw new InvalidPatternError('trailing backslash');
     const c = String.fromCodePoint(peek());
-    if (c === 'b' || c === 'B') throw new UnsupportedPatternError('word boundary');
-    if (/[1-9]/.test(c) || (c === 'k' && at('<', 1))) throw new UnsupportedPatternError('backreference');
+    if (c === 'b' || c === 'B') {
+      if (!superset) throw new UnsupportedPatternError('word boundary');
+      i++;
+      return EMPTY;
+    }
+    if (/[1-9]/.test(c) || (c === 'k' && at('<', 1))) {
+      if (!superset) throw new UnsupportedPatternError('backreference');
+      if (c === 'k') i = cps.indexOf('>'.codePointAt(0)!, i) + 1;
+      else while (/[0-9]/.test(String.fromCodePoint(peek() ?? 0x20))) i++;
+      return { kind: 'repeat', node: ANY, min: 0, max: Infinity };
+    }
     const cls = classEscape(c);
     if (cls) { i++; return cls; }
     return single(characterEscape());
@@ -138,7 +161,11 @@ export function parseRegex(pattern: string): RegexNode {
 
   /** `\d \D \w \W \s \S` at `c`, or undefined. */
   function classEscape(c: string): Extract<RegexNode, { kind: 'chars' }> | undefined {
-    if (c === 'p' || c === 'P') throw new UnsupportedPatternError('Unicode property escape');
+    if (c === 'p' || c === 'P') {
+      if (!superset) throw new UnsupportedPatternError('Unicode property escape');
+      if (at('{', 1)) i = cps.indexOf('}'.codePointAt(0)!, i);
+      return ANY;
+    }
     const base = c.toLowerCase() === 'd' ? DIGIT : c.toLowerCase() === 'w' ? WORD : c.toLowerCase() === 's' ? SPACE : undefined;
     if (!base) return undefined;
     const negated = c !== c.toLowerCase();
@@ -226,6 +253,9 @@ export function parseRegex(pattern: string): RegexNode {
   if (i < cps.length) throw new InvalidPatternError('unbalanced parentheses');
   return tree;
 }
+
+const EMPTY: RegexNode = { kind: 'sequence', items: [] };
+const ANY: Extract<RegexNode, { kind: 'chars' }> = { kind: 'chars', ranges: [[0, MAX_CODE_POINT]], broad: true };
 
 function single(cp: number): RegexNode {
   return { kind: 'chars', ranges: [[cp, cp]], broad: false };
