@@ -11,25 +11,13 @@
  */
 import type { ToolOptions } from '../../core/engine.js';
 import { promptedReplySchema } from '../shared/prompted-tool-format.js';
-import { rebaseJsonSchemaRefs } from '../shared/rebase-json-schema-refs.js';
 import { mapResponseFormat } from './map-response-format.js';
 
 /**
  * The `grammar` field constraining a reply: the reply schema's grammar, which carries each
  * function's parameters (patterns, bounds, `$ref`... enforced as for structured output; what
- * it cannot enforce is validated after generation, ../shared/schema-validators.ts). Each
- * function's parameters also go under the reply schema's `$defs` by name, and their own
- * references are rebased there, so `#/$defs/x` inside them still names their `$defs`.
+ * it cannot enforce is validated after generation, ../shared/schema-validators.ts).
  */
 export function promptedToolsGrammar(tools: ToolOptions): { grammar: string } {
-  const defs: Record<string, object> = {};
-  const functions = tools.functions.map((f) => {
-    if (!f.parameters) return f;
-    defs[f.name] = f.parameters;
-    return { ...f, parameters: rebaseJsonSchemaRefs(f.parameters, `#/$defs/${escapePointer(f.name)}`) as object };
-  });
-  const schema = { ...promptedReplySchema({ ...tools, functions }), $defs: defs };
-  return mapResponseFormat({ type: 'json', schema }) as { grammar: string };
+  return mapResponseFormat({ type: 'json', schema: promptedReplySchema(tools) }) as { grammar: string };
 }
-
-const escapePointer = (name: string) => name.replace(/~/g, '~0').replace(/\//g, '~1');

@@ -15,6 +15,7 @@
  * - the reply is read back into calls by collect-prompted-tool-calls.ts.
  */
 import type { FunctionSpec, MessagePart, ToolOptions } from '../../core/engine.js';
+import { rebaseJsonSchemaRefs } from './rebase-json-schema-refs.js';
 
 type FunctionCallPart = Extract<MessagePart, { type: 'function-call' }>;
 type FunctionResponsePart = Extract<MessagePart, { type: 'function-response' }>;
@@ -43,17 +44,31 @@ export function promptedToolsSystemText(tools: ToolOptions): string {
 
 /** The JSON Schema of a reply (see the module comment). */
 export function promptedReplySchema(tools: ToolOptions): object {
+  // Each function's parameters also go under the reply schema's `$defs` by name, with their own
+  // references rebased there, so `#/$defs/x` inside them still names their `$defs` once they sit
+  // inside the reply schema (a schema sent on its own must resolve every reference it holds).
+  const defs: Record<string, object> = {};
+  const parametersOf = (f: FunctionSpec): object => {
+    if (!f.parameters) return NO_PARAMETERS;
+    // Only parameters that refer into themselves need a home under `$defs`.
+    if (!/"\$ref":"#/.test(JSON.stringify(f.parameters))) return f.parameters;
+    defs[f.name] = f.parameters;
+    return rebaseJsonSchemaRefs(f.parameters, `#/$defs/${escapePointer(f.name)}`) as object;
+  };
   const call = (f: FunctionSpec) => ({
-    type: 'object', properties: { name: { const: f.name }, arguments: functionParameters(f) }, required: ['name', 'arguments'],
+    type: 'object', properties: { name: { const: f.name }, arguments: parametersOf(f) }, required: ['name', 'arguments'],
   });
   const calls = {
     type: 'object',
     properties: { tool_calls: { type: 'array', minItems: 1, items: tools.functions.length === 1 ? call(tools.functions[0]) : { anyOf: tools.functions.map(call) } } },
     required: ['tool_calls'],
   };
-  if (tools.mode === 'any') return calls;
-  return { anyOf: [calls, { type: 'object', properties: { response: { type: 'string' } }, required: ['response'] }] };
+  const reply = tools.mode === 'any' ? calls : { anyOf: [calls, { type: 'object', properties: { response: { type: 'string' } }, required: ['response'] }] };
+  return Object.keys(defs).length ? { ...reply, $defs: defs } : reply;
 }
+
+/** A function name as a JSON Pointer token (RFC 6901: `~` → `~0`, `/` → `~1`). */
+const escapePointer = (name: string) => name.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** A model turn's calls, written as the reply that made them. */
 export function promptedCallsText(calls: readonly FunctionCallPart[]): string {
