@@ -61,3 +61,12 @@ test('Google\'s dummies pass; gemserve\'s must verify; others are Google\'s "Cor
   bad(() => check([user('q'), call('f', `${ours.slice(0, -4)}AAAA`), answer('f')], 'gemini-3.1-pro-preview', upstream), /^Corrupted/);
   bad(() => check([user('q'), call('f'), answer('f')], 'gemini-3.1-pro-preview', upstream), /missing a thought_signature/);
 });
+
+test('another gemserve\'s signature (another key) is for an upstream engine to judge; an edited one of ours never is', () => {
+  const theirs = new ThoughtSigner(Buffer.alloc(32, 7)).sign('r', 0, { kind: 'call', index: 0 });
+  assert.ok(signer.namesThisKey(ours));
+  assert.ok(!signer.namesThisKey(theirs));
+  check([user('q'), call('f', theirs), answer('f')], 'gemini-3.1-pro-preview', upstream);
+  bad(() => check([user('q'), call('f', theirs), answer('f')]), /^Corrupted thought signature\.$/);
+  bad(() => check([user('q'), call('f', `${ours.slice(0, -4)}AAAA`), answer('f')], 'gemini-3.1-pro-preview', upstream), /^Corrupted/);
+});

@@ -2,7 +2,7 @@ import type { Content } from '../api/gemini/types.js';
 import type { CatalogEntry } from '../core/catalog/model-catalog.js';
 import type { ModelDefinition } from '../core/catalog/model-definition.js';
 import { Errors } from '../core/errors.js';
-import { DUMMY_THOUGHT_SIGNATURES, isGemserveSignature, type ThoughtSigner } from './thought-signer.js';
+import { DUMMY_THOUGHT_SIGNATURES, type ThoughtSigner } from './thought-signer.js';
 
 /**
  * Whether the model validates thought signatures as Gemini 3 does: "When using Gemini 3 models,
@@ -33,10 +33,10 @@ const CORRUPTED = 'Corrupted thought signature.';
  * with standard content (not only function responses); the first `functionCall` part of each
  * such step must carry its signature, else Google's 400 naming the call and the content's
  * position (1-based, as Vertex's "in the 2. content block" shows for the same case). A signature
- * that is there must verify: one of Google's dummies passes; one of gemserve's must be
- * gemserve's, byte for byte (`signer`); any other is the engine's to judge when the engine issues
- * signatures of its own (a Gemini upstream validates Google's), else it cannot be one this server
- * issued and is Google's "Corrupted thought signature." Earlier turns are not validated ("we
+ * that is there must verify: one of Google's dummies passes; one naming this server's key must be
+ * this server's, byte for byte (`signer`); any other (Google's, another gemserve's) is the engine's
+ * to judge when the engine issues signatures of its own (a Gemini upstream), else Google's
+ * "Corrupted thought signature." Earlier turns are not validated ("we
  * don't validate on previous turns"), and models before Gemini 3 never require signatures.
  */
 export function checkThoughtSignatures(contents: readonly Content[], entry: CatalogEntry, signer: ThoughtSigner): void {
@@ -50,7 +50,9 @@ export function checkThoughtSignatures(contents: readonly Content[], entry: Cata
     const signature = first.thoughtSignature;
     if (!signature) throw Errors.invalidArgument(missingSignature(first.functionCall.name, i + 1));
     if (DUMMY_THOUGHT_SIGNATURES.has(signature)) continue;
-    const valid = isGemserveSignature(signature) ? signer.verify(signature) : entry.engine.capabilities.thoughtSignatures === true;
+    // This server's own must verify; any other is for an engine that issues signatures of its own
+    // (a Gemini upstream: Google, or another gemserve) to judge.
+    const valid = signer.namesThisKey(signature) ? signer.verify(signature) : entry.engine.capabilities.thoughtSignatures === true;
     if (!valid) throw Errors.invalidArgument(CORRUPTED);
   }
 }

@@ -1,3 +1,4 @@
+import { lowercaseJsonSchemaTypes } from './lowercase-json-schema-types.js';
 import type { GenerationConfig } from '../api/gemini/types.js';
 import type { ResponseFormat } from '../core/engine.js';
 import { convertGeminiSchemaToJsonSchema, type JsonSchema } from './convert-gemini-schema-to-json-schema.js';
@@ -21,7 +22,7 @@ export function convertToResponseFormat(c: GenerationConfig | undefined): Respon
   if (!c || !mime || mime === 'text/plain') return undefined;
   if (mime === 'text/x.enum') return { type: 'enum', values: [...(c.responseSchema?.enum ?? [])] };
   const json = c.responseJsonSchema ?? c._responseJsonSchema;
-  if (json !== undefined) return { type: 'json', schema: json as JsonSchema };
+  if (json !== undefined) return { type: 'json', schema: lowercaseJsonSchemaTypes(json) as JsonSchema };
   const schema = c.responseSchema ? convertGeminiSchemaToJsonSchema(c.responseSchema) : ANY_OBJECT;
   return { type: 'json', schema };
 }

@@ -1,3 +1,4 @@
+import { lowercaseJsonSchemaTypes } from './lowercase-json-schema-types.js';
 import type { FunctionDeclaration, Tool, ToolConfig } from '../api/gemini/types.js';
 import type { FunctionSpec, ToolOptions } from '../core/engine.js';
 import { convertGeminiSchemaToJsonSchema, type JsonSchema } from './convert-gemini-schema-to-json-schema.js';
@@ -24,7 +25,7 @@ export function convertToToolOptions(tools: Tool[] | undefined, toolConfig: Tool
 
 function convertDeclaration(d: FunctionDeclaration): FunctionSpec {
   const parameters = d.parametersJsonSchema !== undefined
-    ? d.parametersJsonSchema as JsonSchema
+    ? lowercaseJsonSchemaTypes(d.parametersJsonSchema) as JsonSchema
     : d.parameters !== undefined ? convertGeminiSchemaToJsonSchema(d.parameters) : undefined;
   return { name: d.name, ...(d.description ? { description: d.description } : {}), ...(parameters ? { parameters } : {}) };
 }

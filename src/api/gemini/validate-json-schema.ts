@@ -20,7 +20,7 @@ const SCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf', 'prefixItems'];
  * pattern, format, numeric bounds, anyOf, `$ref` and `$defs`) and every other JSON Schema
  * keyword is accepted; refused is only a schema that is not one:
  * - a subschema that is neither an object nor a boolean;
- * - a `type` that is not one of the seven JSON types (or a list of them);
+ * - a `type` that is not one of the seven JSON types (or a list of them), in either case;
  * - a `pattern` that is not an ECMAScript regular expression (JSON Schema's dialect, §6.3.3);
  * - a count that is not a non-negative integer, a bound that is not a number, an `enum` that is
  *   not a non-empty list, a `required` that is not a list of names;
@@ -50,7 +50,8 @@ function walk(node: unknown, path: string, root: unknown, refs: Set<string>): Fi
   const s = node;
   if (s.type !== undefined) {
     const types = Array.isArray(s.type) ? s.type : [s.type];
-    if (types.length === 0 || types.some((t) => typeof t !== 'string' || !TYPES.has(t))) {
+    // Google's upper-case Schema names (`OBJECT`) are accepted here too (convert/lowercase-json-schema-types.ts).
+    if (types.length === 0 || types.some((t) => typeof t !== 'string' || !TYPES.has(t.toLowerCase()))) {
       return violation(`${path}.type`, `must be one of ${[...TYPES].join(', ')} (or a list of them), got ${JSON.stringify(s.type)}`);
     }
   }
