@@ -21,7 +21,7 @@ import {
 } from './model-definition.js';
 
 /** Every Gemini 3 text model: 1,048,576 tokens in, 65,536 out (each model page, "Token limits"). */
-const text = {
+export const GEMINI_3_TEXT = {
   ...SAMPLING_DEFAULTS,
   topK: 64,
   inputTokenLimit: 1_048_576,
@@ -46,7 +46,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
     // caching, function calling, structured outputs, thinking supported; released February 19,
     // 2026, no shutdown date announced (/deprecations). Levels LOW, MEDIUM, HIGH, default HIGH
     // (thinking table); Pro cannot turn thinking off (/thinking).
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.1-pro-preview',
     version: '3.1-preview',
     displayName: 'Gemini 3.1 Pro Preview',
@@ -55,7 +55,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
   },
   {
     // The same model page, "Versions": a separate endpoint of 3.1 Pro that prioritises custom tools.
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.1-pro-preview-customtools',
     version: '3.1-preview',
     displayName: 'Gemini 3.1 Pro Preview Custom Tools',
@@ -66,7 +66,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
     // ai.google.dev/gemini-api/docs/models/gemini-3.8-flash: 1,048,576 / 65,536, stable, released
     // September 2, 2026 (/deprecations). Levels LOW, MEDIUM, HIGH, default MEDIUM; MINIMAL is
     // refused (thinking table; the Gemini 3.8 Flash developer guide). gemini-cli 0.61's main model.
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.8-flash',
     version: '3.8',
     displayName: 'Gemini 3.8 Flash',
@@ -77,7 +77,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
     // GA July 21, 2026 (/changelog); "previous generation ... still available for production"
     // (whats-new-gemini-3.6). Levels MINIMAL..HIGH, default MEDIUM (thinking table; the
     // "latest model" guide: default thinking level medium).
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.6-flash',
     version: '3.6',
     displayName: 'Gemini 3.6 Flash',
@@ -88,7 +88,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
     // Released December 17, 2025; no shutdown date announced, recommended replacement
     // gemini-3.5-flash (/deprecations). Levels MINIMAL..HIGH, default HIGH (thinking table;
     // "Default for Gemini 3 Flash Preview"). gemini-cli 0.61 uses it for web search and loop detection.
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3-flash-preview',
     version: '3-preview',
     displayName: 'Gemini 3 Flash Preview',
@@ -99,7 +99,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
   {
     // GA July 21, 2026 (/changelog): 1,048,576 / 65,536; defaults to minimal thinking, MINIMAL..HIGH
     // (the Gemini 3.5 Flash-Lite model page; thinking table). gemini-cli 0.61's routing model.
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.5-flash-lite',
     version: '3.5',
     displayName: 'Gemini 3.5 Flash-Lite',
@@ -109,7 +109,7 @@ const TEXT_MODELS: readonly ModelDefinition[] = [
   {
     // GA May 7, 2026, shutdown May 7, 2027 (/deprecations); 1,048,576 / 65,536; MINIMAL..HIGH,
     // default MINIMAL (the Gemini 3.5 Flash developer guide's comparison table).
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.1-flash-lite',
     version: '3.1',
     displayName: 'Gemini 3.1 Flash-Lite',
@@ -126,7 +126,7 @@ const IMAGE_MODELS: readonly ModelDefinition[] = [
   {
     // Nano Banana Pro (Gemini 3 Pro Image): 65,536 in / 32,768 out as its preview's model page
     // gave them; thinks before drawing, thinking cannot be turned off (image-generation guide).
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3-pro-image',
     version: '3',
     displayName: 'Nano Banana Pro',
@@ -139,7 +139,7 @@ const IMAGE_MODELS: readonly ModelDefinition[] = [
   {
     // Nano Banana 2 (Gemini 3.1 Flash Image): 131,072 in / 32,768 out (its model page);
     // "configurable thinking levels" MINIMAL (default) and HIGH (image-generation guide).
-    ...text,
+    ...GEMINI_3_TEXT,
     id: 'gemini-3.1-flash-image',
     version: '3.1',
     displayName: 'Nano Banana 2',
@@ -158,7 +158,7 @@ const IMAGE_MODELS: readonly ModelDefinition[] = [
  * API supported, caching not supported).
  */
 const tts = {
-  ...text,
+  ...GEMINI_3_TEXT,
   inputTokenLimit: 8192,
   outputTokenLimit: 16_384,
   supportedGenerationMethods: MEDIA_METHODS,
@@ -205,7 +205,7 @@ const TTS_MODELS: readonly ModelDefinition[] = [
  * more background reasoning is needed"; its limits are taken as 3.8 Live's).
  */
 const live = {
-  ...text,
+  ...GEMINI_3_TEXT,
   inputTokenLimit: 131_072,
   supportedGenerationMethods: LIVE_METHODS,
   outputModalities: ['TEXT', 'AUDIO'] as OutputModality[],

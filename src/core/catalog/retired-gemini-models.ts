@@ -12,18 +12,11 @@
  * gemini-3.6-flash). The 2.x models gemserve already served keep being served
  * (`gemini-models.ts` flags the retired ones as legacy).
  */
-import { MEDIA_METHODS, SAMPLING_DEFAULTS, TEXT_METHODS, type ModelDefinition, type OutputModality } from './model-definition.js';
+import { GEMINI_3_TEXT } from './gemini-3-models.js';
+import { MEDIA_METHODS, type ModelDefinition } from './model-definition.js';
 
-const text = {
-  ...SAMPLING_DEFAULTS,
-  topK: 64,
-  inputTokenLimit: 1_048_576,
-  outputTokenLimit: 65_536,
-  supportedGenerationMethods: TEXT_METHODS,
-  thinking: true,
-  legacy: true,
-  outputModalities: ['TEXT'] as OutputModality[],
-};
+/** Retired Gemini 3 text models: as the served ones, flagged legacy. */
+const text = { ...GEMINI_3_TEXT, legacy: true };
 
 export const RETIRED_GEMINI_MODELS: readonly ModelDefinition[] = [
   {
