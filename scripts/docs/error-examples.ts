@@ -19,6 +19,7 @@ export const ERROR_EXAMPLES: { readonly [F in keyof typeof Errors]: () => Gemser
   invalidMedia: () => Errors.invalidMedia(p('field'), p('reason')),
   mediaToolMissing: () => Errors.mediaToolMissing(p('field'), p('what'), p('tool'), p('packages')),
   capabilityUnsupported: () => Errors.capabilityUnsupported(p('model'), p('capability')),
+  hostedToolUnsupported: () => Errors.hostedToolUnsupported(p('tool')),
   apiKeyMissing: () => Errors.apiKeyMissing(),
   apiKeyInvalid: () => Errors.apiKeyInvalid(),
   // The delay is formatted from milliseconds, so it is an example value: 23 s.

@@ -59,7 +59,7 @@ function refuseTool(tool: Tool, entry: CatalogEntry, features: ServerFeatures): 
   }
   const t = tool as Record<string, unknown>;
   for (const [key, label] of SERVER_TOOLS) {
-    if (t[key] !== undefined) throw Errors.capabilityUnsupported(model, label);
+    if (t[key] !== undefined) throw Errors.hostedToolUnsupported(label);
   }
 }
 

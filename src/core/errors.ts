@@ -375,6 +375,15 @@ export const Errors = {
     );
   },
 
+  /**
+   * `CAPABILITY_UNSUPPORTED` for a tool Google runs on its own side (Search and Maps grounding,
+   * URL context, File Search, computer use, MCP servers: Google calls them, the model never
+   * does): no engine lacks it, this server does not run it.
+   */
+  hostedToolUnsupported(tool: string): GemserveError {
+    return make('CAPABILITY_UNSUPPORTED', `${tool} is a tool Google runs on its own side; this server does not run it.`);
+  },
+
   /** `API_KEY_MISSING`: Google's text (googleapis/js-genai#898). */
   apiKeyMissing(): GemserveError {
     return make(
