@@ -70,3 +70,26 @@ test('redactUrl hides key, upload_id and access_token values only', () => {
     '/v1beta/models/x:generateContent?alt=sse&key=[redacted]&upload_id=[redacted]&keys=ok');
   assert.equal(redactUrl('/x?KEY=abc#frag'), '/x?KEY=[redacted]#frag');
 });
+
+test('redactUrl redacts on the decoded name: percent-encoded, any case, every occurrence', () => {
+  assert.equal(redactUrl('/x?%6Bey=AIza1&k%65y=AIza2&key=AIza3&alt=sse&key=AIza4'),
+    '/x?%6Bey=[redacted]&k%65y=[redacted]&key=[redacted]&alt=sse&key=[redacted]');
+  assert.equal(redactUrl('/x?%4B%45%59=a&upload%5Fid=u&%zz=keep&plain'), '/x?%4B%45%59=[redacted]&upload%5Fid=[redacted]&%zz=keep&plain');
+  assert.equal(redactUrl('/x/no-query'), '/x/no-query');
+});
+
+test('a key in a percent-encoded ?key= is accepted and still never logged', async () => {
+  const { app, lines } = await appWithLog();
+  for (const url of [`?%6Bey=${KEY}`, `?k%65y=${KEY}`, `?key=${KEY}`, `?alt=sse&key=${KEY}&key=${KEY}-second`]) {
+    const res = await app.inject({ method: 'POST', url: `/v1beta/models/gemini-2.0-flash:generateContent${url}`, payload: body });
+    assert.equal(res.statusCode, 200, url);
+  }
+  // An unknown path's 404 and a refused key are logged too (error handler lines).
+  await app.inject({ method: 'GET', url: `/v1beta/nowhere?%6Bey=${KEY}` });
+  await app.inject({ method: 'GET', url: `/v1beta/models?k%65y=${KEY}-wrong` });
+  const text = JSON.stringify(lines());
+  assert.doesNotMatch(text, /AIza-very-secret/);
+  assert.match(text, /%6Bey=\[redacted\]/);
+  assert.match(text, /k%65y=\[redacted\]/);
+  await app.close();
+});

@@ -8,12 +8,40 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** Incoming ids are kept when short and plain (no log injection through them); else a new one is made. */
 const GOOD_REQUEST_ID = /^[\w.:@+=/-]{1,128}$/;
 
-/** Query parameters whose values never reach a log: API keys (`?key=`) and upload capabilities. */
-const SECRET_PARAMS = /([?&](?:key|upload_id|access_token)=)[^&#]*/gi;
+/**
+ * Query parameters whose values never reach a log, by decoded, lower-cased name: API keys
+ * (`key`, which `apiKeyOf` in authenticate.ts reads from Fastify's decoded query, so `?%6Bey=`
+ * is a key too), OAuth tokens (`access_token`) and upload capabilities (`upload_id`: the upload
+ * route takes chunks with no key, so whoever holds an upload session's URL may write to it,
+ * as with Google's resumable upload URLs). Names are matched case-insensitively, wider than
+ * what is accepted, so a near-miss spelling of a key is not logged either.
+ */
+const SECRET_PARAMS = new Set(['key', 'upload_id', 'access_token']);
 
-/** A URL with the values of secret query parameters replaced by `[redacted]`. */
+/** A query parameter's name decoded as the query parser decodes it (`+` is a space); undecodable names stay raw. */
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * A URL with the values of secret query parameters replaced by `[redacted]`, whatever the
+ * percent-encoding of their names and however often they occur (`?k%65y=a&key=b`).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1[redacted]');
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const end = hash < 0 ? url.length : hash;
+  const params = url.slice(q + 1, end).split('&').map((param) => {
+    const eq = param.indexOf('=');
+    if (eq < 0) return param;
+    return SECRET_PARAMS.has(decodedName(param.slice(0, eq)).toLowerCase()) ? `${param.slice(0, eq)}=[redacted]` : param;
+  });
+  return `${url.slice(0, q + 1)}${params.join('&')}${url.slice(end)}`;
 }
 
 /** The request id: the incoming `x-request-id` when it is plain, else a random UUID. */
