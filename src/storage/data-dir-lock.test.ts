@@ -3,6 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
 import { DATA_DIR_LOCK_FILE, DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 
 async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<string> {
@@ -43,4 +46,15 @@ test('release leaves a file that another server has taken since', async (t) => {
   await writeFile(join(dir, DATA_DIR_LOCK_FILE), '4000999\n');
   await lock.release();
   assert.equal(await readFile(join(dir, DATA_DIR_LOCK_FILE), 'utf8'), '4000999\n');
+});
+
+test('by default a pid that is not a node process (a pid reused after kill -9) is taken over', { skip: !existsSync('/proc/self/cmdline') && 'no /proc' }, async (t) => {
+  const dir = await tempDir(t);
+  const other = spawn('sleep', ['5'], { stdio: 'ignore' });
+  t.after(() => { other.kill('SIGKILL'); });
+  await once(other, 'spawn');
+  await writeFile(join(dir, DATA_DIR_LOCK_FILE), `${other.pid}\n`);
+  const lock = await lockDataDir(dir);
+  assert.equal(await readFile(join(dir, DATA_DIR_LOCK_FILE), 'utf8'), `${process.pid}\n`);
+  await lock.release();
 });

@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processIsAlive } from './process-is-alive.js';
+import { nodeProcessIsAlive } from './process-is-alive.js';
 
 /** The lock file in a data dir: the pid of the server using it. */
 export const DATA_DIR_LOCK_FILE = 'serve.pid';
@@ -22,11 +22,12 @@ export interface DataDirLock {
  * servers on one data dir would each run the other's Batch API jobs (a restarting server puts
  * requests left running back in the queue, assuming their server is gone) and sweep each
  * other's Files. A file naming a dead process (a server killed with -9) is taken over; one
- * naming a live process other than this one is a {@link DataDirLockedError}. The file is created
+ * naming a live process other than this one is a {@link DataDirLockedError}; a zombie, or a pid
+ * now used by a program that is not node, is dead ({@link nodeProcessIsAlive}). The file is created
  * exclusively, so two servers starting at once cannot both win. Commands that only read or edit
  * the stores beside a running server (`keys`, `usage`) do not take it.
  */
-export async function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean = processIsAlive): Promise<DataDirLock> {
+export async function lockDataDir(dataDir: string, isAlive: (pid: number) => boolean = nodeProcessIsAlive): Promise<DataDirLock> {
   await mkdir(dataDir, { recursive: true });
   const file = join(dataDir, DATA_DIR_LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
