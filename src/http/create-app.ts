@@ -9,7 +9,8 @@ import { BatchWorker } from '../batch/batch-worker.js';
 import { GenerationService } from '../generation/generation-service.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { answerPreflight, corsHeaders } from './cors.js';
-import { sendError, toWireError } from './error-envelope.js';
+import { answerClientError } from './answer-client-error.js';
+import { isClientAbort, sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { markArrival } from './mark-arrival.js';
 import { addRequestLogging, loggerOptions, requestIdOf } from './request-logging.js';
@@ -36,6 +37,11 @@ import { registerUpload } from './routes/upload.js';
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const errorContext = { bodyLimitBytes: deps.bodyLimitBytes };
   const fail = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (isClientAbort(error, request.raw)) {
+      // The client disconnected mid-body or mid-response: not a fault, and nobody to answer.
+      request.log.info('client closed the connection');
+      return sendError(reply, Errors.cancelled());
+    }
     const e: GemserveError = toWireError(error, errorContext);
     // Faults are logged with their cause; the client only ever sees Google's text.
     if (e.cause !== undefined) request.log.error({ err: e.cause }, e.message);
@@ -58,6 +64,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       maxParamLength: 1024,
     },
     frameworkErrors: fail,
+    // Requests Node's parser refuses (431, malformed HTTP) get Google's envelope too.
+    clientErrorHandler: answerClientError,
   });
 
   closeUnusedConnectionsOnClose(app);

@@ -31,6 +31,21 @@ export function toWireError(e: unknown, ctx: ErrorContext): GemserveError {
   return Errors.internal(e);
 }
 
+/** Error codes of a connection the client closed or reset (Node's `abortIncoming` raises ECONNRESET "aborted"). */
+const CLIENT_GONE_CODES = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+/**
+ * Whether `e` only says that the client went away (disconnected mid-body or mid-response):
+ * nothing is wrong with the server and nobody is left to answer, so it is logged at info,
+ * not as a fault. A body shorter than its Content-Length counts when the request was cut off.
+ */
+export function isClientAbort(e: unknown, request: { aborted?: boolean; complete?: boolean; socket?: { destroyed?: boolean } | null }): boolean {
+  if (isGemserveError(e)) return false;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CLIENT_GONE_CODES.has(code)) return true;
+  return code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' && request.complete !== true && request.socket?.destroyed === true;
+}
+
 /**
  * A `GemserveError` → `{"error":{"code","message","status","details"?}}` (google.rpc.Status as
  * Google serialises it, cloud.google.com/apis/design/errors; `details` only when non-empty, as

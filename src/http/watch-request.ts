@@ -31,6 +31,8 @@ export function watchRequest(request: FastifyRequest, reply: FastifyReply): Requ
   const onClose = () => {
     if (res.writableFinished || controller.signal.aborted) return;
     clientGone = true;
+    // Not a fault: logged at info, with no stack (issue 14 found each abort logged as an error).
+    request.log.info('client closed the connection');
     controller.abort(Errors.cancelled());
   };
   res.on('close', onClose);
