@@ -20,6 +20,8 @@ export const ERROR_EXAMPLES: { readonly [F in keyof typeof Errors]: () => Gemser
   mediaToolMissing: () => Errors.mediaToolMissing(p('field'), p('what'), p('tool'), p('packages')),
   capabilityUnsupported: () => Errors.capabilityUnsupported(p('model'), p('capability')),
   hostedToolUnsupported: () => Errors.hostedToolUnsupported(p('tool')),
+  originNotAllowed: () => Errors.originNotAllowed(p('origin')),
+  hostNotAllowed: () => Errors.hostNotAllowed(p('host')),
   apiKeyMissing: () => Errors.apiKeyMissing(),
   apiKeyInvalid: () => Errors.apiKeyInvalid(),
   // The delay is formatted from milliseconds, so it is an example value: 23 s.

@@ -172,6 +172,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     app = await createApp({
       catalog,
       apiKeys: settings.apiKeys,
+      allowedOrigins: settings.allowedOrigins,
+      bindHost: settings.host,
       mountPrefix: settings.mountPrefix,
       bodyLimitBytes: settings.bodyLimit,
       // Logs go to stderr so stdout carries only the start line (scripts read the port there).

@@ -285,6 +285,14 @@ export const SETTINGS = {
     help: 'Allow listening on a non-loopback address without API keys (anyone who can reach it can use it).',
     parse: boolean(), commands: SERVE,
   }),
+  allowedOrigins: setting({
+    flag: 'allowed-origins', env: 'GEMSERVE_ALLOWED_ORIGINS', type: 'list', valueName: 'ORIGINS',
+    default: constant<string[]>([]), defaultText: 'none (loopback origins only)',
+    help: 'Web origins that may call the server from a browser besides localhost, 127.0.0.1 and [::1] (any port) and app://, tauri://, file://: comma-separated, '
+      + '* for one label or a port (https://*.example.com, http://localhost:*); * alone allows any origin, unsafe without API keys (any web page can then use the server). '
+      + 'Without keys, their hosts are also accepted in Host.',
+    parse: list(), commands: SERVE,
+  }),
   apiKeys: setting({
     flag: 'api-key', env: 'GEMSERVE_API_KEYS', type: 'list', valueName: 'KEY',
     default: constant<string[]>([]), defaultText: 'none (any key accepted)',

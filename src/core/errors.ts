@@ -115,6 +115,14 @@ export const ERROR_CATALOG = {
     status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
     description: 'A key (or JWT) restricted to some models asked for another. Google has no per-model key restriction, so the text is gemserve\'s; the status is that of Google\'s restricted keys.',
   },
+  ORIGIN_NOT_ALLOWED: {
+    status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
+    description: 'A browser request (or its CORS preflight) from a web origin that is neither loopback, this server itself, nor in `--allowed-origins`. gemserve\'s own text; 403 as Ollama answers a foreign `Origin` (gin-contrib/cors), so no foreign page acts on the server.',
+  },
+  HOST_NOT_ALLOWED: {
+    status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
+    description: 'On a server without keys, a `Host` header that names neither the bind address, a loopback name, this machine, nor a host in `--allowed-origins`: the DNS rebinding defence Ollama added (ollama/ollama `allowedHostsMiddleware`). gemserve\'s own text.',
+  },
   ADMIN_UNAUTHENTICATED: {
     status: 'UNAUTHENTICATED', kind: 'user', retryable: false,
     description: 'The admin API (`/admin/v1/...`) without the admin key as `Authorization: Bearer <admin key>`, or with a wrong one. Sent with a `WWW-Authenticate` header.',
@@ -382,6 +390,20 @@ export const Errors = {
    */
   hostedToolUnsupported(tool: string): GemserveError {
     return make('CAPABILITY_UNSUPPORTED', `${tool} is a tool Google runs on its own side; this server does not run it.`);
+  },
+
+  /** `ORIGIN_NOT_ALLOWED`: gemserve's text, naming the setting that allows the origin. */
+  originNotAllowed(origin: string): GemserveError {
+    return make('ORIGIN_NOT_ALLOWED', `Origin ${JSON.stringify(origin)} is not allowed to call this server; allow it with --allowed-origins.`);
+  },
+
+  /** `HOST_NOT_ALLOWED`: gemserve's text; a server without keys answers only to names of its own. */
+  hostNotAllowed(host: string): GemserveError {
+    return make(
+      'HOST_NOT_ALLOWED',
+      `Host ${JSON.stringify(host)} is not a name of this server. A server without API keys answers only to its own address, ` +
+        'localhost and hosts in --allowed-origins.',
+    );
   },
 
   /** `API_KEY_MISSING`: Google's text (googleapis/js-genai#898). */

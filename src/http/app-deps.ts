@@ -50,6 +50,18 @@ export interface AppDeps {
   thoughtSignatureKey?: Uint8Array;
   /** The admin API's credential (`Authorization: Bearer <admin key>`). Absent: no admin API (404). */
   adminKey?: string;
+  /**
+   * Web origins allowed to call the server from a browser besides loopback and the server's own
+   * (`--allowed-origins`: exact origins, `*` patterns such as `https://*.example.com`, or `*` for
+   * any); other origins get a 403 (src/http/cors.ts). On a server without keys their hosts are
+   * also accepted in `Host` (src/http/check-host.ts). Absent: none.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * The address the server listens on (`--host`), a name a keyless server accepts in `Host`
+   * besides loopback (src/http/check-host.ts). Absent: loopback only.
+   */
+  bindHost?: string;
   /** Time for key expiry and JWT checks; the system clock when absent. */
   clock?: Clock;
   /**

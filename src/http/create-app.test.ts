@@ -293,7 +293,7 @@ test('auth: header, ?key= and Bearer; missing → 403, unknown → 400 API_KEY_I
   assert.equal((await app.inject({ method: 'POST', url: '/v1beta/models/tiny-chat:generateContent', payload: '{oops', headers: { 'content-type': 'application/json' } })).statusCode, 403);
   // Health checks and preflights need no key.
   assert.equal((await app.inject('/healthz')).statusCode, 200);
-  assert.equal((await app.inject({ method: 'OPTIONS', url: '/v1beta/models', headers: { origin: 'http://a.test', 'access-control-request-method': 'POST' } })).statusCode, 204);
+  assert.equal((await app.inject({ method: 'OPTIONS', url: '/v1beta/models', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } })).statusCode, 204);
 });
 
 test('healthz follows isReady', async () => {
@@ -309,7 +309,7 @@ test('healthz follows isReady', async () => {
 });
 
 test('CORS: preflight and response headers', async () => {
-  const { app } = await makeApp({ apiKeys: ['k'] });
+  const { app } = await makeApp({ apiKeys: ['k'], allowedOrigins: ['http://app.test'] });
   const pre = await app.inject({
     method: 'OPTIONS',
     url: '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse',

@@ -8,7 +8,9 @@ import type { BatchService } from '../batch/batch-service.js';
 import { BatchWorker } from '../batch/batch-worker.js';
 import { GenerationService } from '../generation/generation-service.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
-import { answerPreflight, corsHeaders } from './cors.js';
+import { answerPreflight, createCors } from './cors.js';
+import { createHostCheck } from './check-host.js';
+import { createOriginAllowlist } from './origin-allowlist.js';
 import { answerClientError } from './answer-client-error.js';
 import { isClientAbort, sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
@@ -29,8 +31,8 @@ import { registerUpload } from './routes/upload.js';
  * Builds the whole Gemini-API server (without listening): the same app for tests (`inject`),
  * the CLI and embedders.
  *
- * Order of work per request: CORS headers → API key → body parsing (any content type, as
- * JSON) → route. One error handler turns anything thrown into Google's error envelope; the
+ * Order of work per request: the `Host` check (keyless servers) → CORS (foreign origins refused)
+ * → API key → body parsing (any content type, as JSON) → route. One error handler turns anything thrown into Google's error envelope; the
  * not-found handler answers Google-style 404s (also for a known path with the wrong HTTP
  * method, as Google does).
  */
@@ -79,16 +81,19 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     if (!request.headers['content-type']) request.headers['content-type'] = 'application/json';
     done();
   });
-  app.addHook('onRequest', corsHeaders);
+  const clock = deps.clock ?? systemClock;
+  const resolveCaller = createCallerResolver({
+    staticKeys: deps.apiKeys, store: deps.keyStore, jwtSecret: deps.jwtSecret, clock,
+    onError: (e) => app.log.warn({ err: e }, 'recording a key\'s last use failed'),
+  });
+  const allowlist = createOriginAllowlist(deps.allowedOrigins);
+  app.addHook('onRequest', createHostCheck({ isOpen: resolveCaller.isOpen, allowlist, ...(deps.bindHost ? { bindHost: deps.bindHost } : {}) }));
+  app.addHook('onRequest', createCors(allowlist));
   addRequestLogging(app, { logPrompts: deps.logPrompts });
   app.addHook('onRequest', markArrival);
   // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
   app.decorateRequest('caller');
-  const clock = deps.clock ?? systemClock;
-  app.addHook('onRequest', createAuthenticate(createCallerResolver({
-    staticKeys: deps.apiKeys, store: deps.keyStore, jwtSecret: deps.jwtSecret, clock,
-    onError: (e) => app.log.warn({ err: e }, 'recording a key\'s last use failed'),
-  })));
+  app.addHook('onRequest', createAuthenticate(resolveCaller));
 
   const prefix = normalizePrefix(deps.mountPrefix);
   const service = new GenerationService({

@@ -22,6 +22,17 @@ test('nothing configured: everyone is admitted and named anonymous; each key pre
   assert.deepEqual(await empty('any'), { caller: { id: callerIdOf('any'), name: ANONYMOUS_CALLER.name } });
 });
 
+test('isOpen: true only while no key, JWT secret or managed key exists', async () => {
+  assert.equal(await createCallerResolver({}).isOpen(), true);
+  assert.equal(await createCallerResolver({ staticKeys: ['k'] }).isOpen(), false);
+  assert.equal(await createCallerResolver({ jwtSecret: 's' }).isOpen(), false);
+  const store = new MemoryKeyStore();
+  const resolve = createCallerResolver({ store });
+  assert.equal(await resolve.isOpen(), true);
+  await store.create({ name: 'a' });
+  assert.equal(await resolve.isOpen(), false);
+});
+
 test('static keys: caller named static:<hash8>, with the key caller id; others invalid; none missing', async () => {
   const resolve = createCallerResolver({ staticKeys: ['k1', 'k2'] });
   assert.deepEqual(await resolve('k2'), { caller: staticCaller('k2') });

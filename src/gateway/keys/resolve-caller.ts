@@ -17,7 +17,15 @@ export const LAST_USED_INTERVAL_MS = 60_000;
 export type Resolution = { caller: Caller } | { rejected: 'missing' | 'invalid'; why: string };
 
 /** Turns the credential a request presents into its {@link Caller}. */
-export type CallerResolver = (credential: string | undefined) => Promise<Resolution>;
+export interface CallerResolver {
+  (credential: string | undefined): Promise<Resolution>;
+  /**
+   * True while the server is open: no static key, no JWT secret and no managed key ever created,
+   * so every request is admitted. Checks that only keyless servers need (the `Host` check against
+   * DNS rebinding) ask this rather than repeat the rule.
+   */
+  isOpen(): Promise<boolean>;
+}
 
 /** The identities a server accepts. */
 export interface CallerSources {
@@ -85,7 +93,7 @@ export function createCallerResolver(sources: CallerSources): CallerResolver {
     store?.markUsed(id).catch((e) => sources.onError?.(e));
   };
 
-  return async (credential) => {
+  const resolve = async (credential: string | undefined): Promise<Resolution> => {
     if (await isOpen()) return { caller: openCaller(credential) };
     if (credential === undefined || credential === '') return { rejected: 'missing', why: 'no API key' };
 
@@ -106,4 +114,5 @@ export function createCallerResolver(sources: CallerSources): CallerResolver {
     markUsed(record.id);
     return { caller: callerOfKey(record) };
   };
+  return Object.assign(resolve, { isOpen });
 }

@@ -44,7 +44,8 @@ function chunk(app: FastifyInstance, path: string, command: string, offset: numb
 
 describe('resumable upload route', () => {
   it('start answers 200, empty body, the upload URL (with the mount prefix) and Google\'s headers', async () => {
-    const { app } = await makeApp({ mountPrefix: '/gemini' });
+    // A keyless server answers to a Host of its own or in --allowed-origins (src/http/check-host.ts).
+    const { app } = await makeApp({ mountPrefix: '/gemini', allowedOrigins: ['http://gw.example:9000'] });
     const res = await start(app, { displayName: 'x', mimeType: 'image/png', sizeBytes: '5' }, { 'x-goog-upload-header-content-length': '5', host: 'gw.example:9000' }, '/gemini');
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.body, '');
@@ -221,7 +222,7 @@ describe('resumable upload route', () => {
       assert.ok(CORS_EXPOSE_HEADERS.split(', ').includes(h), h);
     }
     const { app } = await makeApp();
-    const res = await start(app, { mimeType: 'text/plain' }, { origin: 'http://app.example' });
+    const res = await start(app, { mimeType: 'text/plain' }, { origin: 'http://localhost:3000' });
     assert.match(String(res.headers['access-control-expose-headers']), /x-goog-upload-url/);
   });
 });
