@@ -1,3 +1,4 @@
+import { describeJsonNestingExcess, findJsonNestingExcess } from '../api/gemini/find-json-nesting-excess.js';
 import { Errors } from '../core/errors.js';
 import type { NewBatchItem } from '../storage/batches/batch-record.js';
 
@@ -99,6 +100,8 @@ export function parseBatchJsonl(text: string, fileName: string): NewBatchItem[] 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
     if (!line) continue;
+    const excess = findJsonNestingExcess(line);
+    if (excess) throw Errors.invalidArgument(`${fileName} line ${i + 1} is not valid JSON: ${describeJsonNestingExcess(excess)}`, 'batch.input_config.file_name');
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);

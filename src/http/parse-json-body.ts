@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Errors } from '../core/errors.js';
+import { describeJsonNestingExcess, findJsonNestingExcess } from '../api/gemini/find-json-nesting-excess.js';
 
 /**
  * Fastify content-type parser for every POST body, whatever its Content-Type: curl users often
@@ -15,6 +16,8 @@ import { Errors } from '../core/errors.js';
 export function parseJsonBody(_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   if (text.trim() === '') return done(null, {});
+  const excess = findJsonNestingExcess(text);
+  if (excess) return done(Errors.malformedJson(describeJsonNestingExcess(excess)));
   let value: unknown;
   try {
     value = JSON.parse(text);
