@@ -12,6 +12,10 @@ import { describeJsonNestingExcess, findJsonNestingExcess } from '../api/gemini/
  * An empty body is an empty request message (`{}`), as with Google. Invalid JSON gets Google's
  * text: "Invalid JSON payload received. Unexpected token.\n<line>\n^" (seen verbatim in public
  * reports), with the offending line and a caret when the position is known.
+ *
+ * A body nested deeper than `MAX_JSON_NESTING_DEPTH` (protobuf's recursion limit, which Google's
+ * parser applies) is refused here, before `JSON.parse`, the same for every route, method and
+ * field, so nothing after the parse has to guard its recursion.
  */
 export function parseJsonBody(_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void): void {
   const text = typeof body === 'string' ? body : body.toString('utf8');
