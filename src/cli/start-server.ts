@@ -10,6 +10,7 @@ import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
 import { RoutedEngine } from '../engines/routed/routed-engine.js';
 import { createApp } from '../http/create-app.js';
+import { CappedBatchStore } from '../storage/batches/cap-enqueued-requests.js';
 import { createCachedContentSweeper } from '../generation/cached-contents/release-cached-prefixes.js';
 import { findPythonSandbox } from '../sandbox/find-python-sandbox.js';
 import { assertModelFile } from './check-model-file.js';
@@ -190,7 +191,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...(settings.adminKey ? { adminKey: settings.adminKey } : {}),
       usageSinks: [usage.sink],
       usageStore: usage.store,
-      batches: { store: batches.store, concurrency: settings.batchConcurrency, maxJobAgeMs: settings.batchMaxAge * 3_600_000 },
+      batches: { store: new CappedBatchStore(batches.store, settings.batchMaxEnqueued), concurrency: settings.batchConcurrency, maxJobAgeMs: settings.batchMaxAge * 3_600_000 },
       cachedContents: { store: cachedContents, minTokens: settings.cachedContentMinTokens },
       ...(metrics ? { metrics } : {}),
       logPrompts: settings.logPrompts,

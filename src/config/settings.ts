@@ -395,6 +395,16 @@ export const SETTINGS = {
     help: 'A Batch API job still pending or running this long after its creation expires (BATCH_STATE_EXPIRED), as Google\'s do after 48 hours; its finished results are kept.',
     parse: integer(1, 24 * 365), commands: SERVE,
   }),
+  batchMaxEnqueued: setting({
+    flag: 'batch-max-enqueued', env: 'GEMSERVE_BATCH_MAX_ENQUEUED', type: 'string', valueName: 'N',
+    // Google bounds a project's enqueued batch work per tier in tokens ("Batch Enqueued Tokens",
+    // ai.google.dev/gemini-api/docs/rate-limits); a request count is known at create time without
+    // tokenising. 10,000 is days of work for a local model at batch concurrency 1, far more than
+    // one key needs, and bounds the queue a key can fill.
+    default: constant(10_000),
+    help: 'Batch API requests one key may have enqueued (pending or running, across its active jobs); a job that would pass it gets 429 RESOURCE_EXHAUSTED.',
+    parse: integer(1, 100_000_000), commands: SERVE,
+  }),
   modelsDir: setting({
     flag: 'models-dir', env: 'GEMSERVE_MODELS_DIR', type: 'string', valueName: 'DIR',
     default: defaultModelsDir, defaultText: '$XDG_CACHE_HOME/gemserve/models or ~/.cache/gemserve/models',

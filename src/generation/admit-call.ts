@@ -9,9 +9,11 @@ import type { CallBase } from './generation-call.js';
  * refuse the calls clients make to stay under them. Embeddings are limited per embedding model
  * like generation per text model (one request per call, a batch included; tokens from their
  * usage); Google names those quotas apart ("Batch Embed Content API requests",
- * langgenius/dify#28720), gemserve's 429 reuses the generate quota names.
+ * langgenius/dify#28720), gemserve's 429 reuses the generate quota names. Creating a cached
+ * content evaluates its whole prompt (and is billed at the input rate,
+ * ai.google.dev/gemini-api/docs/caching), so it is a request of its model like generateContent.
  */
-export const LIMITED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents']);
+export const LIMITED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent', 'embedContent', 'batchEmbedContents', 'createCachedContent']);
 
 /**
  * Admits a call under the rate limits, or throws Google's 429 (`Errors.quotaExceeded`, with

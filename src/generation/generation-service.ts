@@ -273,14 +273,36 @@ export class GenerationService {
   /**
    * `cachedContents.create`: the cache counted and stored for its caller, and warmed in the engine
    * (generation/cached-contents/create-cached-content.ts). Needs context caching (`cachedContents`).
+   * Creation evaluates the whole prompt, so it is admitted under the caller's rate limits for the
+   * model as a request (`admitCall`, method `createCachedContent`) and metered like one: Google
+   * bills "the initial number of tokens cached" at the input token rate
+   * (ai.google.dev/gemini-api/docs/caching, ai.google.dev/gemini-api/docs/pricing), so its record
+   * carries the cache's tokens as prompt tokens, and they count towards tokens per minute.
    */
-  createCachedContent(call: CreateCachedContentCall): Promise<CachedContentRecord> {
-    const { catalog, cachedContents: config, files, onError } = this.#deps;
+  async createCachedContent(call: CreateCachedContentCall): Promise<CachedContentRecord> {
+    const { catalog, cachedContents: config, files, onError, limits } = this.#deps;
     if (!config) throw Errors.cachedContentNotFound();
-    return createCachedContent({
-      catalog, config, ...(files ? { files } : {}),
-      onWarmFailure: (e, name) => onError?.(e, `warming the engine for ${name} failed; it is evaluated on use instead`),
-    }, call);
+    let meter: CallMeter | undefined;
+    let engine = '';
+    try {
+      const record = await createCachedContent({
+        catalog, config, ...(files ? { files } : {}),
+        onWarmFailure: (e, name) => onError?.(e, `warming the engine for ${name} failed; it is evaluated on use instead`),
+        admit: async (model, requestedModel) => {
+          const base = { caller: call.caller, model, requestedModel, method: 'createCachedContent', signal: call.signal };
+          await admitCall(limits, base);
+          meter = new CallMeter(base, this.#sinks);
+          engine = model.engine.label;
+        },
+      }, call);
+      meter?.counted({ totalTokens: record.totalTokenCount });
+      return record;
+    } catch (e) {
+      meter?.failed(abortReason(call.signal) ?? e);
+      throw e;
+    } finally {
+      meter?.record({ cacheHit: false, engine });
+    }
   }
 
   /** Everything before the first event: cached content, media, conversion, and the engine wrapped in the concerns. */

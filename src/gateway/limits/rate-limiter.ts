@@ -38,8 +38,11 @@ const WINDOWS: Record<QuotaKind, LimitWindow> = {
   rpd: { kind: 'utc-day' },
 };
 
-/** The methods whose usage counts towards token limits (countTokens does no generation). */
-const METERED_METHODS = new Set(['generateContent', 'streamGenerateContent']);
+/**
+ * The methods whose usage counts towards token limits (countTokens does no generation). A cached
+ * content's creation evaluates its whole prompt, billed as input (ai.google.dev/gemini-api/docs/caching).
+ */
+const METERED_METHODS = new Set(['generateContent', 'streamGenerateContent', 'createCachedContent']);
 
 /**
  * Rate limits and quotas per caller and model: requests per minute and tokens per minute over

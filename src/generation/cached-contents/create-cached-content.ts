@@ -5,7 +5,7 @@ import { validateGenerateContentRequest } from '../../api/gemini/validate-genera
 import { convertToChatMessages } from '../../convert/convert-to-chat-messages.js';
 import { convertToToolOptions } from '../../convert/convert-to-tool-options.js';
 import { refuseUnsupportedInputs } from '../../convert/refuse-unsupported-features.js';
-import type { ModelCatalog } from '../../core/catalog/model-catalog.js';
+import type { CatalogEntry, ModelCatalog } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
 import type { Caller } from '../../gateway/caller.js';
 import { DEFAULT_CACHED_CONTENT_TTL_MS, type CachedContentRecord } from '../../storage/cached-contents/cached-content-record.js';
@@ -23,6 +23,11 @@ export interface CreateCachedContentDeps {
   files?: FileService;
   /** Told when the engine could not evaluate the prefix ahead of use (the cache is created anyway). */
   onWarmFailure: (e: unknown, name: string) => void;
+  /**
+   * Called once the model is known and before any work (media, counting, warming): admission
+   * under the caller's rate limits. Throws to refuse the creation.
+   */
+  admit?: (entry: CatalogEntry, requestedModel: string) => Promise<void>;
 }
 
 /** One creation: who asks, the CachedContent body as sent, the API version of the path, and its abort signal. */
@@ -57,6 +62,8 @@ export async function createCachedContent(deps: CreateCachedContentDeps, call: C
   if (!entry.definition.supportedGenerationMethods.includes('createCachedContent')) {
     throw Errors.modelNotFound(entry.definition.id, call.apiVersion, 'createCachedContent');
   }
+  // Creating a cache evaluates its whole prompt: it is admitted like a generate request.
+  await deps.admit?.(entry, model.replace(/^models\//, ''));
   const now = (config.clock ?? systemClock).now();
   const expiry = parseCachedContentExpiry(body, now) ?? { ttlMs: DEFAULT_CACHED_CONTENT_TTL_MS };
   const displayName = body.displayName ?? body.display_name;

@@ -136,6 +136,22 @@ export function batchStoreCases(name: string, make: () => BatchStore): void {
       assert.deepEqual([(await s.get('file'))?.state, (await s.get('file'))?.responsesFile], ['expired', 'files/batch-file']);
     });
 
+    it('counts an owner\'s enqueued requests: pending or running, in active jobs only', async () => {
+      const s = make();
+      await s.create(batchJob('a'), items(3));
+      await s.create(batchJob('b'), items(2));
+      await s.create(batchJob('other', { owner: 'owner-b' }), items(4));
+      assert.equal(await s.pendingRequests('owner-a'), 5);
+      const claimed = await s.claim(2000);
+      assert.equal(await s.pendingRequests('owner-a'), 5, 'a running request is still enqueued work');
+      assert.ok(await s.complete(claimed!.job.id, claimed!.item.index, { response: {} }, 3000));
+      assert.equal(await s.pendingRequests('owner-a'), 4);
+      assert.ok(await s.finish('b', { state: 'cancelled', at: 4000 }));
+      assert.equal(await s.pendingRequests('owner-a'), 2, 'a final job holds nothing enqueued');
+      assert.equal(await s.pendingRequests('owner-b'), 4);
+      assert.equal(await s.pendingRequests('nobody'), 0);
+    });
+
     it('pages by position: jobs created or deleted between two pages neither repeat nor skip others', async () => {
       const s = make();
       for (const id of ['a', 'b', 'c', 'd']) await s.create(batchJob(id), items(1));

@@ -46,6 +46,8 @@ export interface BatchStore {
   release(jobId: string, index: number): Promise<void>;
   /** Startup recovery: every running request back to pending; returns how many. */
   requeueRunning(): Promise<number>;
+  /** How many requests of the owner's active (pending or running) jobs are still pending or running: its enqueued work. */
+  pendingRequests(owner: string): Promise<number>;
   /** Jobs that are pending or running, in the order they run: highest priority, then oldest. */
   activeJobs(): Promise<BatchJob[]>;
   /** Moves an active job to its final state; false when it was already final (or is gone). */

@@ -86,6 +86,12 @@ export class MemoryBatchStore implements BatchStore {
     return n;
   }
 
+  async pendingRequests(owner: string): Promise<number> {
+    let n = 0;
+    for (const e of this.#active()) if (e.job.owner === owner) n += e.items.filter((i) => i.state === 'pending' || i.state === 'running').length;
+    return n;
+  }
+
   async activeJobs(): Promise<BatchJob[]> {
     return this.#active().map((e) => structuredClone(e.job));
   }

@@ -130,6 +130,8 @@ export class SqliteBatchStore implements BatchStore {
       items: db.prepare<[string], ItemRow>('SELECT * FROM batch_requests WHERE job_id = ? ORDER BY idx'),
       unfinished: db.prepare<[string], { one: number }>(
         `SELECT 1 AS one FROM batch_requests WHERE job_id = ? AND state IN ('pending', 'running') LIMIT 1`),
+      pendingOfOwner: db.prepare<[string], { n: number }>(`SELECT COUNT(*) AS n FROM batch_requests r JOIN batch_jobs j ON j.id = r.job_id
+        WHERE j.owner = ? AND j.${ACTIVE} AND r.state IN ('pending', 'running')`),
       active: db.prepare<[], JobRow>(`SELECT * FROM batch_jobs WHERE ${ACTIVE} ORDER BY priority DESC, rowid`),
       nextPending: db.prepare<[string], ItemRow>(
         `SELECT * FROM batch_requests WHERE job_id = ? AND state = 'pending' ORDER BY idx LIMIT 1`),
@@ -222,6 +224,10 @@ export class SqliteBatchStore implements BatchStore {
 
   async requeueRunning(): Promise<number> {
     return this.#s.requeue.run().changes;
+  }
+
+  async pendingRequests(owner: string): Promise<number> {
+    return this.#s.pendingOfOwner.get(owner)?.n ?? 0;
   }
 
   async activeJobs(): Promise<BatchJob[]> {
