@@ -177,6 +177,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       bindHost: settings.host,
       mountPrefix: settings.mountPrefix,
       bodyLimitBytes: settings.bodyLimit,
+      timeouts: {
+        headersMs: settings.headersTimeout * 1000, requestMs: settings.requestTimeout * 1000,
+        uploadRequestMs: settings.uploadRequestTimeout * 1000, keepAliveMs: settings.keepAliveTimeout * 1000,
+        bodyIdleMs: settings.bodyIdleTimeout * 1000, minBodyBytesPerSecond: settings.bodyMinRate,
+      },
       // Logs go to stderr so stdout carries only the start line (scripts read the port there).
       logger: settings.logLevel === 'silent' ? false : { level: settings.logLevel, stream: opts.stderr },
       // Engines are loaded before listening; readiness ends when shutdown begins.

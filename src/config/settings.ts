@@ -359,6 +359,53 @@ export const SETTINGS = {
     help: 'Largest request body (inline images travel base64 in it); accepts 100MiB, 20MB, ...',
     parse: byteSize(1024), commands: SERVE,
   }),
+  headersTimeout: setting({
+    flag: 'headers-timeout', env: 'GEMSERVE_HEADERS_TIMEOUT', type: 'string', valueName: 'SECONDS',
+    // Node's headersTimeout (nodejs.org/api/http.html#serverheaderstimeout; its default is 60 s):
+    // headers are a few hundred bytes, so half that is generous and halves what a slowloris holds.
+    default: constant(30),
+    help: 'A request\'s line and headers must arrive within this many seconds, else 408 and the connection is closed.',
+    parse: integer(1, 3600), commands: SERVE,
+  }),
+  requestTimeout: setting({
+    flag: 'request-timeout', env: 'GEMSERVE_REQUEST_TIMEOUT', type: 'string', valueName: 'SECONDS',
+    // Node's default requestTimeout (nodejs.org/api/http.html#serverrequesttimeout): 5 minutes
+    // carries the 100 MiB body limit at ~350 KB/s.
+    default: constant(300),
+    help: 'A whole API request, body included, must arrive within this many seconds, else 408 and the connection is closed (uploads: --upload-request-timeout).',
+    parse: integer(1, 24 * 3600), commands: SERVE,
+  }),
+  uploadRequestTimeout: setting({
+    flag: 'upload-request-timeout', env: 'GEMSERVE_UPLOAD_REQUEST_TIMEOUT', type: 'string', valueName: 'SECONDS',
+    // One upload request may carry a whole File: 2 GB (the Files API's per-file limit,
+    // ai.google.dev/gemini-api/docs/files) at 1 MB/s takes ~2,000 s; 35 minutes. The SDKs send
+    // 8 MiB chunks, each its own request, so they never come near it.
+    default: constant(2100),
+    help: 'An upload request (POST /upload/v1beta/files), body included, must arrive within this many seconds.',
+    parse: integer(1, 24 * 3600), commands: SERVE,
+  }),
+  keepAliveTimeout: setting({
+    flag: 'keep-alive-timeout', env: 'GEMSERVE_KEEP_ALIVE_TIMEOUT', type: 'string', valueName: 'SECONDS',
+    // Fastify's default keepAliveTimeout (fastify.dev/docs/latest/Reference/Server): longer than
+    // the 60 s idle timeout of common load balancers, so a proxy never reuses a closing connection.
+    default: constant(72),
+    help: 'An idle keep-alive connection is closed after this many seconds.',
+    parse: integer(1, 3600), commands: SERVE,
+  }),
+  bodyIdleTimeout: setting({
+    flag: 'body-idle-timeout', env: 'GEMSERVE_BODY_IDLE_TIMEOUT', type: 'string', valueName: 'SECONDS',
+    default: constant(20),
+    help: 'A request body must bring --body-min-rate bytes per second (at least one byte) in every window of this many seconds, else 408 and the connection is closed.',
+    parse: integer(1, 3600), commands: SERVE,
+  }),
+  bodyMinRate: setting({
+    flag: 'body-min-rate', env: 'GEMSERVE_BODY_MIN_RATE', type: 'string', valueName: 'BYTES',
+    // 1 KiB/s is far below any working link; a socket trickling a byte every few seconds (the
+    // attack of issue 14) is cut after one window rather than holding a descriptor for minutes.
+    default: constant(1024),
+    help: 'The slowest accepted request body, in bytes per second, measured over --body-idle-timeout windows; 0: only a silent window is refused.',
+    parse: byteSize(0), commands: SERVE,
+  }),
   threads: setting<'auto' | number>({
     flag: 'threads', env: 'GEMSERVE_THREADS', type: 'string', valueName: 'N',
     default: constant('auto'),

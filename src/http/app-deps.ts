@@ -1,3 +1,4 @@
+import type { HttpTimeouts } from './guard-request-bodies.js';
 import type { ModelCatalog } from '../core/catalog/model-catalog.js';
 import type { CodeRunner } from '../core/code-runner.js';
 import type { PromptBlocklist } from '../core/prompt-blocklist.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   mountPrefix?: string;
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
+  /** Header, request, body-rate and keep-alive timeouts; each defaults to DEFAULT_HTTP_TIMEOUTS'. */
+  timeouts?: Partial<HttpTimeouts>;
   logger?: boolean | Record<string, unknown>;
   /** `/healthz` answers 200 only once this says the models are loaded. */
   isReady?: () => boolean;

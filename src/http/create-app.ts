@@ -12,6 +12,7 @@ import { answerPreflight, createCors } from './cors.js';
 import { createHostCheck } from './check-host.js';
 import { createOriginAllowlist } from './origin-allowlist.js';
 import { answerClientError } from './answer-client-error.js';
+import { DEFAULT_HTTP_TIMEOUTS, guardRequestBodies, hasUnreadBody, serverTimeoutOptions } from './guard-request-bodies.js';
 import { isClientAbort, sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { markArrival } from './mark-arrival.js';
@@ -51,7 +52,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendError(reply, e);
   };
 
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...deps.timeouts };
   const app = Fastify({
+    // Headers, whole requests and idle keep-alive connections are bounded (issue 14: slow bodies).
+    ...serverTimeoutOptions(timeouts),
     // No logging unless asked for: pino's per-request lines cost more than the server itself.
     // JSON lines with the request id; never a key (redacted URLs) nor a body (unless logPrompts).
     logger: loggerOptions(deps.logger),
@@ -71,6 +75,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   closeUnusedConnectionsOnClose(app);
+  // Before the key is checked and before any body is read: slow bodies are cut off, refusals close.
+  app.addHook('onRequest', guardRequestBodies(app, timeouts));
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   app.setErrorHandler(fail);
@@ -94,6 +100,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
   app.decorateRequest('caller');
   app.addHook('onRequest', createAuthenticate(resolveCaller));
+  // An unknown path is answered before its body is read (the not-found route would parse it first).
+  app.addHook('onRequest', async (request) => {
+    if (request.is404 && hasUnreadBody(request.raw)) throw Errors.notFound(request.url.split('?')[0]);
+  });
 
   const prefix = normalizePrefix(deps.mountPrefix);
   const service = new GenerationService({

@@ -51,7 +51,7 @@ export async function registerUpload(app: FastifyInstance, files: FileService): 
     upload.removeAllContentTypeParsers();
     upload.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     const prefix = upload.prefix;
-    upload.post(UPLOAD_PATH, { config: { uploadCapability: true } }, async (request, reply) => {
+    upload.post(UPLOAD_PATH, { config: { uploadCapability: true, largeBody: true } }, async (request, reply) => {
       const uploadId = queryValue(request, 'upload_id');
       if (uploadId === undefined) return start(files, prefix, request, reply);
       return chunk(files, prefix, uploadId, request, reply);
