@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const TIMEOUT_MS = 15 * 60_000;
 
 /** Cheapest first, so a broken build fails fast. The last two need a llama-server binary (`gemserve engine build`). */
-const BENCHMARKS = ['server-overhead', 'gateway-overhead', 'count-tokens', 'stream-vs-direct', 'concurrent-streams', 'context-cache', 'embeddings', 'image-input', 'engine-compare', 'code-execution'];
+const BENCHMARKS = ['server-overhead', 'gateway-overhead', 'overload', 'count-tokens', 'stream-vs-direct', 'concurrent-streams', 'context-cache', 'embeddings', 'image-input', 'engine-compare', 'code-execution'];
 
 const forwarded = process.argv.slice(2);
 const unknown = forwarded.filter((a) => a !== '--quick' && a !== '--no-write');

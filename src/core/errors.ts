@@ -137,7 +137,7 @@ export const ERROR_CATALOG = {
   },
   OVERLOADED: {
     status: 'UNAVAILABLE', kind: 'system', retryable: true,
-    description: 'Every slot of the model is busy and its queue is full (`--parallel`, `--max-queue`).',
+    description: 'Every slot of the model is busy and its queue is full (`--parallel`, `--max-queue`). Sent with a `Retry-After` header: the time the queue takes to drain, at least 1 s.',
   },
   MODEL_UNAVAILABLE: {
     status: 'UNAVAILABLE', kind: 'system', retryable: true,
@@ -495,9 +495,14 @@ export const Errors = {
     return make('KEY_REVOKED', `API key ${id} is revoked; create a new key instead.`);
   },
 
-  /** `OVERLOADED`: Google's overload text, retryable (quoted in google-gemini/gemini-cli#4360). */
-  overloaded(): GemserveError {
-    return make('OVERLOADED', 'The model is overloaded. Please try again later.');
+  /**
+   * `OVERLOADED`: Google's overload text, retryable (quoted in google-gemini/gemini-cli#4360).
+   * `Retry-After` (RFC 9110 §10.2.3) is `retryAfterMs` in whole seconds, at least 1: Google asks
+   * clients to wait before retrying a 503 (ai.google.dev/gemini-api/docs/troubleshooting).
+   */
+  overloaded(retryAfterMs = 0): GemserveError {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return make('OVERLOADED', 'The model is overloaded. Please try again later.', { headers: { 'retry-after': String(seconds) } });
   },
 
   /** `MODEL_UNAVAILABLE`. */

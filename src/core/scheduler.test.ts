@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Scheduler } from './scheduler.js';
+import { overloadOf, Scheduler } from './scheduler.js';
 import { isGemserveError } from './errors.js';
 
 const never = () => new AbortController().signal;
@@ -135,6 +135,40 @@ describe('Scheduler', () => {
     s[Symbol.dispose]();
     await assert.rejects(waiting, /disposed/);
     await assert.rejects(s.acquire(never()), /after dispose/);
+  });
+
+  it('says Retry-After on its 503: the queue drained at the mean hold time, at least 1 s', async () => {
+    let now = 0;
+    const s = new Scheduler({ slots: 2, maxQueue: 2, now: () => now });
+    const refusal = async () => {
+      const e = await s.acquire(never()).then(() => assert.fail('admitted'), (x: unknown) => x);
+      assert.ok(isGemserveError(e));
+      return e.headers['retry-after'];
+    };
+    const [a, b] = [await s.acquire(never()), await s.acquire(never())];
+    const waiting = [s.acquire(never()), s.acquire(never())];
+    assert.equal(await refusal(), '1'); // nothing measured yet: the minimum
+    now = 4000;
+    a.release(); // held 4 s
+    b.release();
+    const [c, d] = await Promise.all(waiting);
+    const more = [s.acquire(never()), s.acquire(never())];
+    assert.equal(s.drainMs(), 6000); // (2 waiting + 1) x 4 s / 2 slots
+    assert.equal(await refusal(), '6');
+    now = 4000 + 2000;
+    c.release(); // held 2 s: the mean moves a tenth of the way
+    assert.equal(s.drainMs(), (2 * (4000 + 0.1 * (2000 - 4000))) / 2);
+    d.release();
+    for (const w of await Promise.all(more)) w.release();
+  });
+
+  it('overloadOf refuses only when every slot is busy and the queue is full', () => {
+    assert.equal(overloadOf({ busy: 1, queued: 4, slots: 2, maxQueue: 4 }), undefined);
+    assert.equal(overloadOf({ busy: 2, queued: 3, slots: 2, maxQueue: 4 }), undefined);
+    const e = overloadOf({ busy: 2, queued: 4, slots: 2, maxQueue: 4 }, 2500);
+    assert.equal(e?.code, 'OVERLOADED');
+    assert.equal(e?.headers['retry-after'], '3');
+    assert.equal(overloadOf({ busy: 1, queued: 0, slots: 1, maxQueue: 0 })?.headers['retry-after'], '1');
   });
 
   it('validates its options', () => {

@@ -3,7 +3,7 @@
  * per context sequence of an engine) and a bounded FIFO queue of waiters in front of them.
  * Engine-neutral: it knows nothing about models, only slots.
  */
-import { Errors } from './errors.js';
+import { Errors, type GemserveError } from './errors.js';
 
 /** Settings of a scheduler. */
 export interface SchedulerOptions {
@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   slots: number;
   /** How many waiters may queue when every slot is busy; one more is refused with 503. */
   maxQueue: number;
+  /** The clock slot hold times are measured on, in ms; `performance.now` unless a test fakes it. */
+  now?: () => number;
 }
 
 /** A held slot; give it back with `release()` (idempotent) or `using`. */
@@ -26,6 +28,21 @@ export interface SchedulerStats {
   queued: number;
   slots: number;
   maxQueue: number;
+}
+
+/** The weight of the newest hold time in the moving mean (about the last 10 generations count). */
+const HOLD_SMOOTHING = 0.1;
+
+/**
+ * Whether a new interactive request would be refused now (every slot busy, the queue full), and
+ * if so the 503 to answer it with, `Retry-After` from `drainMs` (`Scheduler.drainMs()`; an engine
+ * exposing only `stats()` gives none, so the minimum, 1 s). Lets a
+ * caller refuse before doing a request's expensive work (media, conversion, tokenising), so an
+ * overloaded server spends its time on the requests it will serve.
+ */
+export function overloadOf(stats: SchedulerStats, drainMs = 0): GemserveError | undefined {
+  if (stats.busy < stats.slots || stats.queued < stats.maxQueue) return undefined;
+  return Errors.overloaded(drainMs);
 }
 
 /** `batch` waiters queue behind every `interactive` one (the Batch API runs at low priority). */
@@ -47,7 +64,10 @@ interface Waiter {
  * A released slot goes straight to the oldest waiter, so a burst of new arrivals cannot
  * overtake the queue. When all slots are busy and `maxQueue` requests already wait, `acquire`
  * fails at once with `Errors.overloaded()` (Google answers overload with 503 UNAVAILABLE); a
- * waiter whose signal aborts leaves the queue and never takes a slot.
+ * waiter whose signal aborts leaves the queue and never takes a slot. The 503 carries
+ * `Retry-After` (RFC 9110 §10.2.3), the time the queue takes to drain at the mean slot hold time
+ * (at least 1 s), as Google asks clients to wait and retry on 503 UNAVAILABLE
+ * (ai.google.dev/gemini-api/docs/troubleshooting).
  */
 export class Scheduler implements Disposable {
   readonly #slots: number;
@@ -55,6 +75,9 @@ export class Scheduler implements Disposable {
   /** Free slot indexes; lowest first so slot 0 stays warm under light load. */
   readonly #free: number[];
   readonly #queue: Waiter[] = [];
+  readonly #now: () => number;
+  /** The moving mean of how long a slot is held, in ms; 0 until the first release. */
+  #holdMs = 0;
   #disposed = false;
 
   constructor(opts: SchedulerOptions) {
@@ -63,6 +86,7 @@ export class Scheduler implements Disposable {
     this.#slots = opts.slots;
     this.#maxQueue = opts.maxQueue;
     this.#free = Array.from({ length: opts.slots }, (_, i) => i);
+    this.#now = opts.now ?? (() => performance.now());
   }
 
   /**
@@ -74,7 +98,7 @@ export class Scheduler implements Disposable {
     if (signal.aborted) return Promise.reject(signal.reason);
     const free = this.#free.shift();
     if (free !== undefined) return Promise.resolve(this.#makeSlot(free));
-    if (this.#queue.length >= this.#maxQueue) return Promise.reject(Errors.overloaded());
+    if (this.#queue.length >= this.#maxQueue) return Promise.reject(Errors.overloaded(this.drainMs()));
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
         priority, resolve, reject, signal,
@@ -100,6 +124,14 @@ export class Scheduler implements Disposable {
     };
   }
 
+  /**
+   * How long the queue takes to drain at the current rate, in ms: the waiters (plus one) times
+   * the mean time a slot is held (a moving mean), over the slots. 0 before any slot was released.
+   */
+  drainMs(): number {
+    return ((this.#queue.length + 1) * this.#holdMs) / this.#slots;
+  }
+
   /** Rejects every waiter; slots already held stay valid until released. */
   dispose(): void {
     if (this.#disposed) return;
@@ -116,9 +148,12 @@ export class Scheduler implements Disposable {
 
   #makeSlot(index: number): Slot {
     let released = false;
+    const since = this.#now();
     const release = () => {
       if (released) return;
       released = true;
+      const held = this.#now() - since;
+      this.#holdMs = this.#holdMs === 0 ? held : this.#holdMs + HOLD_SMOOTHING * (held - this.#holdMs);
       this.#handOver(index);
     };
     return { index, release, [Symbol.dispose]: release };

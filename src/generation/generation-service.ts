@@ -12,6 +12,7 @@ import type { CodeRunner } from '../core/code-runner.js';
 import { collectGeneration, type GenerateInput, type GenerationEvent } from '../core/engine.js';
 import { Errors } from '../core/errors.js';
 import type { PromptBlocklist } from '../core/prompt-blocklist.js';
+import { overloadOf, type SchedulerStats } from '../core/scheduler.js';
 import type { ResponseCaching } from '../gateway/cache/response-caching.js';
 import type { Caller } from '../gateway/caller.js';
 import { mayUseModel } from '../gateway/keys/check-model-access.js';
@@ -308,7 +309,13 @@ export class GenerationService {
   /** Everything before the first event: cached content, media, conversion, and the engine wrapped in the concerns. */
   async #start(call: ModelCall): Promise<Started> {
     const deps = this.#deps;
-    const { req, use } = await applyCachedContent(call, deps.cachedContents, parseGenerateContentRequest(call.body), deps.catalog);
+    const parsed = parseGenerateContentRequest(call.body);
+    // A request the engine's full queue would refuse is refused now, before media, conversion and
+    // tokenising: under overload that work would only take time from the requests being served.
+    const overload = schedulerStatsOf(call.model.engine);
+    const refusal = overload && overloadOf(overload);
+    if (refusal) throw refusal;
+    const { req, use } = await applyCachedContent(call, deps.cachedContents, parsed, deps.catalog);
     const { media, paths } = await resolveCallMedia(call, deps.files, req);
     const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined }, this.#signer);
     const input: GenerateInput = {
@@ -324,6 +331,12 @@ export class GenerationService {
     const run = await wrapEngine(ctx, bound, this.#middlewares)(input);
     return { run: { ...run, events: namingEngine(run.events, engine) }, ctx, ...(use ? { use } : {}), mediaPaths: paths, engine };
   }
+}
+
+/** The scheduler state of an engine that has one (llama-cpp, llama-server: `stats()`), else undefined. */
+function schedulerStatsOf(engine: object): SchedulerStats | undefined {
+  const stats = (engine as Partial<{ stats(): SchedulerStats }>).stats;
+  return typeof stats === 'function' ? stats.call(engine) : undefined;
 }
 
 /** Passes the events on, noting the engine a routed model chose (its `prompt` event names it). */

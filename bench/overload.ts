@@ -1,0 +1,233 @@
+/**
+ * Goodput under overload: gemserve on the fake engine behind a scheduler of 4 slots and a queue
+ * of 64 (as llama-cpp and llama-server engines hold one), each generation holding its slot for
+ * about 10 ms of token delay, so the slots are the bottleneck. Closed-loop load on keep-alive
+ * loopback connections at concurrency 16, 64 and 200 for a bounded time each, twice: clients that
+ * retry a 503 at once (the worst case) and clients that wait the `Retry-After` it names.
+ *
+ *   npx tsx bench/overload.ts [--quick] [--seconds 5] [--slots 4] [--queue 64] [--delay 1]
+ *
+ * Per concurrency: goodput (200s per second), the 503 rate, p50/p99 latency of 200s and of 503s,
+ * and whether every 503 carried `Retry-After` (RFC 9110 §10.2.3; Google's troubleshooting page,
+ * ai.google.dev/gemini-api/docs/troubleshooting, says to retry a 503 UNAVAILABLE after a wait).
+ * Target (issue 14): at 200, goodput ≥ 90% of the peak, every refusal in < 5 ms with Retry-After.
+ * The server runs in a child process so the load generator does not share its event loop.
+ */
+import { fork } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { CountTokensInput, Engine, GenerateEvent, GenerateInput, PromptTokenCount } from '../src/core/engine.js';
+import { Scheduler, type SchedulerStats } from '../src/core/scheduler.js';
+import { FakeEngine } from '../src/engines/fake/fake-engine.js';
+import { intOption, readBenchArgs } from './lib/cli-args.js';
+import { printTable } from './lib/print-table.js';
+import { nowMs, percentile, round } from './lib/stats.js';
+import { resultsHead, writeResults } from './lib/write-results.js';
+
+const NAME = 'overload';
+const MODEL_ID = 'gemini-2.0-flash';
+const CONCURRENCIES = [16, 64, 200];
+const TARGET_SHARE_OF_PEAK = 0.9;
+const TARGET_REFUSAL_MS = 5;
+const REQUEST = { contents: [{ role: 'user', parts: [{ text: 'Write one short sentence about benchmarks.' }] }] };
+
+/**
+ * The fake engine behind a `Scheduler`, as the llama engines run: the prompt is rendered and
+ * counted first, then a slot is awaited (a full queue is a 503), then the tokens are generated.
+ */
+class SlottedFakeEngine implements Engine {
+  readonly kind = 'fake';
+  readonly label = 'fake-slotted';
+  readonly #inner: FakeEngine;
+  readonly #scheduler: Scheduler;
+  readonly capabilities: FakeEngine['capabilities'];
+
+  constructor(slots: number, maxQueue: number, tokenDelayMs: number) {
+    this.#inner = new FakeEngine({ tokenDelayMs });
+    this.capabilities = this.#inner.capabilities;
+    this.#scheduler = new Scheduler({ slots, maxQueue });
+  }
+
+  stats(): SchedulerStats {
+    return this.#scheduler.stats();
+  }
+
+  countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
+    return this.#inner.countTokens(input);
+  }
+
+  async *stream(input: GenerateInput): AsyncGenerator<GenerateEvent> {
+    await this.#inner.countTokens({ messages: input.messages, ...(input.tools ? { tools: input.tools } : {}) });
+    const slot = await this.#scheduler.acquire(input.signal, input.priority);
+    try {
+      yield* this.#inner.stream(input);
+    } finally {
+      slot.release();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.#scheduler.dispose();
+    await this.#inner.dispose();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+}
+
+interface Ready { port: number }
+
+/** The child: gemserve on the slotted fake engine until the parent says `close`. */
+async function serve(slots: number, maxQueue: number, delayMs: number): Promise<void> {
+  const { startServer } = await import('../test/contract/helpers/start-server.js');
+  const engine = new SlottedFakeEngine(slots, maxQueue, delayMs);
+  const server = await startServer({ bindings: [{ id: MODEL_ID, engine }] });
+  process.send!({ port: Number(new URL(server.origin).port) } satisfies Ready);
+  process.on('message', async (m) => {
+    if (m !== 'close') return;
+    await server.close();
+    await engine.dispose();
+    process.disconnect();
+  });
+}
+
+interface Row {
+  clients: 'retry at once' | 'honour Retry-After';
+  concurrency: number;
+  seconds: number;
+  ok: number;
+  refused: number;
+  other: number;
+  goodput: number;
+  refusedPerSecond: number;
+  okP50Ms: number;
+  okP99Ms: number;
+  refusedP50Ms: number;
+  refusedP99Ms: number;
+  refusedWithRetryAfter: number;
+  retryAfterValues: string[];
+}
+
+function post(agent: Agent, port: number, body: string): Promise<{ ms: number; status: number; retryAfter?: string }> {
+  const t0 = nowMs();
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1', port, path: `/v1beta/models/${MODEL_ID}:generateContent`, method: 'POST', agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const ra = res.headers['retry-after'];
+        resolve({ ms: nowMs() - t0, status: res.statusCode ?? 0, ...(ra !== undefined ? { retryAfter: ra } : {}) });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
+ * `workers` closed loops for `seconds` (after a 1 s unmeasured warm-up) on keep-alive connections.
+ * A refused client retries at once, or with `honour` after the `Retry-After` the 503 names (at once
+ * when it names none), as Google's SDKs and the troubleshooting page's advice would.
+ */
+async function load(port: number, workers: number, seconds: number, honour: boolean): Promise<Row> {
+  const agent = new Agent({ keepAlive: true, maxSockets: workers, maxFreeSockets: workers });
+  const body = JSON.stringify(REQUEST);
+  const ok: number[] = [];
+  const refused: number[] = [];
+  const retryAfters = new Set<string>();
+  let withRetryAfter = 0;
+  let other = 0;
+  let measuring = false;
+  const warmEnd = nowMs() + 1000;
+  const end = warmEnd + seconds * 1000;
+  const worker = async () => {
+    while (nowMs() < end) {
+      const r = await post(agent, port, body);
+      const wait = honour && r.status === 503 && r.retryAfter !== undefined ? Math.min(Number(r.retryAfter) * 1000, end - nowMs()) : 0;
+      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      if (!measuring) continue;
+      if (r.status === 200) ok.push(r.ms);
+      else if (r.status === 503) {
+        refused.push(r.ms);
+        if (r.retryAfter !== undefined) { withRetryAfter++; retryAfters.add(r.retryAfter); }
+      } else other++;
+    }
+  };
+  const started = Promise.all(Array.from({ length: workers }, worker));
+  await new Promise((r) => setTimeout(r, warmEnd - nowMs()));
+  measuring = true;
+  const t0 = nowMs();
+  await started;
+  const wall = (nowMs() - t0) / 1000;
+  agent.destroy();
+  const p = (xs: number[], q: number) => (xs.length ? round(percentile(xs, q), 2) : 0);
+  return {
+    clients: honour ? 'honour Retry-After' : 'retry at once', concurrency: workers, seconds: round(wall, 2), ok: ok.length, refused: refused.length, other,
+    goodput: round(ok.length / wall, 1), refusedPerSecond: round(refused.length / wall, 1),
+    okP50Ms: p(ok, 50), okP99Ms: p(ok, 99), refusedP50Ms: p(refused, 50), refusedP99Ms: p(refused, 99),
+    refusedWithRetryAfter: withRetryAfter, retryAfterValues: [...retryAfters].sort(),
+  };
+}
+
+async function main(): Promise<void> {
+  const args = readBenchArgs(process.argv.slice(2), ['seconds', 'slots', 'queue', 'delay']);
+  const seconds = intOption(args, 'seconds', args.quick ? 2 : 5);
+  const slots = intOption(args, 'slots', 4);
+  const maxQueue = intOption(args, 'queue', 64);
+  const delayMs = intOption(args, 'delay', 1);
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', String(slots), String(maxQueue), String(delayMs)], {
+    execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Ready));
+    child.once('exit', (code) => reject(new Error(`server process exited early (${code})`)));
+  });
+  const rows: Row[] = [];
+  try {
+    for (const honour of [false, true]) for (const c of CONCURRENCIES) rows.push(await load(ready.port, c, seconds, honour));
+  } finally {
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.send('close');
+    const timer = setTimeout(() => child.kill(), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  const peak = Math.max(...rows.map((r) => r.goodput));
+  const head = resultsHead(NAME, args.quick);
+  printTable(
+    `${NAME}: ${slots} slots, queue ${maxQueue}, fake engine ${delayMs} ms/token, ${seconds} s per concurrency${args.quick ? ' (QUICK: smoke run only)' : ''}`,
+    ['clients', 'concurrency', '200/s', '% of peak', '503/s', 'other', '200 p50 ms', '200 p99 ms', '503 p50 ms', '503 p99 ms', '503 with Retry-After'],
+    rows.map((r) => [r.clients, r.concurrency, r.goodput, `${Math.round((100 * r.goodput) / peak)}%`, r.refusedPerSecond, r.other,
+      r.okP50Ms, r.okP99Ms, r.refusedP50Ms, r.refusedP99Ms, `${r.refusedWithRetryAfter}/${r.refused} ${r.retryAfterValues.join(',')}`]),
+  );
+  const verdicts = [];
+  for (const top of rows.filter((r) => r.concurrency === Math.max(...CONCURRENCIES))) {
+    const shareMet = top.goodput >= TARGET_SHARE_OF_PEAK * peak;
+    const refusalsMet = top.refused === 0 || (top.refusedP99Ms < TARGET_REFUSAL_MS && top.refusedWithRetryAfter === top.refused);
+    verdicts.push({ clients: top.clients, shareMet, refusalsMet });
+    console.log(`\n${top.clients}: peak goodput ${peak}/s; at ${top.concurrency}: ${top.goodput}/s (target ≥ ${TARGET_SHARE_OF_PEAK * 100}% of peak: ${shareMet ? 'met' : 'NOT met'}); ` +
+      `refusals p99 ${top.refusedP99Ms} ms, with Retry-After ${top.refusedWithRetryAfter}/${top.refused} (target < ${TARGET_REFUSAL_MS} ms, all: ${refusalsMet ? 'met' : 'NOT met'})`);
+  }
+  console.log(`host: ${head.host.cores} cores, ${head.host.cpu}, node ${head.host.node}, load avg ${head.host.loadAverage1m}`);
+  if (!args.noWrite) {
+    const path = writeResults(NAME, {
+      ...head,
+      settings: { slots, maxQueue, tokenDelayMs: delayMs, seconds, warmupSeconds: 1, concurrencies: CONCURRENCIES, keepAlive: true, request: REQUEST },
+      peakGoodput: peak, targetShareOfPeak: TARGET_SHARE_OF_PEAK, targetRefusalMs: TARGET_REFUSAL_MS, verdicts, rows,
+    });
+    console.log(`wrote ${path}`);
+  }
+}
+
+if (process.argv[2] === '--serve') {
+  serve(Number(process.argv[3]), Number(process.argv[4]), Number(process.argv[5])).catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else {
+  await main();
+}
