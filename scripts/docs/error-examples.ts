@@ -29,6 +29,7 @@ export const ERROR_EXAMPLES: { readonly [F in keyof typeof Errors]: () => Gemser
     [{ quotaMetric: p('quota metric'), quotaId: p('quota id'), model: p('model'), limit: p('limit') }],
     23_000,
   ),
+  storageQuotaExceeded: () => Errors.storageQuotaExceeded(21_474_836_480, 'FileStorageBytesPerProject'),
   modelNotAllowed: () => Errors.modelNotAllowed(p('model')),
   adminUnauthenticated: () => Errors.adminUnauthenticated(),
   keyNotFound: () => Errors.keyNotFound(p('key id')),

@@ -140,6 +140,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     engines = await loadEngines(plan.engines, opts.createEngine ?? defaultCreateEngine, opts.stderr);
     resources.add(() => Promise.allSettled([...engines.values()].map((e) => e.dispose())));
     const files = await openFiles(settings.dataDir, opts.stderr);
+    files.limitStorage({ perOwnerBytes: settings.filesQuota, ...(settings.filesMaxTotal !== undefined ? { totalBytes: settings.filesMaxTotal } : {}) });
     resources.add(() => files.close());
     const metrics = settings.metrics ? createMetrics(engines) : undefined;
     const responseCache = openResponseCache(settings, opts.stderr, metrics);

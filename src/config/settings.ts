@@ -430,6 +430,22 @@ export const SETTINGS = {
     help: 'Requests that may wait per model when all sequences are busy; more get 503 UNAVAILABLE.',
     parse: integer(0, 1_000_000), commands: SERVE,
   }),
+  filesQuota: setting({
+    flag: 'files-quota', env: 'GEMSERVE_FILES_QUOTA', type: 'string', valueName: 'BYTES',
+    // Google: "20 GB per project" (ai.google.dev/gemini-api/docs/files); its 429 says 21474836480.
+    default: constant(20 * 1024 * 1024 * 1024), defaultText: '20GiB (Google\'s per project)',
+    help: 'Bytes of Files (uploads included) one key may hold; an upload past it gets 429 RESOURCE_EXHAUSTED, at its start or mid-stream. Accepts 20GiB, 500MB, ...',
+    parse: byteSize(1), commands: SERVE,
+  }),
+  filesMaxTotal: setting<number | undefined>({
+    flag: 'files-max-total', env: 'GEMSERVE_FILES_MAX_TOTAL', type: 'string', valueName: 'BYTES',
+    // No default bound: the per-key quota bounds each key, and only the operator knows how much of
+    // the disk gemserve may take (a fraction of the free space measured at startup would move as
+    // other programs write). Set it on servers that many keys share, or that run without keys.
+    default: constant(undefined), defaultText: 'none (each key is bounded by --files-quota)',
+    help: 'Bytes of Files (uploads included) all keys together may hold; an upload past it gets 429 RESOURCE_EXHAUSTED. Accepts 100GiB, ...',
+    parse: optional(byteSize(1)), commands: SERVE,
+  }),
   batchConcurrency: setting({
     flag: 'batch-concurrency', env: 'GEMSERVE_BATCH_CONCURRENCY', type: 'string', valueName: 'N',
     default: constant(1),

@@ -111,6 +111,10 @@ export const ERROR_CATALOG = {
     status: 'RESOURCE_EXHAUSTED', kind: 'user', retryable: true,
     description: 'A rate limit (requests per minute or per day, tokens per minute) of the caller on this model is used up. Sent with Google\'s `Help`, `QuotaFailure` and `RetryInfo` details and a `Retry-After` header.',
   },
+  STORAGE_QUOTA_EXCEEDED: {
+    status: 'RESOURCE_EXHAUSTED', kind: 'user', retryable: false,
+    description: 'An upload would take the caller\'s Files past its storage quota (`--files-quota`, Google\'s 20 GB per project) or the server past its own (`--files-max-total`): refused at the upload\'s start from its declared size, or mid-stream (the partial bytes are deleted). Sent with Google\'s `Help` and `QuotaFailure` (`file_storage_bytes`) details; deleting Files frees room.',
+  },
   MODEL_NOT_ALLOWED: {
     status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
     description: 'A key (or JWT) restricted to some models asked for another. Google has no per-model key restriction, so the text is gemserve\'s; the status is that of Google\'s restricted keys.',
@@ -493,6 +497,28 @@ export const Errors = {
   /** `KEY_REVOKED`. */
   keyRevoked(id: string): GemserveError {
     return make('KEY_REVOKED', `API key ${id} is revoked; create a new key instead.`);
+  },
+
+  /**
+   * `STORAGE_QUOTA_EXCEEDED`: Google's 429 for Files past the project's storage quota, as it sends
+   * it (googleapis/python-genai#1172, alphaXiv/feedback#16): the quota text with the
+   * `file_storage_bytes` metric and limit, and a QuotaFailure whose `quotaId` names the quota
+   * (`FileStorageBytesPerProject` per key, gemserve's `FileStorageBytesPerServer` for the
+   * server's). No RetryInfo: waiting frees nothing until Files expire or are deleted.
+   */
+  storageQuotaExceeded(limitBytes: number, quotaId: 'FileStorageBytesPerProject' | 'FileStorageBytesPerServer'): GemserveError {
+    const metric = 'generativelanguage.googleapis.com/file_storage_bytes';
+    return make(
+      'STORAGE_QUOTA_EXCEEDED',
+      'You exceeded your current quota, please check your plan and billing details. ' +
+        `For more information on this error, head to: ${RATE_LIMITS_DOC}.\n* Quota exceeded for metric: ${metric}, limit: ${limitBytes}`,
+      {
+        details: [
+          { '@type': QUOTA_FAILURE, violations: [{ quotaMetric: metric, quotaId, quotaValue: String(limitBytes) }] },
+          { '@type': HELP, links: [{ description: 'Learn more about Gemini API quotas', url: RATE_LIMITS_DOC }] },
+        ],
+      },
+    );
   },
 
   /**

@@ -8,6 +8,7 @@ import { fileIdOf } from './file-id-of.js';
 import type { FileMetadataStore } from './file-metadata-store.js';
 import { FILE_ID_PATTERN, type FileRecord } from './file-record.js';
 import { PeriodicSweep } from '../periodic-sweep.js';
+import { StorageQuotaCounter, type StorageQuota } from './storage-quota.js';
 
 /** The stores and clock a FileService works on. */
 export interface FileServiceDeps {
@@ -52,6 +53,15 @@ export class FileService implements AsyncDisposable {
   constructor(deps: FileServiceDeps) {
     this.#deps = deps;
     this.uploads = new UploadService(deps);
+  }
+
+  /**
+   * Bounds the bytes uploads may store per owner and for the server (storage-quota.ts): an upload
+   * past either is Google's 429 at its start (declared size) or mid-stream, its bytes deleted.
+   */
+  limitStorage(quota: StorageQuota): void {
+    if (quota.perOwnerBytes === undefined && quota.totalBytes === undefined) return;
+    this.uploads.limitBy(new StorageQuotaCounter(quota, this.#deps));
   }
 
   /** The caller's File `id` (bare id). Throws 403 PERMISSION_DENIED if it is not theirs or not there. */

@@ -3,6 +3,7 @@ import { Errors } from '../../core/errors.js';
 import { BlobMissingError, BlobOffsetError, BlobTooLargeError, type BlobSource, type BlobStore } from '../blobs/blob-store.js';
 import type { Clock } from '../clock.js';
 import type { FileMetadataStore } from '../files/file-metadata-store.js';
+import type { UploadQuota } from '../files/storage-quota.js';
 import {
   FILE_ID_PATTERN, FILE_TTL_MS, googleSha256Hash, MAX_DISPLAY_NAME_LENGTH, MAX_FILE_BYTES, type FileRecord,
 } from '../files/file-record.js';
@@ -59,9 +60,15 @@ export class UploadService {
   readonly #deps: UploadServiceDeps;
   readonly #lock = new KeyedMutex();
   readonly #hashes = new Map<string, RunningHash>();
+  #quota: UploadQuota | undefined;
 
   constructor(deps: UploadServiceDeps) {
     this.#deps = deps;
+  }
+
+  /** Bounds what uploads may store (storage/files/storage-quota.ts): checked at start and on every chunk. */
+  limitBy(quota: UploadQuota): void {
+    this.#quota = quota;
   }
 
   /** Opens a session. Throws INVALID_ARGUMENT for bad metadata, ALREADY_EXISTS for a taken name. */
@@ -82,6 +89,11 @@ export class UploadService {
       if (!FILE_ID_PATTERN.test(input.fileId)) throw invalidFileName(input.fileId);
       const existing = await metadata.get(input.owner, input.fileId);
       if (existing && existing.expirationTime > clock.now()) throw Errors.fileAlreadyExists(`files/${input.fileId}`);
+    }
+    if (this.#quota) {
+      // The declared size is checked now; an upload without one needs at least a byte of room.
+      const room = await this.#quota.room(input.owner);
+      if ((input.declaredSize ?? 1) > room.bytes) throw room.refuse();
     }
     const now = clock.now();
     const session: UploadSession = {
@@ -135,15 +147,27 @@ export class UploadService {
             `send the next chunk at offset ${received}.`, received);
       }
       const limit = session.declaredSize ?? MAX_FILE_BYTES;
+      // A client may send more than it declared room for (or declare nothing): the quota is
+      // enforced on the bytes as they arrive, and an upload that would pass it is discarded.
+      const room = this.#quota ? await this.#quota.room(session.owner, session.id) : undefined;
+      const quotaBound = room !== undefined && room.bytes < limit;
+      if (room && quotaBound && room.bytes < offset) {
+        await this.#discard(session);
+        throw room.refuse();
+      }
       // Hash a copy, so a chunk that fails half-way leaves the running hash as it was.
       const running = this.#hashes.get(id);
       const next = running && running.bytes === received ? running.hash.copy() : undefined;
       try {
         received = await blobs.appendPartial(session.blobKey, offset, data, {
-          maxBytes: limit - offset,
+          maxBytes: (quotaBound ? room.bytes : limit) - offset,
           onData: next ? (chunk) => next.update(chunk) : undefined,
         });
       } catch (e) {
+        if (e instanceof BlobTooLargeError && quotaBound) {
+          await this.#discard(session);
+          throw room.refuse();
+        }
         if (e instanceof BlobTooLargeError) {
           throw Errors.uploadRejected(session.declaredSize !== undefined
             ? `The upload exceeds its declared size of ${session.declaredSize} bytes (X-Goog-Upload-Header-Content-Length).`
