@@ -281,13 +281,13 @@ export class GenerationService {
    * carries the cache's tokens as prompt tokens, and they count towards tokens per minute.
    */
   async createCachedContent(call: CreateCachedContentCall): Promise<CachedContentRecord> {
-    const { catalog, cachedContents: config, files, onError, limits } = this.#deps;
+    const { cachedContents: config, files, onError, limits } = this.#deps;
     if (!config) throw Errors.cachedContentNotFound();
     let meter: CallMeter | undefined;
     let engine = '';
     try {
       const record = await createCachedContent({
-        catalog, config, ...(files ? { files } : {}),
+        resolveModel: (name, apiVersion, method) => this.resolveModel(call.caller, name, apiVersion, method), config, ...(files ? { files } : {}),
         onWarmFailure: (e, name) => onError?.(e, `warming the engine for ${name} failed; it is evaluated on use instead`),
         admit: async (model, requestedModel) => {
           const base = { caller: call.caller, model, requestedModel, method: 'createCachedContent', signal: call.signal };

@@ -5,7 +5,7 @@ import { validateGenerateContentRequest } from '../../api/gemini/validate-genera
 import { convertToChatMessages } from '../../convert/convert-to-chat-messages.js';
 import { convertToToolOptions } from '../../convert/convert-to-tool-options.js';
 import { refuseUnsupportedInputs } from '../../convert/refuse-unsupported-features.js';
-import type { CatalogEntry, ModelCatalog } from '../../core/catalog/model-catalog.js';
+import type { CatalogEntry } from '../../core/catalog/model-catalog.js';
 import { Errors } from '../../core/errors.js';
 import type { Caller } from '../../gateway/caller.js';
 import { DEFAULT_CACHED_CONTENT_TTL_MS, type CachedContentRecord } from '../../storage/cached-contents/cached-content-record.js';
@@ -18,7 +18,11 @@ import { parseCachedContentExpiry } from './parse-cached-content-expiry.js';
 
 /** What creating a cached content needs. */
 export interface CreateCachedContentDeps {
-  catalog: ModelCatalog;
+  /**
+   * The model a creation names, for its caller (GenerationService.resolveModel): a model the key
+   * may not use is a 403, an unknown one or one without `createCachedContent` Google's 404.
+   */
+  resolveModel: (name: string, apiVersion: string, method: string) => CatalogEntry;
   config: CachedContentsConfig;
   files?: FileService;
   /** Told when the engine could not evaluate the prefix ahead of use (the cache is created anyway). */
@@ -58,10 +62,7 @@ export async function createCachedContent(deps: CreateCachedContentDeps, call: C
   const parts = parseCachedParts(body);
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw Errors.invalidArgument('* CreateCachedContentRequest.cached_content.model: model is required.\n', 'cached_content.model');
-  const entry = deps.catalog.resolve(model, call.apiVersion, 'createCachedContent');
-  if (!entry.definition.supportedGenerationMethods.includes('createCachedContent')) {
-    throw Errors.modelNotFound(entry.definition.id, call.apiVersion, 'createCachedContent');
-  }
+  const entry = deps.resolveModel(model, call.apiVersion, 'createCachedContent');
   // Creating a cache evaluates its whole prompt: it is admitted like a generate request.
   await deps.admit?.(entry, model.replace(/^models\//, ''));
   const now = (config.clock ?? systemClock).now();

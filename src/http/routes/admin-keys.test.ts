@@ -133,3 +133,17 @@ test('API keys: Google\'s errors; a key limited to models gets 403 for others; r
   // Public routes need nothing.
   assert.equal((await app.inject('/healthz')).statusCode, 200);
 });
+
+test('a key limited to models cannot create a cached content for another model (403), and can for its own', async () => {
+  const { MemoryCachedContentStore } = await import('../../storage/cached-contents/memory-cached-content-store.js');
+  const { app, store } = await makeApp({ cachedContents: { store: new MemoryCachedContentStore(), minTokens: 0 } });
+  const limited = await store.create({ name: 'limited', allowedModels: ['tiny-*'] });
+  const create = (model: string) => app.inject({
+    method: 'POST', url: '/v1beta/cachedContents', headers: { 'x-goog-api-key': limited.secret },
+    payload: { model: `models/${model}`, contents: [{ role: 'user', parts: [{ text: 'a document to keep' }] }] },
+  });
+  const denied = await create('gemini-2.0-flash');
+  assert.equal(denied.statusCode, 403);
+  assert.match(denied.json().error.message, /not allowed to use models\/gemini-2.0-flash/);
+  assert.equal((await create('tiny-chat')).statusCode, 200);
+});
