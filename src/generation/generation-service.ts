@@ -22,7 +22,9 @@ import type { CachedContentRecord } from '../storage/cached-contents/cached-cont
 import type { FileService } from '../storage/files/file-service.js';
 import { abortReason } from './abort-reason.js';
 import { admitCall } from './admit-call.js';
-import { applyCachedContent, cachedPrefixOf, withCachedContentTokens, type CachedContentUse } from './cached-contents/apply-cached-content.js';
+import {
+  applyCachedContent, cachedPrefixOf, chunksWithCachedContentTokens, withCachedContentTokens, type CachedContentUse,
+} from './cached-contents/apply-cached-content.js';
 import type { CachedContentsConfig } from './cached-contents/cached-contents-config.js';
 import { createCachedContent, type CreateCachedContentCall } from './cached-contents/create-cached-content.js';
 import { embedTexts } from './embed/embed-texts.js';
@@ -208,7 +210,7 @@ export class GenerationService {
     const { run, ctx, use } = started;
     const converted = run.blocked
       ? oneChunk(convertToBlockedPromptResponse(run.blocked, run.meta))
-      : chunksWithUse(convertToGeminiChunks(run.events, run.meta, convertToOutputOptions(ctx.request, call.model, this.#signer)), use);
+      : chunksWithCachedContentTokens(convertToGeminiChunks(run.events, run.meta, convertToOutputOptions(ctx.request, call.model, this.#signer)), use);
     let reported: unknown;
     const end = (): CallEnd => ({ cacheHit: run.cache === 'hit', engine: started.engine.label });
     return {
@@ -349,8 +351,4 @@ async function* namingEngine(events: AsyncIterable<GenerationEvent>, engine: Sta
 
 async function* oneChunk(response: GenerateContentResponse): AsyncGenerator<GenerateContentResponse> {
   yield response;
-}
-
-async function* chunksWithUse(chunks: AsyncIterable<GenerateContentResponse>, use: CachedContentUse | undefined): AsyncGenerator<GenerateContentResponse> {
-  for await (const chunk of chunks) yield withCachedContentTokens(chunk, use);
 }
