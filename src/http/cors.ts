@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { Errors } from '../core/errors.js';
 import type { OriginAllowlist } from './origin-allowlist.js';
 
@@ -25,12 +26,15 @@ export const CORS_EXPOSE_HEADERS = [
   'retry-after', 'x-request-id', 'x-gemserve-cache', 'x-gemserve-engine',
 ].join(', ');
 
+/** How long a browser may reuse a preflight's answer: a day (browsers cap it lower: Chromium 2 h, Firefox 24 h; MDN "Access-Control-Max-Age"). */
+export const CORS_MAX_AGE_S = 86_400;
+
 /**
  * Whether the page that sent `origin` may call the server: an allowed origin, or the server's own
  * (`Origin` equal to `http(s)://` + `Host`: a same-origin `fetch` sends it too, and that is no
  * cross-origin request; gin-contrib/cors, which Ollama uses, lets it through the same way).
  */
-function isAllowed(origin: string, host: string | undefined, allowlist: OriginAllowlist): boolean {
+export function isOriginAllowed(origin: string, host: string | undefined, allowlist: OriginAllowlist): boolean {
   if (allowlist.allowsOrigin(origin)) return true;
   if (host === undefined) return false;
   const o = origin.toLowerCase();
@@ -39,42 +43,64 @@ function isAllowed(origin: string, host: string | undefined, allowlist: OriginAl
 }
 
 /**
- * The CORS `onRequest` hook. A request without `Origin` (SDKs outside browsers, curl) is not a
- * CORS request and passes untouched. An allowed origin (loopback, the server's own, or
- * `--allowed-origins`; {@link OriginAllowlist}) gets the headers browser apps need. Any other
- * origin gets no CORS header and Google's 403 PERMISSION_DENIED, preflight or not, as Ollama
- * answers a foreign origin with 403 (gin-contrib/cors `applyCors`; OLLAMA_ORIGINS): a refused
+ * The `onRequest` hook that runs before @fastify/cors: any origin the allowlist refuses
+ * ({@link isOriginAllowed}) gets no CORS header and Google's 403 PERMISSION_DENIED, preflight or
+ * not, as Ollama answers a foreign origin with 403 (gin-contrib/cors `applyCors`; OLLAMA_ORIGINS).
+ * @fastify/cors alone would only leave the CORS headers out and let the request run: a refused
  * preflight fails the browser's CORS check whatever its status (Fetch standard, "CORS-preflight
- * fetch": the status must be ok), and refusing the actual request too stops "simple" requests
- * (a `text/plain` POST needs no preflight, MDN "Cross-Origin Resource Sharing") from acting on the
- * server even though their answer stays unreadable.
+ * fetch": the status must be ok), but "simple" requests (a `text/plain` POST needs no preflight,
+ * MDN "Cross-Origin Resource Sharing") would still act on the server, their answer merely
+ * unreadable. A request without `Origin` (SDKs outside browsers, curl) is not a CORS request.
  */
-export function createCors(allowlist: OriginAllowlist): onRequestHookHandler {
-  return function cors(request, reply, done) {
+export function refuseForeignOrigin(allowlist: OriginAllowlist): onRequestHookHandler {
+  return function refuseForeignOrigin(request, _reply, done) {
     const origin = request.headers.origin;
-    if (origin === undefined) return done();
-    if (!isAllowed(origin, request.headers.host, allowlist)) return done(Errors.originNotAllowed(origin));
-    // Echoing the origin (rather than `*`) also works for requests sent with credentials.
-    reply.header('access-control-allow-origin', origin);
-    reply.header('vary', 'Origin');
-    reply.header('access-control-expose-headers', CORS_EXPOSE_HEADERS);
-    done();
+    if (origin === undefined || isOriginAllowed(origin, request.headers.host, allowlist)) return done();
+    done(Errors.originNotAllowed(origin));
+  };
+}
+
+const BASE_OPTIONS = {
+  methods: CORS_ALLOW_METHODS,
+  exposedHeaders: CORS_EXPOSE_HEADERS,
+  maxAge: CORS_MAX_AGE_S,
+  // No Access-Control-Allow-Credentials: keys travel in headers, never in cookies.
+  credentials: false,
+  // An OPTIONS without Origin or Access-Control-Request-Method (curl, health probes) is answered
+  // 204 as before, not with the plugin's plain-text 400 (not Google's envelope).
+  strictPreflight: false,
+} satisfies FastifyCorsOptions;
+
+/**
+ * The per-request options @fastify/cors applies. An allowed origin is echoed in
+ * Access-Control-Allow-Origin, with `Vary: Origin` on every answer since it depends on the
+ * origin (Fetch standard, "CORS protocol and HTTP caches"). Headers the browser asks for beyond the SDK's list (an app's
+ * own `httpOptions.headers`) are allowed too: the origin allowlist and the API key are the access
+ * control. Without `Origin` only an OPTIONS is answered (204, no Allow-Origin); other requests get
+ * no CORS header.
+ */
+export function corsOptionsOf(request: FastifyRequest, allowlist: OriginAllowlist): FastifyCorsOptions {
+  const { origin, host } = request.headers;
+  const allowed = origin === undefined ? request.method === 'OPTIONS' : isOriginAllowed(origin, host, allowlist);
+  const requested = request.headers['access-control-request-headers'];
+  return {
+    ...BASE_OPTIONS,
+    origin: allowed,
+    allowedHeaders: requested ? `${CORS_ALLOW_HEADERS}, ${requested}` : CORS_ALLOW_HEADERS,
   };
 }
 
 /**
- * Answers a preflight `OPTIONS` for any path, once {@link createCors} has let its origin through.
- * Headers the browser asks for beyond the SDK's list (an app's own `httpOptions.headers`) are
- * allowed too: the origin allowlist and the API key are the access control.
+ * CORS on @fastify/cors behind the origin allowlist: {@link refuseForeignOrigin} first, then the
+ * plugin, whose `onRequest` hook answers preflights (204) before the API key is checked (browsers
+ * send no credential on a preflight: Fetch standard) and adds the headers to every other answer,
+ * errors included, so a browser app can read Google's error. Call it where the hooks' order puts
+ * CORS: the plugin's hook is added when it is registered.
  */
-export function answerPreflight(request: FastifyRequest, reply: FastifyReply): void {
-  const requested = request.headers['access-control-request-headers'];
-  reply
-    .code(204)
-    .header('access-control-allow-origin', request.headers.origin ?? '*')
-    .header('access-control-allow-methods', CORS_ALLOW_METHODS)
-    .header('access-control-allow-headers', requested ? `${CORS_ALLOW_HEADERS}, ${requested}` : CORS_ALLOW_HEADERS)
-    .header('access-control-expose-headers', CORS_EXPOSE_HEADERS)
-    .header('access-control-max-age', '86400')
-    .send();
+export async function registerCors(app: FastifyInstance, allowlist: OriginAllowlist): Promise<void> {
+  app.addHook('onRequest', refuseForeignOrigin(allowlist));
+  await app.register(fastifyCors, {
+    hook: 'onRequest',
+    delegator: (request, callback) => callback(null, corsOptionsOf(request, allowlist)),
+  });
 }

@@ -8,7 +8,7 @@ import type { BatchService } from '../batch/batch-service.js';
 import { BatchWorker } from '../batch/batch-worker.js';
 import { GenerationService } from '../generation/generation-service.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
-import { answerPreflight, createCors } from './cors.js';
+import { registerCors } from './cors.js';
 import { createHostCheck } from './check-host.js';
 import { createOriginAllowlist } from './origin-allowlist.js';
 import { answerClientError } from './answer-client-error.js';
@@ -94,7 +94,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const allowlist = createOriginAllowlist(deps.allowedOrigins);
   app.addHook('onRequest', createHostCheck({ isOpen: resolveCaller.isOpen, allowlist, ...(deps.bindHost ? { bindHost: deps.bindHost } : {}) }));
-  app.addHook('onRequest', createCors(allowlist));
+  await registerCors(app, allowlist);
   addRequestLogging(app, { logPrompts: deps.logPrompts });
   app.addHook('onRequest', markArrival);
   // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
@@ -114,7 +114,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.thoughtSignatureKey ? { thoughtSignatureKey: deps.thoughtSignatureKey } : {}),
   });
   const batches = deps.batches ? startBatches(app, deps, service, clock) : undefined;
-  app.options('*', answerPreflight);
   registerHealth(app, prefix ? ['/healthz', `${prefix}/healthz`] : ['/healthz'], deps.isReady ?? (() => true));
   if (deps.metrics) registerMetrics(app, prefix ? ['/metrics', `${prefix}/metrics`] : ['/metrics'], deps.metrics);
   await app.register(
