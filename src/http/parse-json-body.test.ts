@@ -29,3 +29,13 @@ test('Buffers, empty bodies and syntax errors behave as before', () => {
   assert.match(parse('{"a":').err?.message ?? '', /^Invalid JSON payload received\. Unexpected end of string/);
   assert.match(parse('[1]').err?.message ?? '', /Root element must be a message/);
 });
+
+test('a syntax error V8 gives no position for, in a body starting with a newline, is a 400, not a RangeError', () => {
+  // V8 words some errors without a position ("Unexpected token '<', \"\n<x\" is not valid JSON"): the excerpt starts at 0.
+  for (const text of ['\n<x', '\n\n}', '\r\n\u00ff']) {
+    const { err } = parse(text);
+    assert.ok(err instanceof GemserveError, String(err));
+    assert.equal(err.code, 'MALFORMED_JSON');
+    assert.match(err.message, /^Invalid JSON payload received\. Unexpected token\.\n/);
+  }
+});

@@ -42,7 +42,8 @@ function describeSyntaxError(text: string, e: Error): string {
 
 /** The line around `pos` (at most ~60 characters of it) and a caret under `pos`. */
 function excerpt(text: string, pos: number): string {
-  const lineStart = text.lastIndexOf('\n', pos - 1) + 1;
+  // lastIndexOf reads a negative start as 0: at pos 0 a leading newline is no line before pos.
+  const lineStart = pos === 0 ? 0 : text.lastIndexOf('\n', pos - 1) + 1;
   const lineEnd = text.indexOf('\n', pos) === -1 ? text.length : text.indexOf('\n', pos);
   const from = Math.max(lineStart, pos - 30);
   const to = Math.min(lineEnd, pos + 30);
