@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { Errors } from '../core/errors.js';
 import { toErrorEnvelope } from './error-envelope.js';
 
@@ -23,13 +23,18 @@ function clientErrorOf(code: string | undefined): { httpStatus: number; message:
   return { httpStatus: 400, message: MALFORMED };
 }
 
-/** The raw HTTP/1.1 response for a parser error: Google's envelope, `Connection: close`. */
-export function clientErrorResponse(code: string | undefined): string {
-  const { httpStatus, message, status } = clientErrorOf(code);
+/** Google's envelope (INVALID_ARGUMENT unless `status` says otherwise) with `httpStatus` as its code, as JSON text. */
+function envelopeJson(httpStatus: number, message: string, status?: 'DEADLINE_EXCEEDED'): string {
   const { body } = toErrorEnvelope(Errors.invalidArgument(message));
   body.error.code = httpStatus;
   if (status) body.error.status = status;
-  const json = JSON.stringify(body);
+  return JSON.stringify(body);
+}
+
+/** The raw HTTP/1.1 response for a parser error: Google's envelope, `Connection: close`. */
+export function clientErrorResponse(code: string | undefined): string {
+  const { httpStatus, message, status } = clientErrorOf(code);
+  const json = envelopeJson(httpStatus, message, status);
   return `HTTP/1.1 ${httpStatus} ${STATUS_CODES[httpStatus]}\r\n`
     + 'Content-Type: application/json; charset=UTF-8\r\n'
     + `Content-Length: ${Buffer.byteLength(json)}\r\n`
@@ -52,3 +57,27 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
   this.log.debug({ code: err.code }, 'malformed HTTP request refused');
   socket.destroy();
 }
+
+/**
+ * Node's HTTP server answers two requests itself, with a status and no body: an `Expect` other
+ * than `100-continue` (417, when nothing listens to 'checkExpectation',
+ * nodejs.org/api/http.html#event-checkexpectation) and an HTTP/1.1 request without `Host` (400,
+ * with the server option `requireHostHeader`, RFC 9112 section 3.2). Both get Google's envelope
+ * here instead: the 417 from the listener, the 400 from {@link refuseMissingHost} once the server
+ * is created with `requireHostHeader: false`. The connection is closed after the 417, whose body
+ * is never read.
+ */
+export function answerNodeRefusals(app: FastifyInstance): void {
+  app.server.on('checkExpectation', (_req, res) => {
+    const json = envelopeJson(417, 'Expectation failed: this server meets no expectation but 100-continue.');
+    res.writeHead(417, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(json), connection: 'close' });
+    res.end(json);
+  });
+}
+
+/** The `onRequest` hook answering an HTTP/1.1 request without `Host` with Google's 400 (see {@link answerNodeRefusals}). */
+export const refuseMissingHost: onRequestHookHandler = (request, _reply, done) => {
+  const { httpVersionMajor, httpVersionMinor } = request.raw;
+  if (request.headers.host === undefined && httpVersionMajor === 1 && httpVersionMinor >= 1) return done(Errors.invalidArgument(MALFORMED));
+  done();
+};

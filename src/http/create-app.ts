@@ -11,7 +11,7 @@ import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { registerCors } from './cors.js';
 import { createHostCheck } from './check-host.js';
 import { createOriginAllowlist } from './origin-allowlist.js';
-import { answerClientError } from './answer-client-error.js';
+import { answerClientError, answerNodeRefusals, refuseMissingHost } from './answer-client-error.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardRequestBodies, hasUnreadBody, serverTimeoutOptions } from './guard-request-bodies.js';
 import { isClientAbort, sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
@@ -56,6 +56,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Headers, whole requests and idle keep-alive connections are bounded (issue 14: slow bodies).
     ...serverTimeoutOptions(timeouts),
+    // Node's own bodiless 400 for a request without Host is replaced by refuseMissingHost's.
+    http: { ...serverTimeoutOptions(timeouts).http, requireHostHeader: false },
     // No logging unless asked for: pino's per-request lines cost more than the server itself.
     // JSON lines with the request id; never a key (redacted URLs) nor a body (unless logPrompts).
     logger: loggerOptions(deps.logger),
@@ -77,6 +79,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   closeUnusedConnectionsOnClose(app);
   // Before the key is checked and before any body is read: slow bodies are cut off, refusals close.
   app.addHook('onRequest', guardRequestBodies(app, timeouts));
+  answerNodeRefusals(app);
+  app.addHook('onRequest', refuseMissingHost);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   app.setErrorHandler(fail);
@@ -89,7 +93,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const clock = deps.clock ?? systemClock;
   const resolveCaller = createCallerResolver({
-    staticKeys: deps.apiKeys, store: deps.keyStore, jwtSecret: deps.jwtSecret, clock,
+    staticKeys: deps.apiKeys, store: deps.keyStore, jwt: { ...deps.jwt, ...(deps.jwtSecret !== undefined ? { secret: deps.jwtSecret } : {}) }, clock,
     onError: (e) => app.log.warn({ err: e }, 'recording a key\'s last use failed'),
   });
   const allowlist = createOriginAllowlist(deps.allowedOrigins);
