@@ -18,7 +18,7 @@ async function exchange(port: number, text: string): Promise<{ status: number; h
   return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]), headers: head.toLowerCase(), body: rest.join('\r\n\r\n') };
 }
 
-test('Node\'s bodiless refusals (an unknown Expect, HTTP/1.1 without Host) come in Google\'s envelope', async (t) => {
+test('Node\'s bodiless refusals (an unknown Expect, HTTP/1.1 without Host, CONNECT) come in Google\'s envelope', async (t) => {
   const app = await createApp({ catalog: new ModelCatalog([{ id: 'gemini-2.0-flash', engine: new FakeEngine() }]), apiKeys: [], bodyLimitBytes: 1 << 20 });
   await app.listen({ host: '127.0.0.1', port: 0 });
   t.after(() => app.close());
@@ -37,6 +37,10 @@ test('Node\'s bodiless refusals (an unknown Expect, HTTP/1.1 without Host) come 
   assert.deepEqual(JSON.parse(noHost.body), {
     error: { code: 400, message: 'Your client has issued a malformed or illegal request.', status: 'INVALID_ARGUMENT' },
   });
+
+  const tunnel = await exchange(port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+  assert.equal(tunnel.status, 400);
+  assert.equal(JSON.parse(tunnel.body).error.status, 'INVALID_ARGUMENT');
 
   // HTTP/1.0 has no Host requirement, and 100-continue still works.
   assert.equal((await exchange(port, 'GET /healthz HTTP/1.0\r\n\r\n')).status, 200);

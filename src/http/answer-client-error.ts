@@ -65,9 +65,14 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
  * with the server option `requireHostHeader`, RFC 9112 section 3.2). Both get Google's envelope
  * here instead: the 417 from the listener, the 400 from {@link refuseMissingHost} once the server
  * is created with `requireHostHeader: false`. The connection is closed after the 417, whose body
- * is never read.
+ * is never read. A `CONNECT` (this is no proxy), which Node closes without a word when nothing
+ * listens to 'connect' (nodejs.org/api/http.html#event-connect), gets the malformed-request 400.
  */
 export function answerNodeRefusals(app: FastifyInstance): void {
+  app.server.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => undefined);
+    socket.end(clientErrorResponse(undefined));
+  });
   app.server.on('checkExpectation', (_req, res) => {
     const json = envelopeJson(417, 'Expectation failed: this server meets no expectation but 100-continue.');
     res.writeHead(417, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(json), connection: 'close' });

@@ -167,12 +167,7 @@ function envelopeProblem(value: unknown, httpStatus?: number): string | undefine
 
 /** What is wrong with this answer to `r`, or undefined: the assertions of the Done-when. */
 function problemOf(r: HostileRequest, outcome: Outcome): string | undefined {
-  if ('dropped' in outcome) {
-    // Node hands CONNECT to a 'connect' listener and closes the socket when there is none: no
-    // response at all (nodejs.org/api/http.html#event-connect), so no body to be Google's.
-    if (r.method === '' && r.path.startsWith('CONNECT ')) return undefined;
-    return outcome.dropped;
-  }
+  if ('dropped' in outcome) return outcome.dropped;
   const { status, headers, body } = outcome.response;
   if (!(status >= 100 && status < 500)) return `HTTP ${status}: ${body.toString('utf8').slice(0, 300)}`;
   if (status < 400) return streamProblem(r, headers, body);
@@ -337,6 +332,9 @@ async function assertStillWell(target: Target): Promise<void> {
   const held = (e: SlottedFakeEngine) => ({ busy: e.stats().busy, queued: e.stats().queued });
   assert.deepEqual(held(target.engine), { busy: 0, queued: 0 }, 'a generation slot is still held');
   assert.deepEqual(held(target.embedder), { busy: 0, queued: 0 }, 'an embedding slot is still held');
+  // The server runs in this process: a `__proto__` or `constructor.prototype` key that reached a merge would show here.
+  const probe = {} as Record<string, unknown>;
+  assert.deepEqual([probe.polluted, probe.isAdmin], [undefined, undefined], 'Object.prototype was polluted');
   const faults = target.logs.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
   assert.deepEqual(faults.map((l) => l.msg), [], 'faults logged at error level');
 }
