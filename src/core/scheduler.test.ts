@@ -4,6 +4,11 @@ import { overloadOf, Scheduler } from './scheduler.js';
 import { isGemserveError } from './errors.js';
 
 const never = () => new AbortController().signal;
+/** The slot and queue counts of a scheduler's stats (its mean hold time depends on the clock). */
+const countsOf = (s: Scheduler) => {
+  const { busy, queued, slots, maxQueue } = s.stats();
+  return { busy, queued, slots, maxQueue };
+};
 /** Lets queued promise callbacks run. */
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
@@ -13,7 +18,7 @@ describe('Scheduler', () => {
     const a = await s.acquire(never());
     const b = await s.acquire(never());
     assert.deepEqual([a.index, b.index].sort(), [0, 1]);
-    assert.deepEqual(s.stats(), { busy: 2, queued: 0, slots: 2, maxQueue: 0 });
+    assert.deepEqual(countsOf(s), { busy: 2, queued: 0, slots: 2, maxQueue: 0 });
   });
 
   it('serves waiters in FIFO order', async () => {
@@ -28,7 +33,7 @@ describe('Scheduler', () => {
     (await waits[1]).release();
     (await waits[2]).release();
     assert.deepEqual(order, ['a', 'b', 'c']);
-    assert.deepEqual(s.stats(), { busy: 0, queued: 0, slots: 1, maxQueue: 3 });
+    assert.deepEqual(countsOf(s), { busy: 0, queued: 0, slots: 1, maxQueue: 3 });
   });
 
   it('interactive waiters go ahead of batch ones; FIFO within each priority', async () => {
@@ -73,11 +78,11 @@ describe('Scheduler', () => {
     const reason = new Error('client went away');
     ac.abort(reason);
     await assert.rejects(aborted, (e) => e === reason);
-    assert.deepEqual(s.stats(), { busy: 1, queued: 1, slots: 1, maxQueue: 2 });
+    assert.deepEqual(countsOf(s), { busy: 1, queued: 1, slots: 1, maxQueue: 2 });
     held.release();
     const slot = await next;
     assert.equal(slot.index, held.index);
-    assert.deepEqual(s.stats(), { busy: 1, queued: 0, slots: 1, maxQueue: 2 });
+    assert.deepEqual(countsOf(s), { busy: 1, queued: 0, slots: 1, maxQueue: 2 });
   });
 
   it('an already aborted signal is refused without queueing', async () => {
@@ -85,7 +90,7 @@ describe('Scheduler', () => {
     const ac = new AbortController();
     ac.abort(new Error('gone'));
     await assert.rejects(s.acquire(ac.signal), /gone/);
-    assert.deepEqual(s.stats(), { busy: 0, queued: 0, slots: 1, maxQueue: 1 });
+    assert.deepEqual(countsOf(s), { busy: 0, queued: 0, slots: 1, maxQueue: 1 });
   });
 
   it('release hands the same slot index to the next waiter', async () => {
@@ -112,7 +117,7 @@ describe('Scheduler', () => {
     a[Symbol.dispose]();
     await w1;
     await tick();
-    assert.deepEqual(s.stats(), { busy: 1, queued: 1, slots: 1, maxQueue: 2 });
+    assert.deepEqual(countsOf(s), { busy: 1, queued: 1, slots: 1, maxQueue: 2 });
     (await w1).release();
     await w2;
     assert.equal(s.stats().busy, 1);
@@ -169,6 +174,23 @@ describe('Scheduler', () => {
     assert.equal(e?.code, 'OVERLOADED');
     assert.equal(e?.headers['retry-after'], '3');
     assert.equal(overloadOf({ busy: 1, queued: 0, slots: 1, maxQueue: 0 })?.headers['retry-after'], '1');
+  });
+
+  it('stats carry the mean hold time, so overloadOf estimates Retry-After from stats alone', async () => {
+    let now = 0;
+    const s = new Scheduler({ slots: 2, maxQueue: 2, now: () => now });
+    const [a, b] = [await s.acquire(never()), await s.acquire(never())];
+    now = 3000;
+    a.release();
+    b.release();
+    assert.equal(s.stats().meanHoldMs, 3000);
+    await s.acquire(never());
+    await s.acquire(never());
+    const waiting = [s.acquire(never()), s.acquire(never())];
+    // (2 waiting + 1) x 3 s / 2 slots = 4.5 s, rounded up
+    assert.equal(overloadOf(s.stats())?.headers['retry-after'], '5');
+    s.dispose();
+    await Promise.allSettled(waiting);
   });
 
   it('validates its options', () => {

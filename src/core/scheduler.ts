@@ -28,19 +28,32 @@ export interface SchedulerStats {
   queued: number;
   slots: number;
   maxQueue: number;
+  /**
+   * The moving mean of how long a slot is held, in ms (0 before the first release), so a caller
+   * holding only `stats()` can estimate how long the queue takes to drain (`drainMsOf`).
+   */
+  meanHoldMs?: number;
 }
 
 /** The weight of the newest hold time in the moving mean (about the last 10 generations count). */
 const HOLD_SMOOTHING = 0.1;
 
 /**
- * Whether a new interactive request would be refused now (every slot busy, the queue full), and
- * if so the 503 to answer it with, `Retry-After` from `drainMs` (`Scheduler.drainMs()`; an engine
- * exposing only `stats()` gives none, so the minimum, 1 s). Lets a
- * caller refuse before doing a request's expensive work (media, conversion, tokenising), so an
- * overloaded server spends its time on the requests it will serve.
+ * How long the queue of `stats` takes to drain at its mean slot hold time, in ms: the waiters
+ * (plus the one asking) times the mean hold, over the slots; 0 when the hold time is unknown.
  */
-export function overloadOf(stats: SchedulerStats, drainMs = 0): GemserveError | undefined {
+export function drainMsOf(stats: SchedulerStats): number {
+  return ((stats.queued + 1) * (stats.meanHoldMs ?? 0)) / Math.max(1, stats.slots);
+}
+
+/**
+ * Whether a new interactive request would be refused now (every slot busy, the queue full), and
+ * if so the 503 to answer it with, `Retry-After` from the queue's drain time (`drainMsOf`, at
+ * least 1 s). Lets a caller refuse before doing a request's expensive work (reading its body,
+ * media, conversion, tokenising), so an overloaded server spends its time on the requests it
+ * will serve.
+ */
+export function overloadOf(stats: SchedulerStats, drainMs = drainMsOf(stats)): GemserveError | undefined {
   if (stats.busy < stats.slots || stats.queued < stats.maxQueue) return undefined;
   return Errors.overloaded(drainMs);
 }
@@ -121,6 +134,7 @@ export class Scheduler implements Disposable {
       queued: this.#queue.length,
       slots: this.#slots,
       maxQueue: this.#maxQueue,
+      meanHoldMs: this.#holdMs,
     };
   }
 
@@ -129,7 +143,7 @@ export class Scheduler implements Disposable {
    * the mean time a slot is held (a moving mean), over the slots. 0 before any slot was released.
    */
   drainMs(): number {
-    return ((this.#queue.length + 1) * this.#holdMs) / this.#slots;
+    return drainMsOf(this.stats());
   }
 
   /** Rejects every waiter; slots already held stay valid until released. */

@@ -10,7 +10,7 @@ import { convertToCountTokensResponse } from '../convert/convert-to-usage-metada
 import { modelIdOf, type CatalogEntry, type ModelCatalog } from '../core/catalog/model-catalog.js';
 import type { CodeRunner } from '../core/code-runner.js';
 import { collectGeneration, type GenerateInput, type GenerationEvent } from '../core/engine.js';
-import { Errors } from '../core/errors.js';
+import { Errors, type GemserveError } from '../core/errors.js';
 import type { PromptBlocklist } from '../core/prompt-blocklist.js';
 import { overloadOf, type SchedulerStats } from '../core/scheduler.js';
 import type { ResponseCaching } from '../gateway/cache/response-caching.js';
@@ -169,8 +169,21 @@ export class GenerationService {
     return entry;
   }
 
+  /**
+   * The 503 a generation on `model` would get now, or undefined: its engine's scheduler
+   * (`stats()`, llama-cpp and llama-server) has every slot busy and a full queue. `Retry-After`
+   * is the queue's drain time at the engine's mean slot hold time (`overloadOf`). Cheap (no
+   * body, no parsing), so a transport can refuse before reading the request's body; generate
+   * and stream ask it again before admission, so a refused request uses no rate-limit quota.
+   */
+  overloaded(model: CatalogEntry): GemserveError | undefined {
+    const stats = schedulerStatsOf(model.engine);
+    return stats && overloadOf(stats);
+  }
+
   /** generateContent: the whole response. */
   async generate(call: ModelCall): Promise<GenerationAnswer> {
+    this.#refuseIfOverloaded(call);
     await admitCall(this.#deps.limits, call);
     return this.#metered(call, async (meter, ended) => {
       const started = await this.#start(call);
@@ -196,6 +209,7 @@ export class GenerationService {
    * may still fail, which the transport answers as an ordinary error.
    */
   async stream(call: ModelCall): Promise<GenerationStream> {
+    this.#refuseIfOverloaded(call);
     await admitCall(this.#deps.limits, call);
     const meter = new CallMeter(call, this.#sinks);
     let started: Started;
@@ -308,15 +322,19 @@ export class GenerationService {
     }
   }
 
+  /** Throws the 503 of an overloaded engine (the scheduler would refuse the call's slot too). */
+  #refuseIfOverloaded(call: ModelCall): void {
+    const refusal = this.overloaded(call.model);
+    if (refusal) throw refusal;
+  }
+
   /** Everything before the first event: cached content, media, conversion, and the engine wrapped in the concerns. */
   async #start(call: ModelCall): Promise<Started> {
     const deps = this.#deps;
     const parsed = parseGenerateContentRequest(call.body);
     // A request the engine's full queue would refuse is refused now, before media, conversion and
     // tokenising: under overload that work would only take time from the requests being served.
-    const overload = schedulerStatsOf(call.model.engine);
-    const refusal = overload && overloadOf(overload);
-    if (refusal) throw refusal;
+    this.#refuseIfOverloaded(call);
     const { req, use } = await applyCachedContent(call, deps.cachedContents, parsed, deps.catalog);
     const { media, paths } = await resolveCallMedia(call, deps.files, req);
     const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined }, this.#signer);

@@ -5,6 +5,7 @@ import type { GenerationService } from '../../generation/generation-service.js';
 import { API_VERSIONS } from '../api-versions.js';
 import type { MethodHandler } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
+import { shedWhenOverloaded } from '../shed-when-overloaded.js';
 import { countTokens } from './count-tokens.js';
 import { createBatch } from './batches.js';
 import { batchEmbedContents, embedContent } from './embed-content.js';
@@ -35,8 +36,10 @@ const BATCH_METHODS: ReadonlySet<string> = new Set(['batchGenerateContent', 'asy
  */
 export function registerModelMethods(app: FastifyInstance, service: GenerationService, batches?: BatchService): void {
   for (const apiVersion of API_VERSIONS) {
+    // A generation its engine would refuse is refused before its body is read (issue 14, item 2).
+    const onRequest = shedWhenOverloaded(service, apiVersion);
     for (const collection of ['models', 'tunedModels']) {
-      app.post(`/${apiVersion}/${collection}/*`, async (request, reply) => {
+      app.post(`/${apiVersion}/${collection}/*`, { onRequest }, async (request, reply) => {
         const target = parseModelMethodPath((request.params as { '*': string })['*']);
         if (!target) throw Errors.notFound(request.url.split('?')[0]);
         const model = target.model.replace(/^models\//, '');
