@@ -24,6 +24,7 @@ export const ERROR_EXAMPLES: { readonly [F in keyof typeof Errors]: () => Gemser
   hostNotAllowed: () => Errors.hostNotAllowed(p('host')),
   apiKeyMissing: () => Errors.apiKeyMissing(),
   apiKeyInvalid: () => Errors.apiKeyInvalid(),
+  jwtKeysUnavailable: () => Errors.jwtKeysUnavailable(5000),
   // The delay is formatted from milliseconds, so it is an example value: 23 s.
   quotaExceeded: () => Errors.quotaExceeded(
     [{ quotaMetric: p('quota metric'), quotaId: p('quota id'), model: p('model'), limit: p('limit') }],

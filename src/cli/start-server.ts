@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { adoptStaticCallerIds } from '../gateway/keys/adopt-static-caller-ids.js';
 import { loadThoughtSignatureKey } from './load-thought-signature-key.js';
+import { loadJwtConfig } from './load-jwt-config.js';
 import { ModelCatalog, type ModelAlias, type ModelBinding } from '../core/catalog/model-catalog.js';
 import type { Engine } from '../core/engine.js';
 import type { LoadedSettings } from '../config/load-settings.js';
@@ -116,7 +117,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { settings } = opts.loaded;
   // Before loading anything: refusing late would waste the load.
   // Managed keys and JWTs close the server as --api-key does.
-  assertSafeBind({ ...settings, allowRemote: settings.allowRemote || settings.jwtSecret !== undefined || await hasManagedKeys(settings.dataDir) });
+  const jwt = await loadJwtConfig(settings);
+  const jwtKeys = settings.jwtSecret !== undefined || jwt?.publicKeys !== undefined || jwt?.jwksUrl !== undefined;
+  assertSafeBind({ ...settings, allowRemote: settings.allowRemote || jwtKeys || await hasManagedKeys(settings.dataDir) });
   const blocklist = await loadBlocklist(settings.blocklist);
   const plan = await planServe(opts.loaded, opts.cwd);
   for (const note of plan.notes) opts.stderr.write(`note: ${note}\n`);
@@ -194,6 +197,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       limits: createRateLimiter(settings, catalog),
       keyStore,
       ...(settings.jwtSecret ? { jwtSecret: settings.jwtSecret } : {}),
+      ...(jwt ? { jwt } : {}),
       ...(settings.adminKey ? { adminKey: settings.adminKey } : {}),
       usageSinks: [usage.sink],
       usageStore: usage.store,

@@ -251,6 +251,17 @@ function modelAliases(): SettingParser<Record<string, string>> {
 }
 
 const constant = <T>(v: T) => () => v;
+
+/** Asymmetric JWS algorithm names (RFC 7518 §3.1, RFC 8037 §3.1); which of them gemserve verifies is src/gateway/keys/parse-jwt-public-keys.ts's list. */
+function jwtAlgorithms(): SettingParser<string[]> {
+  const names = list();
+  return (v) => {
+    const algs = names(v);
+    const bad = algs.find((a) => !/^(?:RS|PS|ES)(?:256|384|512)$|^EdDSA$/.test(a));
+    if (bad !== undefined || algs.length === 0) throw new InvalidSettingValue('must list RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 or EdDSA', v);
+    return algs;
+  };
+}
 const optional = <T>(p: SettingParser<T>): SettingParser<T | undefined> => p;
 const SERVE = ['serve'] as const;
 
@@ -304,6 +315,38 @@ export const SETTINGS = {
     default: constant(undefined), defaultText: 'none (JWTs are not accepted)',
     help: 'Also accept HS256 JWT bearer tokens signed with this secret, as callers jwt:<sub> (claims: exp, nbf, iat; optional models, quotas {rpm, tpm, rpd}, labels).',
     parse: optional(text()), commands: SERVE, secret: true,
+  }),
+  jwtPublicKey: setting<string | undefined>({
+    flag: 'jwt-public-key', env: 'GEMSERVE_JWT_PUBLIC_KEY', type: 'string', valueName: 'FILE',
+    default: constant(undefined), defaultText: 'none',
+    help: 'Also accept JWT bearer tokens signed with this key (as --jwt-secret\'s tokens: callers jwt:<sub>): a PEM public key or X.509 certificate, a JWK, or a JWK Set file. '
+      + 'RS256/384/512, PS256/384/512, ES256/384/512 or EdDSA by the key\'s type (--jwt-algorithms).',
+    parse: optional(text()), commands: SERVE, pathKind: 'path',
+  }),
+  jwtJwksUrl: setting<string | undefined>({
+    flag: 'jwt-jwks-url', env: 'GEMSERVE_JWT_JWKS_URL', type: 'string', valueName: 'URL',
+    default: constant(undefined), defaultText: 'none',
+    help: 'Also accept JWT bearer tokens signed with a key of this JWK Set, an OIDC provider\'s jwks_uri (Keycloak, Auth0, Google): fetched on first use, cached 10 minutes, '
+      + 'fetched again for a new kid at most every 30 s. Needs --jwt-audience.',
+    parse: optional(httpUrl()), commands: SERVE,
+  }),
+  jwtIssuer: setting({
+    flag: 'jwt-issuer', env: 'GEMSERVE_JWT_ISSUER', type: 'list', valueName: 'ISS',
+    default: constant<string[]>([]), defaultText: 'any',
+    help: 'Accept only JWTs whose iss claim is one of these (the provider\'s issuer URL, e.g. https://accounts.google.com); comma-separated.',
+    parse: list(), commands: SERVE,
+  }),
+  jwtAudience: setting({
+    flag: 'jwt-audience', env: 'GEMSERVE_JWT_AUDIENCE', type: 'list', valueName: 'AUD',
+    default: constant<string[]>([]), defaultText: 'any (required with --jwt-jwks-url)',
+    help: 'Accept only JWTs whose aud claim names one of these (the client id or API identifier the provider issues tokens for); comma-separated.',
+    parse: list(), commands: SERVE,
+  }),
+  jwtAlgorithms: setting<string[] | undefined>({
+    flag: 'jwt-algorithms', env: 'GEMSERVE_JWT_ALGORITHMS', type: 'list', valueName: 'ALGS',
+    default: constant(undefined), defaultText: 'RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA',
+    help: 'JWS algorithms accepted with --jwt-public-key and --jwt-jwks-url (RFC 8725: an allowlist; none is never accepted, HS256 only with --jwt-secret); comma-separated.',
+    parse: jwtAlgorithms(), commands: SERVE,
   }),
   adminKey: setting<string | undefined>({
     flag: 'admin-key', env: 'GEMSERVE_ADMIN_KEY', type: 'string', valueName: 'KEY',

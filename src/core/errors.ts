@@ -119,6 +119,10 @@ export const ERROR_CATALOG = {
     status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
     description: 'A key (or JWT) restricted to some models asked for another. Google has no per-model key restriction, so the text is gemserve\'s; the status is that of Google\'s restricted keys.',
   },
+  JWT_KEYS_UNAVAILABLE: {
+    status: 'UNAVAILABLE', kind: 'system', retryable: true,
+    description: 'A JWT that needs the keys of `--jwt-jwks-url` while they cannot be fetched (the provider unreachable, slow, or answering something other than a JWK Set): the token may be good, so the client is told to retry (with `Retry-After`) rather than that its key is invalid.',
+  },
   ORIGIN_NOT_ALLOWED: {
     status: 'PERMISSION_DENIED', kind: 'user', retryable: false,
     description: 'A browser request (or its CORS preflight) from a web origin that is neither loopback, this server itself, nor in `--allowed-origins`. gemserve\'s own text; 403 as Ollama answers a foreign `Origin` (gin-contrib/cors), so no foreign page acts on the server.',
@@ -436,6 +440,15 @@ export const Errors = {
         { '@type': LOCALIZED_MESSAGE, locale: 'en-US', message },
       ],
     });
+  },
+
+  /**
+   * `JWT_KEYS_UNAVAILABLE`: Google's 503 text, with `Retry-After` (RFC 9110 §10.2.3) in whole
+   * seconds, at least 1.
+   */
+  jwtKeysUnavailable(retryAfterMs: number): GemserveError {
+    const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+    return make('JWT_KEYS_UNAVAILABLE', 'The service is currently unavailable.', { headers: { 'retry-after': String(seconds) } });
   },
 
   /**

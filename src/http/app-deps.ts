@@ -5,6 +5,7 @@ import type { PromptBlocklist } from '../core/prompt-blocklist.js';
 import type { ResponseCaching } from '../gateway/cache/response-caching.js';
 import type { RateLimiter } from '../gateway/limits/rate-limiter.js';
 import type { KeyStore } from '../gateway/keys/key-store.js';
+import type { JwtConfig } from '../gateway/keys/verify-jwt.js';
 import type { GatewayMetrics } from '../gateway/metrics/gateway-metrics.js';
 import type { UsageSink } from '../gateway/usage-record.js';
 import type { UsageStore } from '../gateway/usage/usage-store.js';
@@ -49,6 +50,12 @@ export interface AppDeps {
   keyStore?: KeyStore;
   /** HS256 secret of JWT bearer tokens accepted as callers `jwt:<sub>` (`--jwt-secret`). Absent: no JWTs. */
   jwtSecret?: string;
+  /**
+   * Asymmetric keys of JWT bearer tokens (`--jwt-public-key`, `--jwt-jwks-url`, `--jwt-algorithms`)
+   * and the `iss` and `aud` every accepted token must carry (`--jwt-issuer`, `--jwt-audience`);
+   * src/gateway/keys/verify-jwt.ts. Absent: only `jwtSecret`'s HS256 tokens, if any.
+   */
+  jwt?: Omit<JwtConfig, 'secret'>;
   /** The key gemserve's thought signatures are signed with (`GenerationDeps.thoughtSignatureKey`). Absent: a random one per app. */
   thoughtSignatureKey?: Uint8Array;
   /** The admin API's credential (`Authorization: Bearer <admin key>`). Absent: no admin API (404). */

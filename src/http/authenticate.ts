@@ -47,7 +47,8 @@ export function apiKeyOf(request: FastifyRequest): string | undefined {
  * keys, managed keys, JWTs; src/gateway/keys/resolve-caller.ts) decides. With no identity
  * configured every request is admitted. Otherwise, as Google does: no key → 403
  * PERMISSION_DENIED, an unknown, revoked or expired key (or a bad JWT) → 400 INVALID_ARGUMENT
- * with ErrorInfo API_KEY_INVALID. Routes marked `config.public`, CORS preflights and unknown
+ * with ErrorInfo API_KEY_INVALID; a JWT whose signing keys could not be fetched → 503 UNAVAILABLE
+ * with Retry-After. Routes marked `config.public`, CORS preflights and unknown
  * paths need no key, nor do requests with `?upload_id=` to routes marked
  * `config.uploadCapability` (the route checks the id). Every request gets `request.caller`, made
  * here once. Which models a key may use is checked where the model is resolved
@@ -60,6 +61,11 @@ export function createAuthenticate(resolve: CallerResolver): onRequestHookHandle
     if (request.routeOptions.config?.uploadCapability && hasUploadId(request)) return;
     const resolution = await resolve(apiKeyOf(request));
     if ('rejected' in resolution) {
+      if (resolution.rejected === 'unavailable') {
+        // The server's fault, not the client's: logged where operators look, and retryable.
+        request.log.warn(`credential not verifiable: ${resolution.why}`);
+        throw Errors.jwtKeysUnavailable(resolution.retryAfterMs);
+      }
       request.log.debug(`credential refused: ${resolution.why}`);
       throw resolution.rejected === 'missing' ? Errors.apiKeyMissing() : Errors.apiKeyInvalid();
     }

@@ -25,7 +25,9 @@ test('nothing configured: everyone is admitted and named anonymous; each key pre
 test('isOpen: true only while no key, JWT secret or managed key exists', async () => {
   assert.equal(await createCallerResolver({}).isOpen(), true);
   assert.equal(await createCallerResolver({ staticKeys: ['k'] }).isOpen(), false);
-  assert.equal(await createCallerResolver({ jwtSecret: 's' }).isOpen(), false);
+  assert.equal(await createCallerResolver({ jwt: { secret: 's' } }).isOpen(), false);
+  assert.equal(await createCallerResolver({ jwt: { jwksUrl: 'http://127.0.0.1:9/certs' } }).isOpen(), false);
+  assert.equal(await createCallerResolver({ jwt: { audience: ['a'] } }).isOpen(), true, 'claim checks without keys accept no JWT');
   const store = new MemoryKeyStore();
   const resolve = createCallerResolver({ store });
   assert.equal(await resolve.isOpen(), true);
@@ -84,7 +86,7 @@ test('JWTs: with a secret, a valid token is jwt:<sub>; a bad or expired one is i
   const clock = new FakeClock();
   const store = new MemoryKeyStore({ clock });
   const { secret } = await store.create({ name: 'a' });
-  const resolve = createCallerResolver({ staticKeys: ['k1'], store, jwtSecret: 's3cret', clock });
+  const resolve = createCallerResolver({ staticKeys: ['k1'], store, jwt: { secret: 's3cret' }, clock });
   const now = clock.now() / 1000;
   assert.deepEqual(await resolve(signJwt({ sub: 'svc', exp: now + 60, models: ['m'] }, 's3cret')), { caller: { id: 'jwt:svc', name: 'svc', allowedModels: ['m'] } });
   assert.equal(rejected(/JWT: bad signature/)(await resolve(signJwt({ sub: 'svc' }, 'wrong'))), 'invalid');
@@ -95,5 +97,16 @@ test('JWTs: with a secret, a valid token is jwt:<sub>; a bad or expired one is i
   const noJwt = createCallerResolver({ staticKeys: ['k1'] });
   assert.equal(rejected(/unknown/)(await noJwt(signJwt({ sub: 'svc' }, 's3cret'))), 'invalid');
   // A JWT secret alone closes the server.
-  assert.equal(rejected(/no API key/)(await createCallerResolver({ jwtSecret: 'x' })(undefined)), 'missing');
+  assert.equal(rejected(/no API key/)(await createCallerResolver({ jwt: { secret: 'x' } })(undefined)), 'missing');
+});
+
+test('JWTs whose JWKS cannot be fetched: unavailable, with the wait; other credentials unaffected', async () => {
+  // Port 9 (discard) on loopback: nothing listens there in a test environment, so the fetch fails.
+  const resolve = createCallerResolver({ staticKeys: ['k1'], jwt: { jwksUrl: 'http://127.0.0.1:9/certs' } });
+  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const r = await resolve(`${b64({ alg: 'RS256', kid: 'x' })}.${b64({ sub: 's' })}.c2ln`);
+  assert.equal(rejected(/JWT: fetching the JWKS at http:\/\/127\.0\.0\.1:9\/certs failed/)(r), 'unavailable');
+  assert.ok('retryAfterMs' in r && r.retryAfterMs > 0);
+  assert.equal(rejected(/JWT: algorithm HS256 is not accepted/)(await resolve(signJwt({ sub: 's' }, 'x'))), 'invalid');
+  assert.deepEqual(await resolve('k1'), { caller: staticCaller('k1') });
 });

@@ -5,16 +5,20 @@ import { callerIdOf } from './caller-id.js';
 import { callerOfKey, keyRefusal } from './key-record.js';
 import { hashKeySecret } from './key-secret.js';
 import type { KeyStore } from './key-store.js';
-import { callerOfJwt, JWT_SHAPE, verifyJwt } from './verify-jwt.js';
+import { callerOfJwt, createJwtVerifier, JWT_SHAPE, type JwtConfig } from './verify-jwt.js';
 
 /** `lastUsedAt` is written at most this often per key, so busy keys do not write on every request. */
 export const LAST_USED_INTERVAL_MS = 60_000;
 
 /**
  * The outcome of resolving a credential: the caller, or why not. `missing` becomes Google's 403
- * PERMISSION_DENIED, `invalid` its 400 API_KEY_INVALID; `why` is for logs only.
+ * PERMISSION_DENIED, `invalid` its 400 API_KEY_INVALID, `unavailable` (a JWT whose keys could not
+ * be fetched: it may be good) a 503 to retry after `retryAfterMs`; `why` is for logs only.
  */
-export type Resolution = { caller: Caller } | { rejected: 'missing' | 'invalid'; why: string };
+export type Resolution =
+  | { caller: Caller }
+  | { rejected: 'missing' | 'invalid'; why: string }
+  | { rejected: 'unavailable'; why: string; retryAfterMs: number };
 
 /** Turns the credential a request presents into its {@link Caller}. */
 export interface CallerResolver {
@@ -33,8 +37,8 @@ export interface CallerSources {
   staticKeys?: readonly string[];
   /** Managed keys. */
   store?: KeyStore;
-  /** HS256 secret of accepted JWT bearer tokens (`--jwt-secret`). */
-  jwtSecret?: string;
+  /** How JWT bearer tokens are verified (`--jwt-secret`, `--jwt-public-key`, `--jwt-jwks-url`, ...). Absent or empty: no JWTs. */
+  jwt?: JwtConfig;
   /** For key expiry and JWT times. */
   clock?: Clock;
   /** Receives failures to record `lastUsedAt` (never fails the request). */
@@ -63,9 +67,10 @@ export function openCaller(key: string | undefined): Caller {
 
 /**
  * Builds the resolver of a server. With no identity configured at all (no static keys, no JWT
- * secret, no managed key ever created) every request is admitted, as {@link openCaller}. Otherwise a credential is tried as, in turn: a JWT (when it has a
- * JWT's shape and a secret is set), a static key, a managed key (refused once revoked or
- * expired, or with an old secret past its rotation grace).
+ * key, no managed key ever created) every request is admitted, as {@link openCaller}. Otherwise a
+ * credential is tried as, in turn: a JWT (when it has a JWT's shape and JWT keys are configured:
+ * {@link createJwtVerifier}), a static key, a managed key (refused once revoked or expired, or
+ * with an old secret past its rotation grace).
  *
  * Static keys are compared as SHA-256 digests with `timingSafeEqual` against every key without an
  * early exit; managed keys are looked up by the SHA-256 of the credential, which reveals nothing
@@ -74,13 +79,14 @@ export function openCaller(key: string | undefined): Caller {
 export function createCallerResolver(sources: CallerSources): CallerResolver {
   const clock = sources.clock ?? systemClock;
   const statics = (sources.staticKeys ?? []).map((k) => ({ digest: sha256(k), caller: staticCaller(k) }));
-  const { store, jwtSecret } = sources;
+  const { store } = sources;
+  const verifyJwt = sources.jwt ? createJwtVerifier(sources.jwt) : undefined;
   // Keys are never deleted, so once the store has one it always will: no need to ask again.
   let storeHasKeys = false;
   const lastMarked = new Map<string, number>();
 
   const isOpen = async () => {
-    if (statics.length > 0 || jwtSecret !== undefined || storeHasKeys) return false;
+    if (statics.length > 0 || verifyJwt !== undefined || storeHasKeys) return false;
     if (!store) return true;
     storeHasKeys = await store.hasKeys();
     return !storeHasKeys;
@@ -97,9 +103,11 @@ export function createCallerResolver(sources: CallerSources): CallerResolver {
     if (await isOpen()) return { caller: openCaller(credential) };
     if (credential === undefined || credential === '') return { rejected: 'missing', why: 'no API key' };
 
-    if (jwtSecret !== undefined && JWT_SHAPE.test(credential)) {
-      const verified = verifyJwt(credential, jwtSecret, clock.now());
-      return 'claims' in verified ? { caller: callerOfJwt(verified.claims) } : { rejected: 'invalid', why: `JWT: ${verified.invalid}` };
+    if (verifyJwt !== undefined && JWT_SHAPE.test(credential)) {
+      const verified = await verifyJwt(credential, clock.now());
+      if ('claims' in verified) return { caller: callerOfJwt(verified.claims) };
+      if ('unavailable' in verified) return { rejected: 'unavailable', why: `JWT: ${verified.unavailable}`, retryAfterMs: verified.retryAfterMs };
+      return { rejected: 'invalid', why: `JWT: ${verified.invalid}` };
     }
 
     const digest = sha256(credential);
