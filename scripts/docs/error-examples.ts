@@ -13,6 +13,10 @@ const p = (name: string): never => `<${name}>` as never;
 export const ERROR_EXAMPLES: { readonly [F in keyof typeof Errors]: () => GemserveError } = {
   invalidArgument: () => Errors.invalidArgument(p('what is wrong'), p('field')),
   malformedJson: () => Errors.malformedJson(p('parser error')),
+  unknownFields: () => Errors.unknownFields([
+    { field: '', description: 'Invalid JSON payload received. Unknown name "gene,rationConfig": Cannot find field.' },
+    { field: 'generation_config', description: 'Invalid JSON payload received. Unknown name "max_tokens" at \'generation_config\': Cannot find field.' },
+  ]),
   payloadTooLarge: () => Errors.payloadTooLarge(p('body limit')),
   modelNotFound: () => Errors.modelNotFound(p('model'), p('api version'), p('method')),
   notFound: () => Errors.notFound(p('path')),

@@ -73,6 +73,10 @@ export const ERROR_CATALOG = {
     status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
     description: 'The request body is not JSON at all. The message begins as Google\'s does.',
   },
+  UNKNOWN_FIELD: {
+    status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
+    description: 'The body has a field its message does not have (a typo such as `generation_config.max_tokens`), in any method\'s body or a batch\'s request: Google\'s text, one line and one `BadRequest` violation per unknown name. Every field of the current SDKs\' request types is known, in camelCase or snake_case; user JSON (function arguments and responses, JSON Schemas, labels) is never looked into. `--unknown-fields accept` drops such fields and logs each path once instead.',
+  },
   PAYLOAD_TOO_LARGE: {
     // Google answers an oversized body with 400 INVALID_ARGUMENT, not HTTP 413.
     status: 'INVALID_ARGUMENT', kind: 'user', retryable: false,
@@ -345,6 +349,17 @@ export const Errors = {
   /** `MALFORMED_JSON`. Google's text begins the same way. */
   malformedJson(reason: string): GemserveError {
     return make('MALFORMED_JSON', `Invalid JSON payload received. ${reason}`);
+  },
+
+  /**
+   * `UNKNOWN_FIELD`: Google's 400 for names a body's message does not have, one line each
+   * ("Invalid JSON payload received. Unknown name \"x\" at 'generation_config': Cannot find
+   * field."), each line also a `BadRequest` violation, whose `field` Google leaves out for a name
+   * at the top level (the bodies quoted in google-gemini/gemini-cli#13972, decolua/9router#1876).
+   */
+  unknownFields(violations: readonly { field?: string; description: string }[]): GemserveError {
+    const fieldViolations = violations.map((v) => (v.field ? { field: v.field, description: v.description } : { description: v.description }));
+    return make('UNKNOWN_FIELD', violations.map((v) => v.description).join('\n'), { details: [{ '@type': BAD_REQUEST, fieldViolations }] });
   },
 
   /** `PAYLOAD_TOO_LARGE`. */
