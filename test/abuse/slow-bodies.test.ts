@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +10,7 @@ import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import type { AppDeps } from '../../src/http/app-deps.js';
 import { createApp } from '../../src/http/create-app.js';
 import { createMemoryFileService } from '../../src/storage/open-file-service.js';
+import { serveInChild } from '../fixtures/serve-in-child.js';
 
 const KEY = 'AIza-slow-body-test-key';
 const GENERATE = '/v1beta/models/gemini-2.0-flash:generateContent';
@@ -178,41 +175,6 @@ test('an oversized upload start is refused and the keep-alive connection does no
   assertGoogleError(parseResponse(c.received()), 404, 'NOT_FOUND');
 });
 
-/**
- * `gemserve serve` in a child process (the CLI as users run it, the fake engine behind it), so
- * its sockets and the test's are counted in two processes' file descriptor tables: 5,000 slow
- * sockets are 5,000 descriptors on each side. `ulimit` (bash's builtin) lowers the child's
- * limit when given. Resolves with the port from its start line.
- */
-async function serveInChild(t: { after(fn: () => unknown): void }, opts: { args?: string[]; ulimit?: number } = {}): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'gemserve-slow-bodies-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const config = join(dir, 'gemserve.json');
-  await writeFile(config, JSON.stringify({ engines: { demo: { kind: 'fake' } }, models: { 'gemini-2.0-flash': { engine: 'demo' } } }));
-  const argv = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', config, '--host', '127.0.0.1', '--port', '0',
-    '--api-key', KEY, '--data-dir', join(dir, 'data'), ...(opts.args ?? [])];
-  const quoted = argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-  const child = opts.ulimit === undefined
-    ? spawn(argv[0], argv.slice(1), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn('bash', ['-c', `ulimit -n ${opts.ulimit} && exec ${quoted}`], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  });
-  for (let waited = 0; !/listening on http:\/\/127\.0\.0\.1:\d+/.test(out); waited += 50) {
-    if (waited > 30_000 || child.exitCode !== null) throw new Error(`gemserve did not start: ${out}`);
-    await sleep(50);
-  }
-  return { child, port: Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]), output: () => out };
-}
-
-const REPO = new URL('../..', import.meta.url).pathname;
-
 /** `count` sockets, each sending a keyed generateContent head and the first byte of a 1 MB body, then nothing; opened `wave` at a time (the listen backlog is 511). */
 async function holdSlowSockets(port: number, count: number, wave = 500): Promise<{ sockets: Socket[]; closed: () => number; answered408: () => number }> {
   const sockets: Socket[] = [];
@@ -255,7 +217,7 @@ test('5,000 slow-body sockets do not stop a normal request from being served wit
   const IDLE_S = 8;
   // Each held socket is one descriptor here and one in the server: within this machine's
   // `ulimit -n` (20,000 in CI) with room to spare, as the server runs in a process of its own.
-  const { child, port } = await serveInChild(t, { args: ['--body-idle-timeout', String(IDLE_S)] });
+  const { child, port } = await serveInChild(t, { args: ['--api-key', KEY, '--body-idle-timeout', String(IDLE_S)] });
   const before = openFds(child.pid);
   const opening = performance.now();
   const held = await holdSlowSockets(port, COUNT);
@@ -293,7 +255,7 @@ test('when its descriptors run out the server refuses new connections but surviv
   // maxConnections by default (nodejs.org/api/net.html#servermaxconnections): libuv accepts and
   // at once closes connections it has no descriptor for (its EMFILE reserve), so a newcomer is
   // closed without an answer until the body timeout frees descriptors.
-  const { child, port, output } = await serveInChild(t, { ulimit: 256, args: ['--body-idle-timeout', '2'] });
+  const { child, port, output } = await serveInChild(t, { ulimit: 256, args: ['--api-key', KEY, '--body-idle-timeout', '2'] });
   const held = await holdSlowSockets(port, 400, 100);
   t.after(() => { for (const s of held.sockets) s.destroy(); });
   await sleep(300);
