@@ -10,6 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +30,11 @@ import { MemoryBatchStore } from '../../src/storage/batches/memory-batch-store.j
 import { MemoryCachedContentStore } from '../../src/storage/cached-contents/memory-cached-content-store.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import {
-  HOSTILE_EMBED_MODEL, HOSTILE_MODEL, hostileRequests, hostileUploadFlows, toBytes, type HostileRequest,
+  HOSTILE_EMBED_MODEL, HOSTILE_MODEL, hostileRequests, hostileUploadFlows, seededRandom, toBytes, type HostileRequest,
 } from '../fixtures/hostile-requests.js';
 
 const SEED = 14;
+const SLOW_MODEL = 'gemini-2.5-flash';
 const KEY = 'AIza-hostile-requests-key';
 const ADMIN = 'hostile-admin-secret';
 const CONCURRENCY = 16;
@@ -224,6 +226,8 @@ interface Target {
   port: number;
   engine: SlottedFakeEngine;
   embedder: SlottedFakeEngine;
+  /** Behind SLOW_MODEL: 20 ms a token, so a client can leave mid-generation. */
+  slow: SlottedFakeEngine;
   logs: string[];
   ids: Record<string, string>;
 }
@@ -234,12 +238,13 @@ after(() => rm(workDir, { recursive: true, force: true }));
 async function listen(name: string, keyed: boolean): Promise<Target> {
   const engine = new SlottedFakeEngine();
   const embedder = new SlottedFakeEngine({ embeddingDimensions: 8 });
+  const slow = new SlottedFakeEngine({ tokenDelayMs: 20 });
   const logs: string[] = [];
   const keyedDeps: Partial<AppDeps> = keyed
     ? { apiKeys: [KEY], keyStore: new MemoryKeyStore(), adminKey: ADMIN, usageStore: new MemoryUsageStore(), jwtSecret: 'hostile-jwt-secret-of-32-bytes!!' }
     : { apiKeys: [] };
   const app = await createApp({
-    catalog: new ModelCatalog([{ id: HOSTILE_MODEL, engine }, { id: HOSTILE_EMBED_MODEL, engine: embedder }], { inputLimitFromEngine: true }),
+    catalog: new ModelCatalog([{ id: HOSTILE_MODEL, engine }, { id: HOSTILE_EMBED_MODEL, engine: embedder }, { id: SLOW_MODEL, engine: slow }], { inputLimitFromEngine: true }),
     bodyLimitBytes: 1 << 20,
     // A body that stops short of its Content-Length is cut off after 1 s, not the default 20 s.
     timeouts: { bodyIdleMs: 1_000, minBodyBytesPerSecond: 0 },
@@ -252,7 +257,7 @@ async function listen(name: string, keyed: boolean): Promise<Target> {
   } as AppDeps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
-  return { app, port, engine, embedder, logs, ids: await makeResources(port, keyed) };
+  return { app, port, engine, embedder, slow, logs, ids: await makeResources(port, keyed) };
 }
 
 /** A real File, cache, batch and managed key, so the cases reach past "not found". */
@@ -302,7 +307,7 @@ function record(tally: Tally, r: HostileRequest, outcome: Outcome): void {
   if (p) tally.problems.push(`${r.name} (${r.method} ${r.path.slice(0, 80)}): ${p}`);
 }
 
-/** The upload flows, each step in order; `{UPLOAD}` is the session the flow's last successful start made. */
+/** The upload flows, each step in order; `{UPLOAD}` is the session the flow's last successful start made, `{LASTFILE}` the File it finalized. */
 async function uploadFlows(target: Target, tally: Tally): Promise<void> {
   await pool(hostileUploadFlows(), 4, async (flow) => {
     const ids = { ...target.ids };
@@ -311,6 +316,9 @@ async function uploadFlows(target: Target, tally: Tally): Promise<void> {
       record(tally, { ...step, name: `upload flow "${flow.name}", step ${step.name}` }, outcome);
       const url = 'response' in outcome ? outcome.response.headers.get('x-goog-upload-url') : undefined;
       if (url) ids.UPLOAD = new URL(url).searchParams.get('upload_id') ?? 'missing';
+      if ('response' in outcome && outcome.response.headers.get('x-goog-upload-status') === 'final') {
+        ids.LASTFILE = (JSON.parse(outcome.response.body.toString('utf8')) as { file: { name: string } }).file.name;
+      }
     }
   });
 }
@@ -328,10 +336,11 @@ async function assertStillWell(target: Target): Promise<void> {
   assert.ok(((await res.json()) as { candidates: unknown[] }).candidates.length > 0);
   // Streams cut off mid-way release their slots when the abort reaches them: give that a moment.
   const idle = (e: SlottedFakeEngine) => e.stats().busy === 0 && e.stats().queued === 0;
-  for (let waited = 0; waited < 3_000 && !(idle(target.engine) && idle(target.embedder)); waited += 50) await sleep(50);
+  for (let waited = 0; waited < 3_000 && !(idle(target.engine) && idle(target.embedder) && idle(target.slow)); waited += 50) await sleep(50);
   const held = (e: SlottedFakeEngine) => ({ busy: e.stats().busy, queued: e.stats().queued });
   assert.deepEqual(held(target.engine), { busy: 0, queued: 0 }, 'a generation slot is still held');
   assert.deepEqual(held(target.embedder), { busy: 0, queued: 0 }, 'an embedding slot is still held');
+  assert.deepEqual(held(target.slow), { busy: 0, queued: 0 }, 'a slot of a generation the client left is still held');
   // The server runs in this process: a `__proto__` or `constructor.prototype` key that reached a merge would show here.
   const probe = {} as Record<string, unknown>;
   assert.deepEqual([probe.polluted, probe.isAdmin], [undefined, undefined], 'Object.prototype was polluted');
@@ -379,6 +388,28 @@ describe('hostile requests (abuse)', () => {
       await assertStillWell(target);
     });
   }
+
+  it('generations and streams the client leaves midway (300, 32 at once on 2 slots) release their slots', async (t) => {
+    const rand = seededRandom(SEED);
+    const body = JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'tell me a long story' }] }], generationConfig: { maxOutputTokens: 50 } });
+    const paths = [`/v1beta/models/${SLOW_MODEL}:streamGenerateContent?alt=sse`, `/v1beta/models/${SLOW_MODEL}:streamGenerateContent`, `/v1beta/models/${SLOW_MODEL}:generateContent`];
+    let left = 0;
+    await pool(Array.from({ length: 300 }, (_, i) => i), 32, async (i) => {
+      const socket = connect(keyed.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await once(socket, 'connect');
+      socket.write(`POST ${paths[i % 3]} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-goog-api-key: ${KEY}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      // Leave at a seeded moment: before the first byte, after it, or mid-stream.
+      const wait = Math.floor(rand() * 120);
+      if (i % 2 === 0) await Promise.race([once(socket, 'data'), sleep(1_000)]);
+      await sleep(wait);
+      socket.destroy();
+      left++;
+    });
+    total.sent += left;
+    t.diagnostic(`${left} requests left midway`);
+    await assertStillWell(keyed);
+  });
 
   it('sent at least 2,000 hostile requests in all', (t) => {
     t.diagnostic(summary('in all', total, 0).replace(' in 0 ms', ''));
