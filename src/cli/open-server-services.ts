@@ -98,14 +98,17 @@ export function openResponseCache(
 }
 
 /**
- * The rate limiter of `--rpm`/`--tpm`/`--rpd` (every key's defaults) and config `limits` (per
- * model). Always built: a managed key may carry quotas even when no default is set. A
+ * The rate limiter of `--rpm`/`--tpm`/`--rpd` (every key's defaults), config `limits` (per
+ * model), `--count-tokens-rpm` and `--files-rpm`. Always built: a managed key may carry quotas even when no default is set. A
  * `-latest` alias counts against its target's limits.
  */
 export function createRateLimiter(settings: Settings, catalog: ModelCatalog): RateLimiter {
   return new RateLimiter({
     defaults: { rpm: settings.rpm, tpm: settings.tpm, rpd: settings.rpd },
     models: settings.limits,
+    // 0 turns either off.
+    ...(settings.countTokensRpm > 0 ? { countTokensRpm: settings.countTokensRpm } : {}),
+    ...(settings.filesRpm > 0 ? { filesRpm: settings.filesRpm } : {}),
     canonicalModel: (model) => catalog.get(model)?.definition.aliasOf ?? model,
   });
 }

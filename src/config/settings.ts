@@ -553,6 +553,20 @@ export const SETTINGS = {
     help: 'Requests per day each API key may make to each model; the day is UTC (it resets at 00:00 UTC).',
     parse: optional(integer(1)), commands: SERVE,
   }),
+  countTokensRpm: setting({
+    flag: 'count-tokens-rpm', env: 'GEMSERVE_COUNT_TOKENS_RPM', type: 'string', valueName: 'N',
+    // Google's Count Tokens quota: 3,000 requests a minute (firebase.google.com/docs/ai-logic/count-tokens).
+    default: constant(3000),
+    help: 'countTokens requests per minute each API key may make to each model (sliding minute), a quota of its own as Google\'s (3,000 a minute), not counted against --rpm/--rpd; more get 429 RESOURCE_EXHAUSTED with RetryInfo. 0: unlimited.',
+    parse: integer(0), commands: SERVE,
+  }),
+  filesRpm: setting({
+    flag: 'files-rpm', env: 'GEMSERVE_FILES_RPM', type: 'string', valueName: 'N',
+    // Google documents no Files API request rate (ai.google.dev/gemini-api/docs/files): gemserve's own default.
+    default: constant(300),
+    help: 'Files API uploads each API key may start per minute (sliding minute; chunks of a started upload are not counted); more get 429 RESOURCE_EXHAUSTED with RetryInfo before the upload\'s metadata is read. Google documents no such rate; 300 is gemserve\'s default. 0: unlimited.',
+    parse: integer(0), commands: SERVE,
+  }),
   limits: setting<Record<string, ModelLimits>>({
     flag: 'limits', env: 'GEMSERVE_LIMITS', type: 'string', valueName: 'JSON',
     default: constant({}), defaultText: 'none',

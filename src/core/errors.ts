@@ -312,8 +312,8 @@ export interface QuotaViolation {
   quotaMetric: string;
   /** e.g. `GenerateRequestsPerMinutePerProjectPerModel`; `PerMinute` / `PerDay` tell clients how long to wait. */
   quotaId: string;
-  /** The model id, without `models/`. */
-  model: string;
+  /** The model id, without `models/`; absent for a quota of the caller's, not of a model (Files). */
+  model?: string;
   /** The limit that was reached. */
   limit: number;
 }
@@ -476,7 +476,7 @@ export const Errors = {
    */
   quotaExceeded(violations: readonly QuotaViolation[], retryDelayMs: number): GemserveError {
     const delay = formatDuration(retryDelayMs);
-    const lines = violations.map((v) => `* Quota exceeded for metric: ${v.quotaMetric}, limit: ${v.limit}, model: ${v.model}\n`);
+    const lines = violations.map((v) => `* Quota exceeded for metric: ${v.quotaMetric}, limit: ${v.limit}${v.model !== undefined ? `, model: ${v.model}` : ''}\n`);
     return make(
       'QUOTA_EXCEEDED',
       'You exceeded your current quota, please check your plan and billing details. ' +
@@ -489,7 +489,7 @@ export const Errors = {
             violations: violations.map((v) => ({
               quotaMetric: v.quotaMetric,
               quotaId: v.quotaId,
-              quotaDimensions: { location: 'global', model: v.model },
+              quotaDimensions: { location: 'global', ...(v.model !== undefined ? { model: v.model } : {}) },
               quotaValue: String(v.limit),
             })),
           },

@@ -244,6 +244,8 @@ export class GenerationService {
    * cache's size reported as `cachedContentTokenCount`.
    */
   async countTokens(call: ModelCall): Promise<CountAnswer> {
+    // Its own quota (admit-call.ts), checked before the body is parsed or tokenised.
+    await admitCall(this.#deps.limits, call);
     return this.#metered(call, async (meter) => {
       const parsed = parseCountTokensRequest(call.body);
       // A cache is named inside `generateContentRequest` (CountTokensRequest has no field of its own).

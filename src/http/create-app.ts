@@ -15,6 +15,7 @@ import { answerClientError, answerNodeRefusals, refuseMissingHost } from './answ
 import { DEFAULT_HTTP_TIMEOUTS, guardRequestBodies, hasUnreadBody, serverTimeoutOptions } from './guard-request-bodies.js';
 import { isClientAbort, sendError, toWireError } from './error-envelope.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { admitUploadStarts } from './admit-upload-starts.js';
 import { markArrival } from './mark-arrival.js';
 import { addRequestLogging, loggerOptions, requestIdOf } from './request-logging.js';
 import { registerAdminKeys } from './routes/admin-keys.js';
@@ -132,6 +133,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         registerCachedContents(api, service, deps.cachedContents);
       }
       if (deps.files) {
+        // Each upload start is a request under the Files quota (--files-rpm), refused before its metadata is read.
+        if (deps.limits) api.addHook('onRequest', admitUploadStarts(deps.limits));
         registerFiles(api, deps.files);
         // Its own context: the upload route takes raw bytes whatever the Content-Type.
         await registerUpload(api, deps.files);

@@ -38,7 +38,7 @@ class SettableEngine extends FakeEngine {
 
 async function listening(limits?: RateLimiter) {
   const engine = new SettableEngine();
-  const app = await createApp({ catalog: new ModelCatalog([{ id: MODEL, engine }]), bodyLimitBytes: 200 * 1024 * 1024, ...(limits ? { limits } : {}) });
+  const app = await createApp({ catalog: new ModelCatalog([{ id: MODEL, engine }]), apiKeys: [], bodyLimitBytes: 200 * 1024 * 1024, ...(limits ? { limits } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, engine, port: (app.server.address() as { port: number }).port };
 }

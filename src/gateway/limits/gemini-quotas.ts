@@ -22,6 +22,9 @@
 /** One of the three limits of a (caller, model). */
 export type QuotaKind = 'rpm' | 'tpm' | 'rpd';
 
+/** The limits of methods that do not generate, each with a quota of its own. */
+export type SideQuotaKind = 'countTokensRpm' | 'filesRpm';
+
 export interface GeminiQuota {
   quotaMetric: string;
   quotaId: string;
@@ -41,3 +44,33 @@ export const GEMINI_QUOTAS: Record<QuotaKind, GeminiQuota> = {
     quotaId: 'GenerateRequestsPerDayPerProjectPerModel',
   },
 };
+
+/**
+ * countTokens has a quota of its own, apart from the generate quotas (it generates nothing and is
+ * not billed): Google documents 3,000 requests per minute for the Count Tokens API
+ * (firebase.google.com/docs/ai-logic/count-tokens, "Pricing and quota"; Vertex AI's
+ * cloud.google.com/vertex-ai/generative-ai/docs/multimodal/get-token-count says the same), so
+ * that is the default (`--count-tokens-rpm`). Google's 429s for it are not on record: the id and
+ * metric follow the generate ones' pattern, `PerMinute` so that gemini-cli retries after a minute.
+ *
+ * Files: Google documents storage (20 GB per project) and per-file limits for the Files API
+ * (ai.google.dev/gemini-api/docs/files) but no request rate, so gemserve's default
+ * (`--files-rpm`, 300 upload starts a minute per key) is its own, and so are the id and metric,
+ * in Google's pattern. They count per caller, not per model.
+ */
+export const SIDE_QUOTAS: Record<SideQuotaKind, GeminiQuota> = {
+  countTokensRpm: {
+    quotaMetric: 'generativelanguage.googleapis.com/count_tokens_requests',
+    quotaId: 'CountTokensRequestsPerMinutePerProjectPerModel',
+  },
+  filesRpm: {
+    quotaMetric: 'generativelanguage.googleapis.com/file_upload_requests',
+    quotaId: 'FileUploadRequestsPerMinutePerProject',
+  },
+};
+
+/** Google's documented Count Tokens API quota, requests per minute (see {@link SIDE_QUOTAS}). */
+export const COUNT_TOKENS_RPM = 3000;
+
+/** gemserve's default for upload starts per minute and key (Google documents none; see {@link SIDE_QUOTAS}). */
+export const FILES_RPM = 300;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { FakeClock } from '../../../test/fixtures/fake-clock.js';
 import type { Caller } from '../caller.js';
 import type { UsageRecord } from '../usage-record.js';
-import { GEMINI_QUOTAS } from './gemini-quotas.js';
+import { GEMINI_QUOTAS, SIDE_QUOTAS } from './gemini-quotas.js';
 import { MINUTE_MS } from './limit-store.js';
 import { RateLimiter, type Admission } from './rate-limiter.js';
 
@@ -112,6 +112,52 @@ describe('RateLimiter', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => limiter.admit(ALICE, MODEL)));
     assert.equal(results.filter((a) => a.admitted).length, 10);
     for (const a of results.filter((x) => !x.admitted)) assert.equal(refusal(a).retryAfterMs, MINUTE_MS);
+  });
+
+  it('countTokens has a quota of its own per caller and model: it neither takes from nor is refused by the generate quotas', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ clock, defaults: { rpm: 1, rpd: 1 }, countTokensRpm: 2 });
+    assert.equal((await limiter.admit(ALICE, MODEL)).admitted, true);
+    refusal(await limiter.admit(ALICE, MODEL)); // the generate quotas are used up
+    assert.equal((await limiter.admitCountTokens(ALICE, MODEL)).admitted, true);
+    clock.advance(20_000);
+    assert.equal((await limiter.admitCountTokens(ALICE, MODEL)).admitted, true);
+    const r = refusal(await limiter.admitCountTokens(ALICE, MODEL));
+    assert.deepEqual(r.violations, [{ ...SIDE_QUOTAS.countTokensRpm, model: MODEL, limit: 2 }]);
+    assert.match(r.violations[0].quotaId, /PerMinute/);
+    assert.equal(r.retryAfterMs, MINUTE_MS - 20_000);
+    // Refusals took nothing: once the first count leaves the minute, exactly one more is admitted.
+    for (let i = 0; i < 5; i++) refusal(await limiter.admitCountTokens(ALICE, MODEL));
+    clock.advance(r.retryAfterMs);
+    assert.equal((await limiter.admitCountTokens(ALICE, MODEL)).admitted, true);
+    refusal(await limiter.admitCountTokens(ALICE, MODEL));
+    // Another caller, or another model, has its own.
+    assert.equal((await limiter.admitCountTokens(BOB, MODEL)).admitted, true);
+    assert.equal((await limiter.admitCountTokens(ALICE, 'gemini-2.5-flash')).admitted, true);
+  });
+
+  it('upload starts count per caller, every model alike, under the Files quota; refusals take nothing', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ clock, defaults: { rpm: 1 }, filesRpm: 2 });
+    assert.equal((await limiter.admitFileUpload(ALICE)).admitted, true);
+    assert.equal((await limiter.admitFileUpload(ALICE)).admitted, true);
+    const r = refusal(await limiter.admitFileUpload(ALICE));
+    assert.deepEqual(r.violations, [{ ...SIDE_QUOTAS.filesRpm, limit: 2 }]);
+    assert.equal(r.retryAfterMs, MINUTE_MS);
+    refusal(await limiter.admitFileUpload(ALICE));
+    assert.equal((await limiter.admitFileUpload(BOB)).admitted, true);
+    // The generate quota is apart.
+    assert.equal((await limiter.admit(ALICE, MODEL)).admitted, true);
+    clock.advance(MINUTE_MS);
+    assert.equal((await limiter.admitFileUpload(ALICE)).admitted, true);
+  });
+
+  it('without countTokens and Files limits, admits every count and upload', async () => {
+    const limiter = new RateLimiter({ clock: new FakeClock(), defaults: { rpm: 1 } });
+    for (let i = 0; i < 50; i++) {
+      assert.equal((await limiter.admitCountTokens(ALICE, MODEL)).admitted, true);
+      assert.equal((await limiter.admitFileUpload(ALICE)).admitted, true);
+    }
   });
 
   it('without limits admits everything', async () => {

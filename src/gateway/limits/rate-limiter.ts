@@ -2,7 +2,7 @@ import type { QuotaViolation } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../storage/clock.js';
 import type { Caller, Quotas } from '../caller.js';
 import type { UsageRecord, UsageSink } from '../usage-record.js';
-import { GEMINI_QUOTAS, type QuotaKind } from './gemini-quotas.js';
+import { GEMINI_QUOTAS, SIDE_QUOTAS, type QuotaKind, type SideQuotaKind } from './gemini-quotas.js';
 import { MINUTE_MS, type LimitCheck, type LimitStore, type LimitWindow } from './limit-store.js';
 import { MemoryLimitStore } from './memory-limit-store.js';
 
@@ -21,6 +21,13 @@ export interface RateLimiterOptions {
    * target, so aliases cannot double a quota). Identity by default.
    */
   canonicalModel?: (model: string) => string;
+  /**
+   * countTokens requests per minute of each caller on each model (`--count-tokens-rpm`; Google's
+   * Count Tokens quota is its own, `COUNT_TOKENS_RPM`); absent, unlimited. Not counted against `rpm`/`rpd`.
+   */
+  countTokensRpm?: number;
+  /** Upload starts per minute of each caller, every model alike (`--files-rpm`); absent, unlimited. */
+  filesRpm?: number;
 }
 
 /** The outcome of {@link RateLimiter.admit}. */
@@ -59,6 +66,7 @@ export class RateLimiter {
   readonly #defaults: Quotas;
   readonly #models: Readonly<Record<string, Quotas>>;
   readonly #canonical: (model: string) => string;
+  readonly #side: Partial<Record<SideQuotaKind, number>>;
 
   constructor(opts: RateLimiterOptions = {}) {
     this.#store = opts.store ?? new MemoryLimitStore();
@@ -66,6 +74,10 @@ export class RateLimiter {
     this.#defaults = opts.defaults ?? {};
     this.#models = opts.models ?? {};
     this.#canonical = opts.canonicalModel ?? ((m) => m);
+    this.#side = {
+      ...(opts.countTokensRpm !== undefined ? { countTokensRpm: opts.countTokensRpm } : {}),
+      ...(opts.filesRpm !== undefined ? { filesRpm: opts.filesRpm } : {}),
+    };
   }
 
   /** The limits that apply to `caller` using `model` (absent fields: unlimited). */
@@ -109,6 +121,32 @@ export class RateLimiter {
     };
   }
 
+  /**
+   * Admits one countTokens request of `caller` to `model` under its own quota (`countTokensRpm`),
+   * or refuses it, counting nothing. It does not count against the generate quotas.
+   */
+  admitCountTokens(caller: Caller, model: string): Promise<Admission> {
+    const canonical = this.#canonical(model);
+    return this.#admitSide('countTokensRpm', counterKey('countTokensRpm', caller.id, canonical), canonical);
+  }
+
+  /** Admits one upload start of `caller` under the Files quota (`filesRpm`), or refuses it, counting nothing. */
+  admitFileUpload(caller: Caller): Promise<Admission> {
+    return this.#admitSide('filesRpm', counterKey('filesRpm', caller.id, ''));
+  }
+
+  async #admitSide(kind: SideQuotaKind, key: string, model?: string): Promise<Admission> {
+    const limit = this.#side[kind];
+    if (limit === undefined) return { admitted: true };
+    const decision = await this.#store.acquire([{ key, window: WINDOWS.rpm, limit, take: 1 }], this.#clock.now());
+    if (decision.admitted) return decision;
+    return {
+      admitted: false,
+      violations: [{ ...SIDE_QUOTAS[kind], ...(model !== undefined ? { model } : {}), limit }],
+      retryAfterMs: Math.max(...decision.refusals.map((r) => r.retryAfterMs)),
+    };
+  }
+
   /** Counts a finished request's total tokens towards its (caller, model) tokens per minute. */
   recordTokens(callerId: string, model: string, tokens: number): Promise<void> {
     if (!(tokens > 0)) return Promise.resolve();
@@ -133,6 +171,6 @@ function definedFields(q: Quotas | undefined): Quotas {
 }
 
 /** An unambiguous counter name (ids may contain any character). */
-function counterKey(kind: QuotaKind, callerId: string, model: string): string {
+function counterKey(kind: QuotaKind | SideQuotaKind, callerId: string, model: string): string {
   return JSON.stringify([kind, callerId, model]);
 }
