@@ -47,6 +47,11 @@ const SERVER_TOOLS: Array<[string, string]> = [
   ['fileSearch', 'File search (tools.fileSearch)'],
   ['googleMaps', 'Grounding with Google Maps (tools.googleMaps)'],
   ['mcpServers', 'MCP servers (tools.mcpServers)'],
+  // Vertex AI's tools, which both SDKs' `Tool` type has (src/api/gemini/tools.ts).
+  ['retrieval', 'Retrieval (tools.retrieval)'],
+  ['enterpriseWebSearch', 'Enterprise web search (tools.enterpriseWebSearch)'],
+  ['parallelAiSearch', 'Parallel AI search (tools.parallelAiSearch)'],
+  ['exaAiSearch', 'Exa AI search (tools.exaAiSearch)'],
 ];
 
 function refuseTool(tool: Tool, entry: CatalogEntry, features: ServerFeatures): void {

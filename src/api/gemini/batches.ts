@@ -1,5 +1,6 @@
-import type { EmbedContentResponse } from './embeddings.js';
-import type { GenerateContentResponse } from './generate-content.js';
+import { defineMessage, field, repeated, required, type MessageType } from './define-message.js';
+import { EMBED_CONTENT_REQUEST, type EmbedContentResponse } from './embeddings.js';
+import { GENERATE_CONTENT_REQUEST, type GenerateContentResponse } from './generate-content.js';
 import type { RpcStatus } from './status.js';
 
 /** The Batch API (ai.google.dev/api/batch-api): jobs as long-running operations. */
@@ -21,10 +22,78 @@ export interface BatchInputConfig {
   fileName?: string;
 }
 
-/** The body of `POST …:batchGenerateContent` and `…:asyncBatchEmbedContent`. */
-export interface CreateBatchRequest {
-  batch: { displayName?: string; inputConfig: BatchInputConfig; priority?: string };
-}
+/**
+ * The request bodies of `POST …:batchGenerateContent` and `…:asyncBatchEmbedContent` as tables
+ * (`GenerateContentBatch` and `EmbedContentBatch` of the Batch API, ai.google.dev/api/batch-api;
+ * `webhookConfig` from js-genai's createBatchJobConfigToMldev). Each inline request is the
+ * method's own request message, so its fields are known to the same depth as a direct call's.
+ * The output-only fields of a batch (`output`, `batchStats`, times, `state`) are known too: a
+ * client may send back a batch it read. The TypeScript shapes batch code reads are the plain
+ * interfaces above and below; these tables are the wire contract the body is checked against.
+ */
+export const INLINED_REQUEST = defineMessage('InlinedRequest', {
+  request: required(field.message(GENERATE_CONTENT_REQUEST)),
+  /** The caller's own JSON, echoed with the result. */
+  metadata: field.struct(),
+});
+
+export const INLINED_REQUESTS = defineMessage('InlinedRequests', {
+  requests: required(repeated(field.message(INLINED_REQUEST))),
+});
+
+export const INPUT_CONFIG = defineMessage('InputConfig', {
+  fileName: field.string(),
+  requests: field.message(INLINED_REQUESTS),
+});
+
+const BATCH_FIELDS = {
+  model: field.string(),
+  name: field.string(),
+  displayName: field.string(),
+  output: field.struct(),
+  createTime: field.string(),
+  endTime: field.string(),
+  updateTime: field.string(),
+  batchStats: field.struct(),
+  state: field.string(),
+  priority: field.int64(),
+  /** Where Google posts job updates; opaque, gemserve calls no webhook. */
+  webhookConfig: field.struct(),
+};
+
+export const GENERATE_CONTENT_BATCH = defineMessage('GenerateContentBatch', {
+  ...BATCH_FIELDS,
+  inputConfig: required(field.message(INPUT_CONFIG)),
+});
+
+export const BATCH_GENERATE_CONTENT_REQUEST = defineMessage('BatchGenerateContentRequest', {
+  batch: required(field.message(GENERATE_CONTENT_BATCH)),
+});
+export interface BatchGenerateContentRequest extends MessageType<typeof BATCH_GENERATE_CONTENT_REQUEST> {}
+
+export const INLINED_EMBED_CONTENT_REQUEST = defineMessage('InlinedEmbedContentRequest', {
+  request: required(field.message(EMBED_CONTENT_REQUEST)),
+  metadata: field.struct(),
+});
+
+export const INLINED_EMBED_CONTENT_REQUESTS = defineMessage('InlinedEmbedContentRequests', {
+  requests: required(repeated(field.message(INLINED_EMBED_CONTENT_REQUEST))),
+});
+
+export const INPUT_EMBED_CONTENT_CONFIG = defineMessage('InputEmbedContentConfig', {
+  fileName: field.string(),
+  requests: field.message(INLINED_EMBED_CONTENT_REQUESTS),
+});
+
+export const EMBED_CONTENT_BATCH = defineMessage('EmbedContentBatch', {
+  ...BATCH_FIELDS,
+  inputConfig: required(field.message(INPUT_EMBED_CONTENT_CONFIG)),
+});
+
+export const ASYNC_BATCH_EMBED_CONTENT_REQUEST = defineMessage('AsyncBatchEmbedContentRequest', {
+  batch: required(field.message(EMBED_CONTENT_BATCH)),
+});
+export interface AsyncBatchEmbedContentRequest extends MessageType<typeof ASYNC_BATCH_EMBED_CONTENT_REQUEST> {}
 
 /** `BatchStats`; int64 counts are JSON strings, and zero counts are left out (proto3 JSON). */
 export interface BatchStats {

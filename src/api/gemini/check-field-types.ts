@@ -17,8 +17,9 @@ import type { FieldViolation } from './status.js';
  *
  * Error text copies Google's: `Invalid value at 'generation_config.temperature' (TYPE_FLOAT), "hot"`
  * (seen verbatim for `generation_config.seed` (TYPE_INT32) and `generation_config.media_resolution`
- * in public issue reports). Unknown fields are ignored, not refused (Google refuses them with
- * `Unknown name "x" at 'generation_config': Cannot find field.`, but compatibility wins).
+ * in public issue reports). Keys that are no field of their message are not this check's: they
+ * were refused (Google's `Unknown name "x" at 'generation_config': Cannot find field.`) or
+ * dropped before it, by `find-unknown-fields.ts` under the server's `--unknown-fields`.
  */
 export function checkFieldTypes(body: Record<string, unknown>, root: RootMessage): FieldViolation | undefined {
   return checkMessage(body, messageSpec(root), '', 0);

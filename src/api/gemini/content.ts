@@ -13,12 +13,16 @@ export const BLOB = defineMessage('Blob', {
   mimeType: required(field.string()),
   /** base64 */
   data: required(field.bytes()),
+  /** In both SDKs' `Blob` (Vertex AI reads it); carried, never read here. */
+  displayName: field.string(),
 });
 export interface Blob extends MessageType<typeof BLOB> {}
 
 export const FILE_DATA = defineMessage('FileData', {
   mimeType: field.string(),
   fileUri: required(field.string()),
+  /** In both SDKs' `FileData` (Vertex AI reads it); carried, never read here. */
+  displayName: field.string(),
 });
 export interface FileData extends MessageType<typeof FILE_DATA> {}
 
@@ -26,6 +30,10 @@ export const FUNCTION_CALL = defineMessage('FunctionCall', {
   id: field.string(),
   name: required(field.string()),
   args: field.struct(),
+  // Streamed function-call arguments (`partialArgs`, `willContinue` in both SDKs' `FunctionCall`),
+  // which a client may echo back in its history; no local engine streams arguments.
+  partialArgs: repeated(field.struct()),
+  willContinue: field.bool(),
 });
 export interface FunctionCall extends MessageType<typeof FUNCTION_CALL> {}
 
@@ -102,6 +110,11 @@ export const PART = defineMessage('Part', {
   // output (`Part.toolCall`/`toolResponse` in `@google/genai`); opaque, no local tool makes them.
   toolCall: field.struct(),
   toolResponse: field.struct(),
+  // Newer Part fields both SDKs send as given (`partToMldev` in js-genai, `_Part_to_mldev` in
+  // python-genai): a transcription of audio, how media is processed, who speaks; opaque here.
+  audioTranscription: field.struct(),
+  mediaProcessing: field.string(),
+  speechMetadata: field.struct(),
 });
 export interface Part extends MessageType<typeof PART> {}
 

@@ -1,3 +1,4 @@
+import { defineMessage, field, type MessageType } from './define-message.js';
 import type { Status } from './status.js';
 
 /** The Files API (file.proto and file_service.proto in googleapis/googleapis). */
@@ -29,19 +30,37 @@ export interface ListFilesResponse {
   nextPageToken?: string;
 }
 
+/**
+ * A File as a request carries it (the upload start's metadata): every field of the resource,
+ * as both SDKs' `File` type has them, since a client may send back a File it read; gemserve
+ * reads `name`, `displayName`, `mimeType` and `sizeBytes`.
+ */
+export const FILE_METADATA = defineMessage('File', {
+  name: field.string(),
+  displayName: field.string(),
+  mimeType: field.string(),
+  /**
+   * int64: a string from the JS SDK, a number from others; proto3 JSON parsers accept both
+   * (protobuf.dev/programming-guides/json).
+   */
+  sizeBytes: field.int64(),
+  createTime: field.string(),
+  updateTime: field.string(),
+  expirationTime: field.string(),
+  sha256Hash: field.string(),
+  uri: field.string(),
+  downloadUri: field.string(),
+  state: field.string(),
+  source: field.string(),
+  videoMetadata: field.struct(),
+  error: field.struct(),
+});
+
 /** Body of the resumable upload's `start` request and of `media.upload` (`{file:{…}}`). */
-export interface CreateFileRequest {
-  file?: {
-    name?: string;
-    displayName?: string;
-    mimeType?: string;
-    /**
-     * int64: a string from the JS SDK, a number from others; proto3 JSON parsers accept both
-     * (protobuf.dev/programming-guides/json).
-     */
-    sizeBytes?: string | number;
-  };
-}
+export const CREATE_FILE_REQUEST = defineMessage('CreateFileRequest', {
+  file: field.message(FILE_METADATA),
+});
+export interface CreateFileRequest extends MessageType<typeof CREATE_FILE_REQUEST> {}
 
 /** The final upload response: `{"file":{…}}`. */
 export interface CreateFileResponse {

@@ -22,6 +22,12 @@ export const GENERATE_CONTENT_REQUEST = defineMessage('GenerateContentRequest', 
   cachedContent: field.string(),
   /** `flex | standard | priority`; newer SDKs send it top-level (`serviceTier` in `@google/genai`). */
   serviceTier: field.string(),
+  // Top-level fields js-genai's generateContentConfigToMldev and @ai-sdk/google send: billing
+  // labels (a string map, user keys), a long decode's continuation, whether Google may store the
+  // exchange. No local effect.
+  labels: field.struct<Record<string, string>>(),
+  continuationToken: field.string(),
+  store: field.bool(),
 });
 export interface GenerateContentRequest extends MessageType<typeof GENERATE_CONTENT_REQUEST> {}
 

@@ -14,7 +14,7 @@ import { MAX_NESTING, messageOf, messageSpec, type FieldSpec, type MessageSpec, 
  * User data is left byte-for-byte alone — `functionCall.args`, `functionResponse.response`,
  * the keys of `Schema.properties`, `parametersJsonSchema`, `responseJsonSchema`, `example`,
  * `default` — because a blind recursive rename would corrupt a tool argument called `user_id`.
- * Unknown keys are kept as they are (and ignored later).
+ * Unknown keys are kept as they are (`find-unknown-fields.ts` finds them).
  *
  * When both spellings are present the camelCase one wins and the snake one is dropped.
  */

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkFieldTypes } from './check-field-types.js';
+import * as batches from './batches.js';
+import * as cachedContents from './cached-contents.js';
 import * as content from './content.js';
 import * as countTokens from './count-tokens.js';
+import * as embeddings from './embeddings.js';
+import * as files from './files.js';
 import type { EnumSpec, MessageDef } from './define-message.js';
 import * as generateContent from './generate-content.js';
 import * as generationConfig from './generation-config.js';
@@ -11,10 +15,10 @@ import { messageOf, reachableMessages } from './request-schema.js';
 import * as safety from './safety.js';
 import * as schema from './schema.js';
 import * as tools from './tools.js';
-import type { Content, GenerateContentRequest, GenerationConfig, HarmCategory, Part, Role, Schema } from './types.js';
+import type { Content, GenerateContentRequest, GenerationConfig, HarmCategory, ImageConfig, Part, Role, Schema } from './types.js';
 import { validateGenerateContentRequest } from './validate-generate-content-request.js';
 
-const modules = [content, countTokens, generateContent, generationConfig, safety, schema, tools];
+const modules = [batches, cachedContents, content, countTokens, embeddings, files, generateContent, generationConfig, safety, schema, tools];
 const exported = modules.flatMap((m) => Object.values(m) as unknown[]);
 const isMessage = (v: unknown): v is MessageDef => typeof v === 'object' && v !== null && 'fields' in v && 'defs' in v;
 const isEnum = (v: unknown): v is EnumSpec => typeof v === 'object' && v !== null && 'list' in v && 'values' in v;
@@ -64,13 +68,13 @@ test('HarmCategory: the proto\'s twelve parse; only the five Gemini ones pass va
   }
 });
 
-test('imageConfig and enableEnhancedCivicAnswers: renamed, typed, their insides left alone', () => {
+test('imageConfig and enableEnhancedCivicAnswers: renamed and typed, imageConfig\'s own fields too', () => {
   const body: Record<string, any> = {
     contents: [{ parts: [{ text: 'hi' }] }],
     generation_config: { image_config: { aspect_ratio: '16:9' }, enable_enhanced_civic_answers: 'true' },
   };
   normalizeFieldNames(body, 'GenerateContentRequest');
-  assert.deepEqual(body.generationConfig, { imageConfig: { aspect_ratio: '16:9' }, enableEnhancedCivicAnswers: 'true' });
+  assert.deepEqual(body.generationConfig, { imageConfig: { aspectRatio: '16:9' }, enableEnhancedCivicAnswers: 'true' });
   assert.equal(checkFieldTypes(body, 'GenerateContentRequest')?.description,
     `Invalid value at 'generation_config.enable_enhanced_civic_answers' (TYPE_BOOL), "true"`);
   assert.equal(checkFieldTypes({ generationConfig: { imageConfig: { aspectRatio: '1:1' }, enableEnhancedCivicAnswers: true } }, 'GenerateContentRequest'), undefined);
@@ -83,7 +87,7 @@ export const typeChecks: Array<true> = [
   true satisfies Equal<Content['role'], Role | undefined>,
   true satisfies Equal<Part['functionCall'] extends { name: string } | undefined ? true : false, true>,
   true satisfies Equal<GenerateContentRequest['contents'], Content[]>,
-  true satisfies Equal<GenerationConfig['imageConfig'], Record<string, unknown> | undefined>,
+  true satisfies Equal<GenerationConfig['imageConfig'], ImageConfig | undefined>,
   true satisfies Equal<GenerationConfig['enableEnhancedCivicAnswers'], boolean | undefined>,
   true satisfies Equal<Schema['items'], Schema | undefined>,
   true satisfies Equal<NonNullable<Schema['properties']>, Record<string, Schema>>,

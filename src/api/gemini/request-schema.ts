@@ -1,5 +1,9 @@
+import { ASYNC_BATCH_EMBED_CONTENT_REQUEST, BATCH_GENERATE_CONTENT_REQUEST } from './batches.js';
+import { CACHED_CONTENT } from './cached-contents.js';
 import { COUNT_TOKENS_REQUEST } from './count-tokens.js';
 import type { FieldSpec, MessageSpec } from './define-message.js';
+import { BATCH_EMBED_CONTENTS_REQUEST, EMBED_CONTENT_REQUEST } from './embeddings.js';
+import { CREATE_FILE_REQUEST } from './files.js';
 import { GENERATE_CONTENT_REQUEST } from './generate-content.js';
 
 /**
@@ -11,6 +15,11 @@ import { GENERATE_CONTENT_REQUEST } from './generate-content.js';
  *
  * Sources: google/ai/generativelanguage/v1beta/{generative_service,content,safety}.proto in
  * googleapis/googleapis, and `@google/genai` `src/types.ts` for fields newer than the protos.
+ *
+ * The tables are also what "known field" means (`find-unknown-fields.ts`): every field of the
+ * request types of the current SDKs (js-genai and python-genai `types`, and what their
+ * `*ToMldev` converters put on the wire), plus the fields older clients send (@google/generative-ai,
+ * @ai-sdk/google, @langchain/google-genai), so no request an SDK builds is refused for its shape.
  */
 
 export type { EnumSpec, FieldSpec, FieldType, MessageSpec } from './define-message.js';
@@ -21,6 +30,14 @@ export const TYPE_URL_PREFIX = 'type.googleapis.com/google.ai.generativelanguage
 const ROOTS = {
   GenerateContentRequest: GENERATE_CONTENT_REQUEST,
   CountTokensRequest: COUNT_TOKENS_REQUEST,
+  EmbedContentRequest: EMBED_CONTENT_REQUEST,
+  BatchEmbedContentsRequest: BATCH_EMBED_CONTENTS_REQUEST,
+  /** The body of cachedContents.create and .patch. */
+  CachedContent: CACHED_CONTENT,
+  BatchGenerateContentRequest: BATCH_GENERATE_CONTENT_REQUEST,
+  AsyncBatchEmbedContentRequest: ASYNC_BATCH_EMBED_CONTENT_REQUEST,
+  /** The metadata of an upload's start. */
+  CreateFileRequest: CREATE_FILE_REQUEST,
 } satisfies Record<string, MessageSpec>;
 
 /** Names of the request messages callers start a walk from. */

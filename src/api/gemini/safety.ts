@@ -37,5 +37,7 @@ export type HarmBlockThreshold = EnumValue<typeof HARM_BLOCK_THRESHOLD>;
 export const SAFETY_SETTING = defineMessage('SafetySetting', {
   category: required(field.enum(HARM_CATEGORY)),
   threshold: required(field.enum(HARM_BLOCK_THRESHOLD)),
+  /** Vertex AI's `HarmBlockMethod` (both SDKs' `SafetySetting`); a string, no local effect. */
+  method: field.string(),
 });
 export interface SafetySetting extends MessageType<typeof SAFETY_SETTING> {}

@@ -35,5 +35,13 @@ export const SCHEMA = defineMessage('Schema', {
   anyOf: repeated(field.self<Schema>()),
   propertyOrdering: repeated(field.string()),
   default: field.value(),
+  // JSON Schema's own keywords that python-genai's `Schema` type has (`additional_properties`,
+  // `defs`, `ref`), and that @ai-sdk/google's convertJSONSchemaToOpenAPISchema emits (`allOf`,
+  // `oneOf`): known, so the request an SDK builds is not refused for them; no local code reads them.
+  additionalProperties: field.value(),
+  defs: map(field.self<Schema>()),
+  ref: field.string(),
+  allOf: repeated(field.self<Schema>()),
+  oneOf: repeated(field.self<Schema>()),
 });
 export interface Schema extends MessageType<typeof SCHEMA> {}
