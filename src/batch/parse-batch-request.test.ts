@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isGemserveError } from '../core/errors.js';
+import { isGemserveError, type GemserveError } from '../core/errors.js';
 import { MAX_BATCH_REQUESTS, MAX_INLINE_BATCH_BYTES, parseBatchJsonl, parseBatchRequest } from './parse-batch-request.js';
 
 const refused = (f: () => unknown, message: RegExp) =>
   assert.throws(f, (e: unknown) => isGemserveError(e) && e.status === 'INVALID_ARGUMENT' && message.test(e.message));
 
 test('inline requests in either spelling, metadata kept as sent', () => {
-  const camel = parseBatchRequest({ batch: { displayName: 'd', inputConfig: { requests: { requests: [{ request: { a: 1 }, metadata: { user_id: 7 } }] } } } });
-  assert.deepEqual(camel, { displayName: 'd', input: { kind: 'inline', items: [{ request: { a: 1 }, metadata: { user_id: 7 } }] } });
+  const request = { contents: [{ parts: [{ text: 'a' }] }] };
+  const camel = parseBatchRequest({ batch: { displayName: 'd', inputConfig: { requests: { requests: [{ request, metadata: { user_id: 7 } }] } } } });
+  assert.deepEqual(camel, { displayName: 'd', input: { kind: 'inline', items: [{ request, metadata: { user_id: 7 } }] } });
   const snake = parseBatchRequest({ batch: { display_name: 'd', input_config: { file_name: 'files/abc' } } });
   assert.deepEqual(snake, { displayName: 'd', input: { kind: 'file', fileName: 'files/abc' } });
   assert.equal(parseBatchRequest({ batch: { priority: '-3', inputConfig: { fileName: 'files/a' } } }).priority, -3);
@@ -51,4 +52,29 @@ test('JSONL: one request per non-empty line with its key; a bad line is refused 
   refused(() => parseBatchJsonl('{"key":"a"}', 'files/in'), /line 1 must be an object with a "request"/);
   refused(() => parseBatchJsonl('{"key":3,"request":{}}', 'files/in'), /"key" must be a string/);
   refused(() => parseBatchJsonl('\n\n', 'files/in'), /holds no requests/);
+});
+
+test('unknown fields anywhere in the body, inline requests included, are Google\'s 400 (or dropped with accept)', () => {
+  const body = () => ({
+    batch: {
+      displayName: 'd', dispayName: 'typo',
+      inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'a' }] }], generationConfig: { maxOutputToken: 3 } } }] } },
+    },
+  });
+  assert.throws(() => parseBatchRequest(body()), (e: GemserveError) => {
+    assert.equal(e.code, 'UNKNOWN_FIELD');
+    assert.equal(e.message, [
+      'Invalid JSON payload received. Unknown name "dispayName" at \'batch\': Cannot find field.',
+      'Invalid JSON payload received. Unknown name "maxOutputToken" at \'batch.input_config.requests.requests[0].request.generation_config\': Cannot find field.',
+    ].join('\n'));
+    return true;
+  });
+  const dropped: string[] = [];
+  const parsed = parseBatchRequest(body(), { unknownFields: { mode: 'accept', onAccepted: (p) => dropped.push(p) } });
+  assert.deepEqual(parsed.input.kind === 'inline' && parsed.input.items[0].request, { contents: [{ parts: [{ text: 'a' }] }], generationConfig: {} });
+  assert.deepEqual(dropped, ['batch.dispayName', 'batch.input_config.requests.requests[0].request.generation_config.maxOutputToken']);
+  // An embeddings batch holds EmbedContentRequests: `content`, not `contents`.
+  const embed = { batch: { inputConfig: { requests: { requests: [{ request: { content: { parts: [{ text: 'a' }] }, taskType: 'CLUSTERING' } }] } } } };
+  assert.equal(parseBatchRequest(embed, { kind: 'embed' }).input.kind, 'inline');
+  assert.throws(() => parseBatchRequest(embed), /Unknown name "content" at 'batch.input_config.requests.requests\[0\].request'/);
 });

@@ -1,5 +1,6 @@
 import { describeJsonNestingExcess, findJsonNestingExcess } from '../api/gemini/find-json-nesting-excess.js';
 import { Errors } from '../core/errors.js';
+import { applyUnknownFieldPolicy, type UnknownFieldPolicy } from '../generation/unknown-field-policy.js';
 import type { NewBatchItem } from '../storage/batches/batch-record.js';
 
 /**
@@ -25,6 +26,10 @@ export const MAX_INLINE_BATCH_BYTES = 20 * 1024 * 1024;
 export interface ParseBatchOptions {
   /** The inline requests' largest serialized size ({@link MAX_INLINE_BATCH_BYTES}). */
   maxInlineBytes?: number;
+  /** Which batch the body creates: its inline requests are GenerateContentRequests or EmbedContentRequests. */
+  kind?: 'generate' | 'embed';
+  /** What fields the body's messages do not have get; absent, Google's 400. */
+  unknownFields?: UnknownFieldPolicy;
 }
 
 /** What a create call asks for, validated. */
@@ -48,10 +53,17 @@ function field(obj: Json, camel: string, snake: string): unknown {
  * The body of `…:batchGenerateContent` / `…:asyncBatchEmbedContent`:
  * `{batch: {displayName?, inputConfig: {requests: {requests: [{request, metadata?}]}} | {fileName}}}`
  * (the shape @google/genai's `batches.create`/`createEmbeddings` send; snake_case accepted).
- * Requests themselves are checked when they run, so one bad request fails alone, beside the others;
- * their total size is checked here (inline requests over the limit belong in a File).
+ * Fields the body's messages do not have, inline requests included, are refused here as Google's
+ * front end refuses them when it parses the body (the whole creation is a 400, the path naming
+ * the request: `batch.input_config.requests.requests[0].request.generation_config`). The
+ * requests' other rules are checked when they run, so one bad request fails alone, beside the
+ * others; their total size is checked here (inline requests over the limit belong in a File).
  */
 export function parseBatchRequest(body: unknown, options: ParseBatchOptions = {}): BatchCreateInput {
+  if (isObject(body)) {
+    const root = options.kind === 'embed' ? 'AsyncBatchEmbedContentRequest' : 'BatchGenerateContentRequest';
+    applyUnknownFieldPolicy(body, root, options.unknownFields);
+  }
   if (!isObject(body) || !isObject(body.batch)) throw Errors.invalidArgument('batch is required.', 'batch');
   const batch = body.batch;
   const displayName = field(batch, 'displayName', 'display_name');

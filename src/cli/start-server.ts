@@ -206,6 +206,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       ...(metrics ? { metrics } : {}),
       logPrompts: settings.logPrompts,
       thoughtSignatureKey,
+      unknownFields: settings.unknownFields,
     });
     await app.listen({ host: settings.host, port: settings.port });
   } catch (e) {

@@ -88,6 +88,12 @@ export function defaultEngineCacheDir(env: NodeJS.ProcessEnv): string {
 /** Where the response cache keeps its entries (`--cache`). */
 export const CACHE_MODES = ['memory', 'sqlite', 'off'] as const;
 
+/**
+ * What to do with a request field its message does not have (`--unknown-fields`): refuse it with
+ * Google's 400, or drop it and log its path once.
+ */
+export const UNKNOWN_FIELDS_MODES = ['reject', 'accept'] as const;
+
 /** The engines `--model` can run on. */
 export const TEXT_ENGINES = ['llama-cpp', 'llama-server'] as const;
 
@@ -401,6 +407,13 @@ export const SETTINGS = {
     default: constant(DEFAULT_BODY_LIMIT_BYTES), defaultText: '100MiB',
     help: 'Largest request body (inline images travel base64 in it); accepts 100MiB, 20MB, ...',
     parse: byteSize(1024), commands: SERVE,
+  }),
+  unknownFields: setting<(typeof UNKNOWN_FIELDS_MODES)[number]>({
+    flag: 'unknown-fields', env: 'GEMSERVE_UNKNOWN_FIELDS', type: 'string', valueName: 'MODE',
+    default: constant('reject'),
+    help: 'A request field its message does not have (a typo such as "gene,rationConfig"): reject answers Google\'s 400 "Unknown name … Cannot find field." as Google does; '
+      + 'accept drops the field and logs its path at warn, once per path. Every field the current SDKs send is known, in camelCase or snake_case.',
+    parse: oneOf(UNKNOWN_FIELDS_MODES), commands: SERVE,
   }),
   headersTimeout: setting({
     flag: 'headers-timeout', env: 'GEMSERVE_HEADERS_TIMEOUT', type: 'string', valueName: 'SECONDS',

@@ -30,6 +30,7 @@ import { createCachedContent, type CreateCachedContentCall } from './cached-cont
 import { embedTexts } from './embed/embed-texts.js';
 import { parseBatchEmbedRequest, parseEmbedRequest } from './embed/parse-embed-request.js';
 import { parseCountTokensRequest, parseGenerateContentRequest } from './parse-gemini-request.js';
+import { REJECT_UNKNOWN_FIELDS, type UnknownFieldPolicy } from './unknown-field-policy.js';
 import type { ModelCall } from './generation-call.js';
 import { wrapEngine, type CacheStatus, type EngineRun, type GenerationContext, type GenerationMiddleware, type RunEngine } from './generation-middleware.js';
 import { CallMeter, type CallEnd, type MeterSinks } from './meter-call.js';
@@ -64,6 +65,8 @@ export interface GenerationDeps {
    * a random one, so signatures from before a restart (or from another replica) no longer verify.
    */
   thoughtSignatureKey?: Uint8Array;
+  /** What a request field its message does not have gets (`--unknown-fields`); absent, Google's 400. */
+  unknownFields?: UnknownFieldPolicy;
 }
 
 /** Which `supportedGenerationMethods` entry a model needs for each method (Google lists `generateContent` for streaming too). */
@@ -247,7 +250,7 @@ export class GenerationService {
     // Its own quota (admit-call.ts), checked before the body is parsed or tokenised.
     await admitCall(this.#deps.limits, call);
     return this.#metered(call, async (meter) => {
-      const parsed = parseCountTokensRequest(call.body);
+      const parsed = parseCountTokensRequest(call.body, this.unknownFields);
       // A cache is named inside `generateContentRequest` (CountTokensRequest has no field of its own).
       const nested = parsed.generateContentRequest && await applyCachedContent(call, this.#deps.cachedContents, parsed.generateContentRequest, this.#deps.catalog);
       const req = nested ? { ...parsed, generateContentRequest: nested.req } : parsed;
@@ -263,7 +266,9 @@ export class GenerationService {
   async embed(call: ModelCall): Promise<ContentEmbedding[]> {
     await admitCall(this.#deps.limits, call);
     return this.#metered(call, async (meter) => {
-      const jobs = call.method === 'batchEmbedContents' ? parseBatchEmbedRequest(call.body, call.model) : [parseEmbedRequest(call.body)];
+      const jobs = call.method === 'batchEmbedContents'
+        ? parseBatchEmbedRequest(call.body, call.model, this.unknownFields)
+        : [parseEmbedRequest(call.body, '', this.unknownFields)];
       const { embeddings, tokens } = await embedTexts(call, jobs);
       meter.counted({ totalTokens: tokens });
       return embeddings;
@@ -306,6 +311,7 @@ export class GenerationService {
     try {
       const record = await createCachedContent({
         resolveModel: (name, apiVersion, method) => this.resolveModel(call.caller, name, apiVersion, method), config, ...(files ? { files } : {}),
+        unknownFields: this.unknownFields,
         onWarmFailure: (e, name) => onError?.(e, `warming the engine for ${name} failed; it is evaluated on use instead`),
         admit: async (model, requestedModel) => {
           const base = { caller: call.caller, model, requestedModel, method: 'createCachedContent', signal: call.signal };
@@ -324,6 +330,14 @@ export class GenerationService {
     }
   }
 
+  /**
+   * What request fields a message does not have get, for every body this service parses and for
+   * the transports' own (a batch's, an upload's metadata): Google's 400 unless `--unknown-fields accept`.
+   */
+  get unknownFields(): UnknownFieldPolicy {
+    return this.#deps.unknownFields ?? REJECT_UNKNOWN_FIELDS;
+  }
+
   /** Throws the 503 of an overloaded engine (the scheduler would refuse the call's slot too). */
   #refuseIfOverloaded(call: ModelCall): void {
     const refusal = this.overloaded(call.model);
@@ -333,7 +347,7 @@ export class GenerationService {
   /** Everything before the first event: cached content, media, conversion, and the engine wrapped in the concerns. */
   async #start(call: ModelCall): Promise<Started> {
     const deps = this.#deps;
-    const parsed = parseGenerateContentRequest(call.body);
+    const parsed = parseGenerateContentRequest(call.body, this.unknownFields);
     // A request the engine's full queue would refuse is refused now, before media, conversion and
     // tokenising: under overload that work would only take time from the requests being served.
     this.#refuseIfOverloaded(call);

@@ -4,14 +4,18 @@ import type { CountTokensRequest, FieldViolation, GenerateContentRequest } from 
 import { validateCountTokensRequest } from '../api/gemini/validate-count-tokens-request.js';
 import { validateGenerateContentRequest } from '../api/gemini/validate-generate-content-request.js';
 import { Errors } from '../core/errors.js';
+import { applyUnknownFieldPolicy, type UnknownFieldPolicy } from './unknown-field-policy.js';
 
 /**
- * The "parse and validate" step of the generate handlers: snake_case names normalised, every
- * field the server reads type-checked (numbers-as-strings coerced), then the API's own rules.
- * The first violation becomes a 400 INVALID_ARGUMENT naming the field (BadRequest detail).
+ * The "parse and validate" step of the generate handlers: fields the message does not have
+ * refused as Google refuses them (or dropped, as `unknownFields` says), snake_case names
+ * normalised, every field the server reads type-checked (numbers-as-strings coerced), then the
+ * API's own rules. The first violation becomes a 400 INVALID_ARGUMENT naming the field
+ * (BadRequest detail).
  */
-export function parseGenerateContentRequest(body: unknown): GenerateContentRequest {
+export function parseGenerateContentRequest(body: unknown, unknownFields?: UnknownFieldPolicy): GenerateContentRequest {
   const obj = asObject(body);
+  applyUnknownFieldPolicy(obj, 'GenerateContentRequest', unknownFields);
   normalizeFieldNames(obj, 'GenerateContentRequest');
   const req = obj as unknown as GenerateContentRequest;
   throwIf(checkFieldTypes(obj, 'GenerateContentRequest') ?? validateGenerateContentRequest(req));
@@ -19,8 +23,9 @@ export function parseGenerateContentRequest(body: unknown): GenerateContentReque
 }
 
 /** Same for countTokens, in either of its two shapes. */
-export function parseCountTokensRequest(body: unknown): CountTokensRequest {
+export function parseCountTokensRequest(body: unknown, unknownFields?: UnknownFieldPolicy): CountTokensRequest {
   const obj = asObject(body);
+  applyUnknownFieldPolicy(obj, 'CountTokensRequest', unknownFields);
   normalizeFieldNames(obj, 'CountTokensRequest');
   const req = obj as unknown as CountTokensRequest;
   throwIf(checkFieldTypes(obj, 'CountTokensRequest') ?? validateCountTokensRequest(req));

@@ -58,6 +58,12 @@ export interface AppDeps {
   jwt?: Omit<JwtConfig, 'secret'>;
   /** The key gemserve's thought signatures are signed with (`GenerationDeps.thoughtSignatureKey`). Absent: a random one per app. */
   thoughtSignatureKey?: Uint8Array;
+  /**
+   * A request field its message does not have (`--unknown-fields`): `reject` answers Google's 400
+   * "Unknown name … Cannot find field."; `accept` drops it and logs its path at warn, once per
+   * path. Absent: reject.
+   */
+  unknownFields?: 'reject' | 'accept';
   /** The admin API's credential (`Authorization: Bearer <admin key>`). Absent: no admin API (404). */
   adminKey?: string;
   /**

@@ -7,6 +7,7 @@ import { createAuthenticate } from './authenticate.js';
 import type { BatchService } from '../batch/batch-service.js';
 import { BatchWorker } from '../batch/batch-worker.js';
 import { GenerationService } from '../generation/generation-service.js';
+import { acceptUnknownFields } from '../generation/unknown-field-policy.js';
 import { closeUnusedConnectionsOnClose } from './close-unused-connections.js';
 import { registerCors } from './cors.js';
 import { createHostCheck } from './check-host.js';
@@ -117,6 +118,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     usageSinks: [...(deps.usageSinks ?? []), ...(deps.metrics ? [deps.metrics.sink] : []), ...(deps.limits ? [deps.limits.usageSink] : [])],
     onError: (e, what) => app.log.error({ err: e }, what),
     ...(deps.thoughtSignatureKey ? { thoughtSignatureKey: deps.thoughtSignatureKey } : {}),
+    ...(deps.unknownFields === 'accept'
+      ? { unknownFields: acceptUnknownFields((path) => app.log.warn(`unknown request field ${path} dropped (--unknown-fields accept); Google would answer 400 "Unknown name"`)) }
+      : {}),
   });
   const batches = deps.batches ? startBatches(app, deps, service, clock) : undefined;
   registerHealth(app, prefix ? ['/healthz', `${prefix}/healthz`] : ['/healthz'], deps.isReady ?? (() => true));
@@ -137,7 +141,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
         if (deps.limits) api.addHook('onRequest', admitUploadStarts(deps.limits));
         registerFiles(api, deps.files);
         // Its own context: the upload route takes raw bytes whatever the Content-Type.
-        await registerUpload(api, deps.files);
+        await registerUpload(api, deps.files, service.unknownFields);
       }
     },
     { prefix },

@@ -13,6 +13,7 @@ import { systemClock } from '../../storage/clock.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { abortReason } from '../abort-reason.js';
 import { resolveCallMedia } from '../resolve-call-media.js';
+import { applyUnknownFieldPolicy, type UnknownFieldPolicy } from '../unknown-field-policy.js';
 import type { CachedContentsConfig } from './cached-contents-config.js';
 import { parseCachedContentExpiry } from './parse-cached-content-expiry.js';
 
@@ -32,6 +33,8 @@ export interface CreateCachedContentDeps {
    * under the caller's rate limits. Throws to refuse the creation.
    */
   admit?: (entry: CatalogEntry, requestedModel: string) => Promise<void>;
+  /** What fields a CachedContent does not have get; absent, Google's 400. */
+  unknownFields?: UnknownFieldPolicy;
 }
 
 /** One creation: who asks, the CachedContent body as sent, the API version of the path, and its abort signal. */
@@ -59,6 +62,7 @@ const PLACEHOLDER: Content[] = [{ role: 'user', parts: [{ text: '' }] }];
 export async function createCachedContent(deps: CreateCachedContentDeps, call: CreateCachedContentCall): Promise<CachedContentRecord> {
   const { config } = deps;
   const body = typeof call.body === 'object' && call.body !== null ? (call.body as Record<string, unknown>) : {};
+  applyUnknownFieldPolicy(body, 'CachedContent', deps.unknownFields);
   const parts = parseCachedParts(body);
   const model = body.model;
   if (typeof model !== 'string' || model === '') throw Errors.invalidArgument('* CreateCachedContentRequest.cached_content.model: model is required.\n', 'cached_content.model');

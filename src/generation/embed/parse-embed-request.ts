@@ -20,6 +20,7 @@ import type { EmbeddingTaskType } from '../../api/gemini/types.js';
 import { modelIdOf, type CatalogEntry } from '../../core/catalog/model-catalog.js';
 import type { EmbedInput } from '../../core/engine.js';
 import { Errors } from '../../core/errors.js';
+import { applyUnknownFieldPolicy, type UnknownFieldPolicy } from '../unknown-field-policy.js';
 
 /**
  * Google's cap on one batchEmbedContents call, observed as the 400 "* BatchEmbedContentsRequest
@@ -56,9 +57,15 @@ function field(obj: Json, camel: string): unknown {
 
 /**
  * One EmbedContentRequest → the job it asks for. `at` prefixes field names in errors
- * (`requests[2].` in a batch). Settings may also sit in the newer `embedContentConfig`.
+ * (`requests[2].` in a batch). Settings may also sit in the newer `embedContentConfig`. Fields
+ * the message does not have get `unknownFields` (Google's 400 by default).
  */
-export function parseEmbedRequest(body: unknown, at = ''): EmbedJob {
+export function parseEmbedRequest(body: unknown, at = '', unknownFields?: UnknownFieldPolicy): EmbedJob {
+  if (isObject(body)) applyUnknownFieldPolicy(body, 'EmbedContentRequest', unknownFields, at.replace(/\.$/, ''));
+  return embedJobOf(body, at);
+}
+
+function embedJobOf(body: unknown, at: string): EmbedJob {
   if (!isObject(body)) throw Errors.invalidArgument(`${at || 'The request'} must be an EmbedContentRequest object.`, at || undefined);
   const config = field(body, 'embedContentConfig');
   const settings: Json = isObject(config) ? { ...body, ...config } : body;
@@ -112,7 +119,8 @@ function textOf(content: unknown, at: string): string {
  * A `:batchEmbedContents` body (`{requests: [EmbedContentRequest]}`) → its jobs, in order. Each
  * entry names its model; it must be the one in the URL (`entry`; an alias resolves to the same).
  */
-export function parseBatchEmbedRequest(body: unknown, entry: CatalogEntry): EmbedJob[] {
+export function parseBatchEmbedRequest(body: unknown, entry: CatalogEntry, unknownFields?: UnknownFieldPolicy): EmbedJob[] {
+  if (isObject(body)) applyUnknownFieldPolicy(body, 'BatchEmbedContentsRequest', unknownFields);
   const requests = isObject(body) ? body.requests : undefined;
   if (!Array.isArray(requests) || requests.length === 0) {
     throw Errors.invalidArgument('* BatchEmbedContentsRequest.requests: requests must not be empty.', 'requests');
@@ -130,6 +138,6 @@ export function parseBatchEmbedRequest(body: unknown, entry: CatalogEntry): Embe
         `requests[${i}].model ${model} does not match the model of the request URL, models/${urlModel}.`, `requests[${i}].model`,
       );
     }
-    return parseEmbedRequest(r, `requests[${i}].`);
+    return embedJobOf(r, `requests[${i}].`);
   });
 }

@@ -26,7 +26,7 @@ export function createBatch(kind: BatchJob['kind']): MethodHandler {
     const service = ctx.batches;
     const { request } = ctx;
     if (!service) throw Errors.notFound(request.url.split('?')[0]);
-    const parsed = parseBatchRequest(request.body);
+    const parsed = parseBatchRequest(request.body, { kind, unknownFields: ctx.service.unknownFields });
     let items;
     let input: BatchJob['input'];
     if (parsed.input.kind === 'inline') {

@@ -8,6 +8,7 @@ import { convertToGeminiCachedContent } from '../convert-to-gemini-cached-conten
 import type { GenerationService } from '../../generation/generation-service.js';
 import { parseCachedContentExpiry } from '../../generation/cached-contents/parse-cached-content-expiry.js';
 import { releaseCachedPrefixes } from '../../generation/cached-contents/release-cached-prefixes.js';
+import { applyUnknownFieldPolicy } from '../../generation/unknown-field-policy.js';
 import { watchRequest } from '../watch-request.js';
 import { pageSizeOf, pageStartOf, pageTokenAfter, queryValue } from '../list-paging.js';
 
@@ -67,11 +68,12 @@ export function registerCachedContents(app: FastifyInstance, service: Generation
     });
     app.patch(`/${version}/cachedContents/:id`, async (request): Promise<CachedContent> => {
       const id = idOf(request);
+      const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+      applyUnknownFieldPolicy(body, 'CachedContent', service.unknownFields);
       const mask = queryValue((request.query as Record<string, unknown>).updateMask ?? (request.query as Record<string, unknown>).update_mask);
       if (typeof mask === 'string' && mask !== '' && mask.split(',').some((f) => !UPDATABLE.has(f.trim()))) {
         throw Errors.invalidArgument(`Only the expiration (ttl or expire_time) of a CachedContent can be updated; update_mask was ${JSON.stringify(mask)}.`, 'update_mask');
       }
-      const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
       const expiry = parseCachedContentExpiry(body, clock.now());
       // Checked after the body, as Google parses the request before it looks the cache up.
       if (!expiry) throw Errors.invalidArgument('ttl or expire_time is required to update a CachedContent.', 'cached_content.expiration');

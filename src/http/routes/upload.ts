@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import type { CreateFileResponse } from '../../api/gemini/types.js';
 import { Errors } from '../../core/errors.js';
+import { applyUnknownFieldPolicy, type UnknownFieldPolicy } from '../../generation/unknown-field-policy.js';
 import type { FileService } from '../../storage/files/file-service.js';
 import { UPLOAD_ID_PATTERN } from '../../storage/uploads/upload-session.js';
 import { convertToGeminiFile } from '../convert-to-gemini-file.js';
@@ -46,20 +47,20 @@ type Command = 'start' | 'upload' | 'finalize' | 'query' | 'cancel';
  * and a chunk must reach the disk without being buffered. The size limit is the File's (2 GB,
  * checked against the declared size), not the server's JSON body limit.
  */
-export async function registerUpload(app: FastifyInstance, files: FileService): Promise<void> {
+export async function registerUpload(app: FastifyInstance, files: FileService, unknownFields?: UnknownFieldPolicy): Promise<void> {
   await app.register(async (upload) => {
     upload.removeAllContentTypeParsers();
     upload.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     const prefix = upload.prefix;
     upload.post(UPLOAD_PATH, { config: { uploadCapability: true, largeBody: true } }, async (request, reply) => {
       const uploadId = queryValue(request, 'upload_id');
-      if (uploadId === undefined) return start(files, prefix, request, reply);
+      if (uploadId === undefined) return start(files, prefix, request, reply, unknownFields);
       return chunk(files, prefix, uploadId, request, reply);
     });
   });
 }
 
-async function start(files: FileService, prefix: string, request: FastifyRequest, reply: FastifyReply) {
+async function start(files: FileService, prefix: string, request: FastifyRequest, reply: FastifyReply, unknownFields?: UnknownFieldPolicy) {
   const protocol = header(request.headers, 'x-goog-upload-protocol')?.toLowerCase();
   const commands = commandsOf(request);
   if (protocol !== 'resumable' || commands.length !== 1 || commands[0] !== 'start') {
@@ -70,6 +71,9 @@ async function start(files: FileService, prefix: string, request: FastifyRequest
   const text = await readBodyText(request.body as Readable | undefined, MAX_START_BODY_BYTES);
   const body = await new Promise<unknown>((resolve, reject) =>
     parseJsonBody(request, text, (err, value) => (err ? reject(err) : resolve(value))));
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    applyUnknownFieldPolicy(body as Record<string, unknown>, 'CreateFileRequest', unknownFields);
+  }
   const session = await files.uploads.start(parseUploadStart(request.headers, body, request.caller.id));
   const url = `${requestOrigin(request)}${prefix}${UPLOAD_PATH}?upload_id=${session.id}&upload_protocol=resumable`;
   return reply

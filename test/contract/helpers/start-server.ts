@@ -58,6 +58,8 @@ export interface TestServerOptions {
   cachedContents?: CachedContentsConfig;
   /** The key thought signatures are signed with; a random one by default. */
   thoughtSignatureKey?: Uint8Array;
+  /** `--unknown-fields`: Google's 400 (`reject`, the default) or dropped and logged (`accept`). */
+  unknownFields?: 'reject' | 'accept';
 }
 
 export interface TestServer extends AsyncDisposable {
@@ -97,6 +99,7 @@ export async function startServer(opts: TestServerOptions): Promise<TestServer> 
     batches: opts.batches,
     cachedContents: opts.cachedContents,
     thoughtSignatureKey: opts.thoughtSignatureKey,
+    unknownFields: opts.unknownFields,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
