@@ -20,7 +20,11 @@ import type { FastifyInstance } from 'fastify';
 import { ModelCatalog } from '../../src/core/catalog/model-catalog.js';
 import type { EmbedInput, EmbedResult, GenerateEvent, GenerateInput } from '../../src/core/engine.js';
 import { Scheduler } from '../../src/core/scheduler.js';
+import { parsePromptBlocklist } from '../../src/core/prompt-blocklist.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
+import { MemoryResponseCache } from '../../src/gateway/cache/memory-response-cache.js';
+import { DEFAULT_RESPONSE_CACHE_POLICY } from '../../src/gateway/cache/response-cache-policy.js';
+import { RateLimiter } from '../../src/gateway/limits/rate-limiter.js';
 import { MemoryKeyStore } from '../../src/gateway/keys/memory-key-store.js';
 import { GatewayMetrics } from '../../src/gateway/metrics/gateway-metrics.js';
 import { MemoryUsageStore } from '../../src/gateway/usage/memory-usage-store.js';
@@ -241,7 +245,13 @@ async function listen(name: string, keyed: boolean): Promise<Target> {
   const slow = new SlottedFakeEngine({ tokenDelayMs: 20 });
   const logs: string[] = [];
   const keyedDeps: Partial<AppDeps> = keyed
-    ? { apiKeys: [KEY], keyStore: new MemoryKeyStore(), adminKey: ADMIN, usageStore: new MemoryUsageStore(), jwtSecret: 'hostile-jwt-secret-of-32-bytes!!' }
+    ? {
+      apiKeys: [KEY], keyStore: new MemoryKeyStore(), adminKey: ADMIN, usageStore: new MemoryUsageStore(), jwtSecret: 'hostile-jwt-secret-of-32-bytes!!',
+      // The gateway's paths run too: limits high enough never to refuse, the response cache, a blocklist.
+      limits: new RateLimiter({ defaults: { rpm: 1_000_000, tpm: 1_000_000_000 } }),
+      responseCache: { cache: new MemoryResponseCache({ ttlMs: 60_000, maxEntries: 1_000, maxBytes: 1 << 24 }), policy: DEFAULT_RESPONSE_CACHE_POLICY },
+      blocklist: parsePromptBlocklist('forbidden phrase\n/ignore (all|previous) instructions/i'),
+    }
     : { apiKeys: [] };
   const app = await createApp({
     catalog: new ModelCatalog([{ id: HOSTILE_MODEL, engine }, { id: HOSTILE_EMBED_MODEL, engine: embedder }, { id: SLOW_MODEL, engine: slow }], { inputLimitFromEngine: true }),
