@@ -159,8 +159,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     resources.add(() => cachedContents.close());
     const thoughtSignatureKey = await loadThoughtSignatureKey(settings.dataDir);
     // The code-execution tool runs only confined; without a sandbox it is refused with a 400.
-    const sandbox = await findPythonSandbox();
-    if ('unavailable' in sandbox) opts.stderr.write(`note: code execution is off: ${sandbox.unavailable}\n`);
+    const sandbox = await findPythonSandbox({
+      memoryBytes: settings.codeExecutionMemory, maxRuns: settings.codeExecutionMaxRuns, maxQueuedRuns: settings.codeExecutionMaxQueued,
+    });
+    // Which memory mode (a cgroup per run, or rlimits) and the budget, said once at start.
+    opts.stderr.write('unavailable' in sandbox ? `note: code execution is off: ${sandbox.unavailable}\n` : `code execution: ${sandbox.description}\n`);
     const codeRunner = 'unavailable' in sandbox ? undefined : sandbox;
 
     const bindings: ModelBinding[] = plan.bindings.map((b) => ({

@@ -524,6 +524,26 @@ export const SETTINGS = {
     help: 'Batch API requests one key may have enqueued (pending or running, across its active jobs); a job that would pass it gets 429 RESOURCE_EXHAUSTED.',
     parse: integer(1, 100_000_000), commands: SERVE,
   }),
+  // Code execution's sandbox (src/sandbox/sandbox-limits.ts explains the defaults): the most it
+  // takes from the host is --code-execution-max-runs x --code-execution-memory.
+  codeExecutionMemory: setting({
+    flag: 'code-execution-memory', env: 'GEMSERVE_CODE_EXECUTION_MEMORY', type: 'string', valueName: 'BYTES',
+    default: constant(4 * 1024 * 1024 * 1024), defaultText: '4GiB',
+    help: 'Memory one code-execution run may take, all its processes and its /tmp together: a cgroup\'s memory.max where the host delegates cgroup v2 to gemserve, else divided into each process\'s address space. Accepts 4GiB, 2048MiB, ...',
+    parse: byteSize(1024 * 1024), commands: SERVE,
+  }),
+  codeExecutionMaxRuns: setting({
+    flag: 'code-execution-max-runs', env: 'GEMSERVE_CODE_EXECUTION_MAX_RUNS', type: 'string', valueName: 'N',
+    default: constant(2),
+    help: 'Code-execution runs at once, over all requests; more wait in a queue.',
+    parse: integer(1, 256), commands: SERVE,
+  }),
+  codeExecutionMaxQueued: setting({
+    flag: 'code-execution-max-queued', env: 'GEMSERVE_CODE_EXECUTION_MAX_QUEUED', type: 'string', valueName: 'N',
+    default: constant(8),
+    help: 'Code-execution runs that may wait for a turn; one more is not run, and its codeExecutionResult is OUTCOME_FAILED saying the sandbox is busy.',
+    parse: integer(0, 10_000), commands: SERVE,
+  }),
   modelsDir: setting({
     flag: 'models-dir', env: 'GEMSERVE_MODELS_DIR', type: 'string', valueName: 'DIR',
     default: defaultModelsDir, defaultText: '$XDG_CACHE_HOME/gemserve/models or ~/.cache/gemserve/models',

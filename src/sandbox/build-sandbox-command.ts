@@ -16,13 +16,29 @@ export interface SandboxHost {
   rootLinks: Array<{ path: string; symlinkTo: string | null }>;
 }
 
-/** One run's identity: the uid to drop to (root only) and the RLIMIT_NPROC to set. */
+/** One run's identity and bounds: the uid to drop to (root only), its rlimits, its cgroup. */
 export interface SandboxRunIdentity {
   /** Real and effective uid and gid of the run, when gemserve is root; undefined to keep ours. */
   uid?: number;
   /** RLIMIT_NPROC: counts every process and thread of the real uid. */
   nproc: number;
+  /** RLIMIT_AS of each process (run-memory-budget.ts). */
+  addressSpaceBytes: number;
+  /** The run's cgroup.procs (sandbox-cgroup.ts), when it has a cgroup: the first process joins it before anything else runs. */
+  cgroupProcs?: string;
 }
+
+/**
+ * The fd on which bwrap reads the seccomp filter (build-seccomp-filter.ts): 0-2 are stdio, 3 the
+ * prelude's channel. bwrap closes it once read, so the program never sees it.
+ */
+export const SECCOMP_FD = 4;
+
+/**
+ * Joins the cgroup, then becomes the rest of the command: `echo 0` moves the shell itself (the
+ * process setpriv, prlimit and bwrap then replace), before any of the run's code exists.
+ */
+const JOIN_CGROUP = 'echo 0 > "$0" && exec "$@"';
 
 /**
  * The few /etc files Debian's Python stack reads, all world-readable and secret-free, bound
@@ -46,17 +62,19 @@ export const SANDBOX_ENV: Record<string, string> = {
 };
 
 /**
- * The command line of one run: [setpriv to the run's uid] → prlimit (the resource limits, which
- * bwrap and everything inside inherit) → bwrap (namespaces, a read-only /usr, private /tmp) →
- * `python3 -I -c PRELUDE` reading the user's code from stdin. fd 3 is the prelude's channel back
- * (a start mark, figures, notes), passed through setpriv, prlimit and bwrap.
+ * The command line of one run: [sh joining the run's cgroup] → [setpriv to the run's uid] →
+ * prlimit (the resource limits, which bwrap and everything inside inherit) → bwrap (namespaces,
+ * a read-only /usr, private /tmp, the seccomp filter read from fd 4) → `python3 -I -c PRELUDE`
+ * reading the user's code from stdin. fd 3 is the prelude's channel back (a start mark,
+ * figures, notes), passed through setpriv, prlimit and bwrap.
  */
 export function buildSandboxCommand(host: SandboxHost, limits: SandboxLimits, id: SandboxRunIdentity): { command: string; args: string[] } {
   const argv: string[] = [];
+  if (id.cgroupProcs !== undefined) argv.push('/bin/sh', '-c', JOIN_CGROUP, id.cgroupProcs);
   if (id.uid !== undefined) {
     argv.push(host.setpriv, `--reuid=${id.uid}`, `--regid=${id.uid}`, '--clear-groups', '--');
   }
-  const memory = Math.floor(limits.memoryBytes);
+  const memory = Math.floor(id.addressSpaceBytes);
   const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
   argv.push(
     host.prlimit,
@@ -72,6 +90,7 @@ export function buildSandboxCommand(host: SandboxHost, limits: SandboxLimits, id
     // New user, pid, net, ipc, uts and cgroup namespaces; no nested user namespaces inside.
     '--unshare-all', '--unshare-user', '--disable-userns',
     '--die-with-parent', '--new-session', '--clearenv', '--hostname', 'sandbox',
+    '--seccomp', String(SECCOMP_FD),
     '--ro-bind', '/usr', '/usr',
     // Local installs (pyenv, CUDA, anything an admin put there) are not Debian's: hidden.
     '--tmpfs', '/usr/local',

@@ -3,8 +3,11 @@ import { access, constants, lstat, readlink } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SandboxHost } from './build-sandbox-command.js';
-import { BubblewrapPythonSandbox, type CodeRunResult, type PythonSandbox } from './python-sandbox.js';
-import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './sandbox-limits.js';
+import { buildSeccompFilter } from './build-seccomp-filter.js';
+import { BubblewrapPythonSandbox, type CodeRunResult, type PythonSandbox, type SandboxConfinement } from './python-sandbox.js';
+import { mib, processAddressSpace } from './run-memory-budget.js';
+import { type CgroupSources, findDelegatedCgroup } from './sandbox-cgroup.js';
+import { BWRAP_PROCESSES, DEFAULT_SANDBOX_LIMITS, MIN_PROCESS_MEMORY_BYTES, SANDBOX_TMP_BYTES, type SandboxLimits } from './sandbox-limits.js';
 
 const run = promisify(execFile);
 
@@ -41,12 +44,16 @@ print(json.dumps({"python": sys.version.split()[0], "modules": found}))
  */
 export async function findPythonSandbox(
   limits: Partial<SandboxLimits> = {},
-  /** Other paths for the tools (a setting, or a test's broken ones); defaults: found on PATH, Debian's python3. */
-  tools: { bwrap?: string; python?: string } = {},
-): Promise<PythonSandbox | { unavailable: string }> {
+  /**
+   * Other paths for the tools (a setting, or a test's broken ones); defaults: found on PATH,
+   * Debian's python3. `cgroups: false` keeps runs out of cgroups (rlimits only).
+   */
+  tools: { bwrap?: string; python?: string; cgroups?: CgroupSources | false } = {},
+): Promise<BubblewrapPythonSandbox | { unavailable: string }> {
   const merged: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...limits };
   for (const [k, v] of Object.entries(merged)) {
-    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`sandbox limit ${k} must be a positive number, got ${v}`);
+    const least = k === 'maxQueuedRuns' ? 0 : Number.MIN_VALUE;
+    if (!(Number.isFinite(v) && v >= least)) throw new RangeError(`sandbox limit ${k} must be a positive number, got ${v}`);
   }
   if (process.platform !== 'linux') return { unavailable: `code execution needs Linux namespaces (bubblewrap); this host is ${process.platform}` };
 
@@ -60,6 +67,22 @@ export async function findPythonSandbox(
   const asRoot = process.getuid?.() === 0;
   if (asRoot && !setpriv) return { unavailable: 'setpriv (util-linux) is not installed; as root it is needed to run code under a uid of its own' };
 
+  let seccomp: Buffer;
+  try {
+    seccomp = buildSeccompFilter();
+  } catch (e) {
+    return { unavailable: (e as Error).message };
+  }
+  // A cgroup per run where the host delegates one; else the budget divided into rlimits.
+  const cgroups = tools.cgroups === false ? { unavailable: 'turned off' } : await findDelegatedCgroup(tools.cgroups);
+  const confinement: SandboxConfinement = { seccomp, ...('unavailable' in cgroups ? {} : { cgroups }) };
+  const perProcess = processAddressSpace(merged, confinement.cgroups !== undefined);
+  if (perProcess < MIN_PROCESS_MEMORY_BYTES) {
+    return {
+      unavailable: `a memory budget of ${mib(merged.memoryBytes)} MiB per run leaves ${mib(perProcess)} MiB per process for ` +
+        `${merged.maxProcesses} processes (and bwrap's ${BWRAP_PROCESSES}); Python with numpy needs ${mib(MIN_PROCESS_MEMORY_BYTES)}: raise the budget or lower the processes`,
+    };
+  }
   const host: SandboxHost = { bwrap, python, prlimit, setpriv, rootLinks: await rootLinks() };
   let bwrapVersion: string;
   try {
@@ -69,7 +92,7 @@ export async function findPythonSandbox(
   }
 
   const probeLimits: SandboxLimits = { ...merged, wallMs: Math.max(merged.wallMs, 10_000), cpuSeconds: Math.max(merged.cpuSeconds, 10) };
-  const probe = new BubblewrapPythonSandbox(host, probeLimits, 'probe', asRoot);
+  const probe = new BubblewrapPythonSandbox(host, probeLimits, 'probe', confinement, asRoot);
   let found: { python: string; modules: Record<string, string | null> };
   let probed: CodeRunResult;
   try {
@@ -88,8 +111,11 @@ export async function findPythonSandbox(
 
   const libs = Object.entries(found.modules).map(([k, v]) => `${k} ${v}`).join(', ');
   const who = asRoot ? 'a uid of its own per run' : `uid ${process.getuid?.()}`;
-  const description = `${bwrapVersion}, Python ${found.python} (${libs}); ${who}`;
-  return new BubblewrapPythonSandbox(host, merged, description, asRoot);
+  const memory = confinement.cgroups
+    ? `a cgroup v2 per run under ${confinement.cgroups.dir} (memory.max ${mib(merged.memoryBytes)} MiB, pids.max ${merged.maxProcesses + BWRAP_PROCESSES})`
+    : `rlimits: ${mib(perProcess)} MiB of address space x ${merged.maxProcesses + BWRAP_PROCESSES} processes + ${mib((2 * SANDBOX_TMP_BYTES))} MiB tmpfs within ${mib(merged.memoryBytes)} MiB per run (no cgroup v2: ${'unavailable' in cgroups ? cgroups.unavailable : ''})`;
+  const description = `${bwrapVersion}, Python ${found.python} (${libs}); ${who}; seccomp; ${memory}; ${merged.maxRuns} runs at once, ${merged.maxQueuedRuns} waiting`;
+  return new BubblewrapPythonSandbox(host, merged, description, confinement, asRoot);
 }
 
 /** /bin, /lib, /lib64, /sbin as the host has them: symlinks into /usr (merged /usr), or directories. */

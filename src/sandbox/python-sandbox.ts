@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { buildSandboxCommand, type SandboxHost } from './build-sandbox-command.js';
+import { buildSandboxCommand, SECCOMP_FD, type SandboxHost } from './build-sandbox-command.js';
 import { readPreludeFrames } from './read-prelude-frames.js';
-import { MAX_ERROR_TAIL_BYTES, MAX_FIGURE_BYTES, MAX_FIGURES, OUTPUT_FLOOD_BYTES, type SandboxLimits } from './sandbox-limits.js';
+import { mib, processAddressSpace } from './run-memory-budget.js';
+import type { RunCgroup, RunCgroups } from './sandbox-cgroup.js';
+import { BWRAP_PROCESSES, MAX_ERROR_TAIL_BYTES, MAX_FIGURE_BYTES, MAX_FIGURES, OUTPUT_FLOOD_BYTES, type SandboxLimits } from './sandbox-limits.js';
+import { SandboxRunGate } from './sandbox-run-gate.js';
 import { countTasksOfUid, SandboxUidPool } from './sandbox-uids.js';
 
 /** Gemini's `CodeExecutionResult.outcome` values (ai.google.dev/api, CodeExecutionResult; OUTCOME_UNSPECIFIED is never produced). */
@@ -36,47 +39,91 @@ export interface PythonSandbox {
   readonly description: string;
 }
 
-/** Processes bwrap itself adds to a run's uid: the outer monitor and the namespace's init. */
-const BWRAP_PROCESSES = 2;
-
 /** Bytes kept of the prelude channel: the figures allowed, plus room for notes and framing. */
 const CHANNEL_KEEP_BYTES = MAX_FIGURES * (MAX_FIGURE_BYTES + 5) + 64 * 1024;
 
 const SIGXCPU_STATUS = 128 + 24;
 const SIGKILL_STATUS = 128 + 9;
 
+/** How a sandbox bounds a run's memory (sandbox-cgroup.ts, run-memory-budget.ts) and filters its system calls. */
+export interface SandboxConfinement {
+  /** A delegated cgroup v2 to make each run's cgroup in; without it the budget is divided into rlimits. */
+  cgroups?: RunCgroups;
+  /** The compiled seccomp filter (build-seccomp-filter.ts). */
+  seccomp: Buffer;
+}
+
 /**
  * The sandbox proper, once findPythonSandbox has checked the host can run it.
  *
- * What bounds a run: the wall limit (here), and the rlimits prlimit sets (CPU seconds, address
- * space, file size, open files, processes). RLIMIT_NPROC counts per real uid, so as root each
- * run gets a uid of its own; run by another user, the run shares the count with that user's
- * tasks, counted from /proc just before (racy, but bounded). RLIMIT_AS binds each process: a run
- * may hold up to maxProcesses x memoryBytes. A cgroup per run (memory.max, pids.max) would bound
- * the total; it needs a delegated cgroup tree, which containers and desktops rarely give, so it
- * is not used.
+ * What bounds a run: the wall limit (here), the seccomp filter, and the rlimits prlimit sets
+ * (CPU seconds, address space, file size, open files, processes). RLIMIT_NPROC counts per real
+ * uid, so as root each run gets a uid of its own; run by another user, the run shares the count
+ * with that user's tasks, counted from /proc just before (racy, but bounded). Memory is bounded
+ * per run: by the run's cgroup where the host delegates one, else by an address space per
+ * process small enough that all the processes a run may have fit in its budget
+ * (run-memory-budget.ts). At most `maxRuns` run at once (SandboxRunGate), so the host gives code
+ * execution at most maxRuns x memoryBytes.
  */
 export class BubblewrapPythonSandbox implements PythonSandbox {
   readonly #uids = new SandboxUidPool();
+  readonly #gate: SandboxRunGate;
 
   constructor(
     readonly host: SandboxHost,
     readonly limits: SandboxLimits,
     readonly description: string,
+    readonly confinement: SandboxConfinement,
     /** Root: each run drops to a uid of its own. Otherwise runs keep gemserve's uid. */
     readonly asRoot: boolean = process.getuid?.() === 0,
-  ) {}
+  ) {
+    this.#gate = new SandboxRunGate(limits.maxRuns, limits.maxQueuedRuns);
+  }
+
+  /** Runs now and runs waiting. */
+  get load(): { running: number; waiting: number } {
+    return this.#gate.load;
+  }
 
   async run(code: string, options: { signal?: AbortSignal } = {}): Promise<CodeRunResult> {
     options.signal?.throwIfAborted();
-    const uid = this.asRoot ? this.#uids.acquire() : undefined;
+    const release = await this.#gate.enter(options.signal);
+    if (!release) {
+      const { maxRuns, maxQueuedRuns } = this.limits;
+      return {
+        outcome: 'OUTCOME_FAILED',
+        output: `The code was not run: the sandbox is busy (${maxRuns} runs at once, ${maxQueuedRuns} waiting). Try again later.`,
+        figures: [],
+      };
+    }
     try {
+      return await this.#runNow(code, options.signal);
+    } finally {
+      release();
+    }
+  }
+
+  async #runNow(code: string, signal?: AbortSignal): Promise<CodeRunResult> {
+    signal?.throwIfAborted();
+    const uid = this.asRoot ? this.#uids.acquire() : undefined;
+    const tasks = this.limits.maxProcesses + BWRAP_PROCESSES;
+    let cgroup: RunCgroup | undefined;
+    try {
+      cgroup = await this.confinement.cgroups?.create({ memoryBytes: this.limits.memoryBytes, maxTasks: tasks });
       // Without a uid of its own the run shares RLIMIT_NPROC with all of gemserve's user's tasks.
       const base = uid === undefined ? await countTasksOfUid(process.getuid?.() ?? 0) : 0;
-      const { command, args } = buildSandboxCommand(this.host, this.limits, { uid, nproc: base + this.limits.maxProcesses + BWRAP_PROCESSES });
-      return await runSandboxed(command, args, code, this.limits, options.signal);
+      const { command, args } = buildSandboxCommand(this.host, this.limits, {
+        uid, nproc: base + tasks, addressSpaceBytes: processAddressSpace(this.limits, cgroup !== undefined),
+        ...(cgroup ? { cgroupProcs: cgroup.procs } : {}),
+      });
+      const result = await runSandboxed(command, args, code, this.limits, this.confinement.seccomp, signal);
+      if (cgroup && result.outcome === 'OUTCOME_FAILED' && (await cgroup.oomKills()) > 0) {
+        result.output += `${result.output && !result.output.endsWith('\n') ? '\n' : ''}The run went past its memory budget of ${mib(this.limits.memoryBytes)} MiB and a process was killed.`;
+      }
+      return result;
     } finally {
       if (uid !== undefined) this.#uids.release(uid);
+      if (cgroup) await cgroup.remove().catch(() => false);
     }
   }
 }
@@ -89,12 +136,12 @@ type StopReason = 'deadline' | 'flood' | 'abort';
  * bwrap is enough: the namespace's init dies with it (--die-with-parent), and with the pid
  * namespace's init the kernel kills every process inside.
  */
-function runSandboxed(command: string, args: string[], code: string, limits: SandboxLimits, signal?: AbortSignal): Promise<CodeRunResult> {
+function runSandboxed(command: string, args: string[], code: string, limits: SandboxLimits, seccomp: Buffer, signal?: AbortSignal): Promise<CodeRunResult> {
   return new Promise<CodeRunResult>((resolve, reject) => {
     const started = Date.now();
     // An empty environment for setpriv, prlimit and bwrap too, not only inside (--clearenv): the
     // namespace's init is a fork of bwrap, and its /proc/1/environ would show bwrap's.
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], env: {} });
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'], env: {} });
     const stdout = new HeadBuffer(limits.maxOutputBytes);
     const stderr = new TailBuffer(MAX_ERROR_TAIL_BYTES);
     const channel = new HeadBuffer(CHANNEL_KEEP_BYTES);
@@ -131,6 +178,11 @@ function runSandboxed(command: string, args: string[], code: string, limits: San
     (child.stdout as Readable).on('data', (b: Buffer) => (stdout.push(b), checkFlood()));
     (child.stderr as Readable).on('data', (b: Buffer) => (stderr.push(b), checkFlood()));
     (child.stdio[3] as Readable).on('data', (b: Buffer) => (channel.push(b), checkFlood()));
+    // The filter for bwrap's --seccomp (a few hundred bytes: within a pipe's buffer, so end()
+    // completes whether or not bwrap has started reading).
+    const filterFd = child.stdio[SECCOMP_FD] as Writable;
+    filterFd.on('error', () => {}); // EPIPE when the sandbox failed before reading: reported below.
+    filterFd.end(seccomp);
     const stdin = child.stdin as Writable;
     stdin.on('error', () => {}); // EPIPE when the sandbox failed before reading: reported below.
     stdin.end(code);

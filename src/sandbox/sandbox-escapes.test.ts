@@ -10,11 +10,11 @@ import type { PythonSandbox } from './python-sandbox.js';
 // Programs that try to get out. Each must fail safely; small limits keep the slow ones quick.
 // Skips only when the host has no sandbox; in CI (which installs it) a missing sandbox fails.
 const WALL_MS = 2000;
-const MAX_PROCESSES = 16;
+const MAX_PROCESSES = 6;
 const [tight, cpuBound, roomy] = await Promise.all([
   findPythonSandbox({ wallMs: WALL_MS, cpuSeconds: 10, maxProcesses: MAX_PROCESSES, maxOutputBytes: 4096 }),
   findPythonSandbox({ wallMs: 20_000, cpuSeconds: 1 }),
-  // Filling 1 GiB page by page takes about a second on a busy 2-core VM: more than WALL_MS allows.
+  // Filling 496 MiB page by page takes about a second on a busy 2-core VM: more than WALL_MS allows.
   findPythonSandbox({ wallMs: 20_000, cpuSeconds: 20 }),
 ]);
 
@@ -236,7 +236,7 @@ describe('PythonSandbox: escapes fail safely', () => {
       const r = await sb.run(code);
       assert.equal(r.outcome, 'OUTCOME_FAILED', `${code}: ${r.output}`);
       assert.match(r.output, /MemoryError/);
-      assert.match(r.output, /The sandbox allows 1024 MiB of memory per process/);
+      assert.match(r.output, /The sandbox allows 496 MiB of memory per process/);
     }
     assert.ok(process.memoryUsage().rss - before < 100 << 20);
     assert.equal((await sb.run('print("still fine")')).output, 'still fine\n');

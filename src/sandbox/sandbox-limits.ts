@@ -7,18 +7,26 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-/** What one sandboxed run may use. */
+/** What one sandboxed run may use, and how many run at once. */
 export interface SandboxLimits {
   /** Wall-clock time before the whole process tree is killed (OUTCOME_DEADLINE_EXCEEDED). */
   wallMs: number;
   /** CPU seconds per process (RLIMIT_CPU): SIGXCPU, then SIGKILL a second later (OUTCOME_DEADLINE_EXCEEDED). */
   cpuSeconds: number;
-  /** Address space per process (RLIMIT_AS): beyond it allocations fail with MemoryError. */
+  /**
+   * The run's memory budget: what all of its processes, its /tmp and its /dev/shm together may
+   * take from the host. A cgroup's memory.max where the host delegates one; otherwise divided
+   * into each process's address space (RLIMIT_AS), see run-memory-budget.ts.
+   */
   memoryBytes: number;
-  /** Processes and threads the program may run at once (RLIMIT_NPROC, on a uid of its own). */
+  /** Processes and threads the program may run at once (RLIMIT_NPROC on a uid of its own; pids.max in a cgroup). */
   maxProcesses: number;
   /** Most bytes of `output` returned; more is cut, with a note saying so. */
   maxOutputBytes: number;
+  /** Runs at once, over all requests: with the budget, what bounds the host memory code execution takes. */
+  maxRuns: number;
+  /** Runs waiting for one of `maxRuns`; one more is not run (OUTCOME_FAILED, saying the sandbox is busy). 0: none wait. */
+  maxQueuedRuns: number;
 }
 
 /**
@@ -30,20 +38,33 @@ export const GEMINI_CODE_EXECUTION_TIMEOUT_MS = 30_000;
 
 /**
  * Defaults: Gemini's 30 s of wall time, and as many CPU seconds (a single-threaded program can
- * use no more in 30 s). 1 GiB of address space per process: importing numpy, pandas and
- * matplotlib and drawing a figure needs about 400 MiB of it (OpenBLAS is held to one thread).
- * 16 processes and threads: room for a small pool of workers, not for a fork bomb; and since
- * RLIMIT_AS binds each process, not the run, 16 x 1 GiB is the most a run can take (a cgroup
- * would bound the total; see python-sandbox.ts). 64 KiB of output: what a model can usefully
+ * use no more in 30 s). A budget of 4 GiB per run and 6 processes and threads: without a cgroup
+ * that is 496 MiB of address space per process ((4 GiB - 128 MiB of tmpfs) / (6 + bwrap's 2)),
+ * where importing numpy, pandas and matplotlib and drawing a figure needs about 285 MiB
+ * (VmPeak, measured with OpenBLAS held to one thread); room for a small pool of workers, not for
+ * a fork bomb. 2 runs at once (a run is a core's worth of work, and 2 x 4 GiB is the most code
+ * execution can take from the host), 8 more waiting. 64 KiB of output: what a model can usefully
  * read back.
  */
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
   wallMs: GEMINI_CODE_EXECUTION_TIMEOUT_MS,
   cpuSeconds: GEMINI_CODE_EXECUTION_TIMEOUT_MS / 1000,
-  memoryBytes: 1 * GiB,
-  maxProcesses: 16,
+  memoryBytes: 4 * GiB,
+  maxProcesses: 6,
   maxOutputBytes: 64 * KiB,
+  maxRuns: 2,
+  maxQueuedRuns: 8,
 });
+
+/**
+ * The least address space a process may be given: below it Debian's numpy cannot even be
+ * imported (its import peaks at about 285 MiB with one OpenBLAS thread), so a budget divided
+ * more thinly than this is refused at startup instead of failing every run.
+ */
+export const MIN_PROCESS_MEMORY_BYTES = 384 * MiB;
+
+/** Processes bwrap itself adds to a run's uid: the outer monitor and the namespace's init. */
+export const BWRAP_PROCESSES = 2;
 
 /**
  * The sandbox's /tmp is a tmpfs (memory) of this size: room for scratch files, and a bound on
