@@ -88,9 +88,12 @@ interface RawResponse {
   body: Buffer;
 }
 
-/** The first complete final (non-1xx) response in `data`, or undefined while it is incomplete; `closed`: no more bytes will come. */
-function parseResponse(data: Buffer, closed: boolean, head: boolean): RawResponse | undefined {
-  let at = 0;
+/**
+ * The first complete final (non-1xx) response in `data` from byte `from`, with the offset just
+ * past it; undefined while it is incomplete. `closed`: no more bytes will come.
+ */
+function parseResponse(data: Buffer, closed: boolean, head: boolean, from = 0): (RawResponse & { end: number }) | undefined {
+  let at = from;
   for (;;) {
     const end = data.indexOf('\r\n\r\n', at);
     if (end === -1) return undefined;
@@ -101,11 +104,12 @@ function parseResponse(data: Buffer, closed: boolean, head: boolean): RawRespons
       const c = l.indexOf(':');
       headers.set(l.slice(0, c).trim().toLowerCase(), l.slice(c + 1).trim());
     }
-    const rest = data.subarray(end + 4);
-    if (status >= 100 && status < 200) { at = end + 4; continue; }
-    if (head || status === 204 || status === 304) return { status, headers, body: Buffer.alloc(0) };
+    const start = end + 4;
+    const rest = data.subarray(start);
+    if (status >= 100 && status < 200) { at = start; continue; }
+    if (head || status === 204 || status === 304) return { status, headers, body: Buffer.alloc(0), end: start };
     const length = headers.get('content-length');
-    if (length !== undefined) return rest.length >= Number(length) ? { status, headers, body: rest.subarray(0, Number(length)) } : undefined;
+    if (length !== undefined) return rest.length >= Number(length) ? { status, headers, body: rest.subarray(0, Number(length)), end: start + Number(length) } : undefined;
     if (headers.get('transfer-encoding')?.toLowerCase() === 'chunked') {
       const chunks: Buffer[] = [];
       let p = 0;
@@ -113,13 +117,13 @@ function parseResponse(data: Buffer, closed: boolean, head: boolean): RawRespons
         const eol = rest.indexOf('\r\n', p);
         if (eol === -1) return undefined;
         const size = parseInt(rest.subarray(p, eol).toString('latin1'), 16);
-        if (size === 0) return { status, headers, body: Buffer.concat(chunks) };
+        if (size === 0) return rest.length >= eol + 4 ? { status, headers, body: Buffer.concat(chunks), end: start + eol + 4 } : undefined;
         if (rest.length < eol + 2 + size + 2) return undefined;
         chunks.push(rest.subarray(eol + 2, eol + 2 + size));
         p = eol + 2 + size + 2;
       }
     }
-    return closed ? { status, headers, body: rest } : undefined;
+    return closed ? { status, headers, body: rest, end: data.length } : undefined;
   }
 }
 
@@ -151,6 +155,45 @@ function send(port: number, bytes: Buffer, head: boolean): Promise<Outcome> {
     });
     // The server may answer (and close) before the whole body is written: that is fine.
     socket.write(bytes, () => undefined);
+  });
+}
+
+/**
+ * Two requests in one write on one connection (HTTP/1.1 pipelining, RFC 9112 section 9.3.2):
+ * the first kept alive, the second closing. Resolves with both answers, or with the first alone
+ * when the server closed the connection after it, saying so in `Connection: close` (a refusal
+ * whose body was not read closes, src/http/guard-request-bodies.ts); else a dropped outcome.
+ */
+function sendPipelined(port: number, first: Buffer, second: Buffer, heads: [boolean, boolean]): Promise<[Outcome, Outcome | undefined]> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = (o: [Outcome, Outcome | undefined]) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => finish([{ dropped: `no answers within ${ANSWER_WITHIN_MS} ms (hang)` }, undefined]), ANSWER_WITHIN_MS);
+    const attempt = (closed: boolean) => {
+      const data = Buffer.concat(chunks);
+      const a = parseResponse(data, closed, heads[0]);
+      if (!a) {
+        if (closed) finish([{ dropped: data.length ? 'unparseable first answer' : 'closed without an answer' }, undefined]);
+        return;
+      }
+      const b = parseResponse(data, closed, heads[1], a.end);
+      if (b) return finish([{ response: a }, { response: b }]);
+      if (!closed) return;
+      const saidClose = /close/i.test(a.headers.get('connection') ?? '');
+      finish([{ response: a }, saidClose ? undefined : { dropped: 'the connection closed after the first answer without Connection: close' }]);
+    };
+    socket.on('error', () => undefined);
+    socket.on('data', (c: Buffer) => { chunks.push(c); attempt(false); });
+    socket.on('close', () => attempt(true));
+    socket.write(Buffer.concat([first, second]), () => undefined);
   });
 }
 
@@ -398,6 +441,27 @@ describe('hostile requests (abuse)', () => {
       await assertStillWell(target);
     });
   }
+
+  it('pipelined pairs on one connection (a valid request and a hostile one, in both orders): both answered, or the first closing', async (t) => {
+    const rand = seededRandom(SEED + 1);
+    const ctx = (keepAlive: boolean) => ({ host: `127.0.0.1:${keyed.port}`, key: KEY, adminKey: ADMIN, ids: keyed.ids, keepAlive });
+    const valid: HostileRequest = { name: 'valid countTokens', method: 'POST', path: `/v1beta/models/${HOSTILE_MODEL}:countTokens`, auth: 'key',
+      headers: [['content-type', 'application/json']], body: Buffer.from('{"contents":[{"parts":[{"text":"hi"}]}]}') };
+    const hostile = hostileRequests(SEED, keyed.port).filter((r) => r.method !== '' && r.method !== 'HEAD' && !r.headers.some(([k]) => k.toLowerCase() === 'connection'));
+    const pairs = Array.from({ length: 200 }, (_, i) => ({ i, r: hostile[Math.floor(rand() * hostile.length)] }));
+    const tally: Tally = { sent: 0, byStatus: new Map(), problems: [] };
+    await pool(pairs, CONCURRENCY, async ({ i, r }) => {
+      const [a, b] = i % 2 ? [valid, r] : [r, valid];
+      const [first, second] = await sendPipelined(keyed.port, toBytes(a, ctx(true)), toBytes(b, ctx(false)), [false, false]);
+      record(tally, { ...a, name: `pipelined first: ${a.name}` }, first);
+      if (second) record(tally, { ...b, name: `pipelined second: ${b.name}` }, second);
+    });
+    total.sent += tally.sent;
+    for (const [s, n] of tally.byStatus) total.byStatus.set(s, (total.byStatus.get(s) ?? 0) + n);
+    t.diagnostic(summary('pipelined', tally, 0).replace(' in 0 ms', ''));
+    assert.deepEqual(tally.problems, []);
+    await assertStillWell(keyed);
+  });
 
   it('generations and streams the client leaves midway (300, 32 at once on 2 slots) release their slots', async (t) => {
     const rand = seededRandom(SEED);
