@@ -16,7 +16,7 @@ function bindSources(args: string[]): string[] {
   return args.flatMap((a, i) => (/^--(ro-|dev-)?bind(-try)?$/.test(a) ? [args[i + 1]] : []));
 }
 
-const AS = 496 << 20;
+const AS = 464 * 2 ** 20;
 
 it('as root: setpriv to the run uid, then prlimit, then bwrap, then python -I', () => {
   const { command, args } = buildSandboxCommand(HOST, DEFAULT_SANDBOX_LIMITS, { uid: 1_900_000_123, nproc: 34, addressSpaceBytes: AS });

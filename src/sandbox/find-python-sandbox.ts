@@ -7,7 +7,7 @@ import { buildSeccompFilter } from './build-seccomp-filter.js';
 import { BubblewrapPythonSandbox, type CodeRunResult, type PythonSandbox, type SandboxConfinement } from './python-sandbox.js';
 import { mib, processAddressSpace } from './run-memory-budget.js';
 import { type CgroupSources, findDelegatedCgroup } from './sandbox-cgroup.js';
-import { BWRAP_PROCESSES, DEFAULT_SANDBOX_LIMITS, MIN_PROCESS_MEMORY_BYTES, SANDBOX_TMP_BYTES, type SandboxLimits } from './sandbox-limits.js';
+import { BWRAP_PROCESSES, DEFAULT_SANDBOX_LIMITS, KERNEL_BYTES_PER_PROCESS, MIN_PROCESS_MEMORY_BYTES, SANDBOX_TMP_BYTES, type SandboxLimits } from './sandbox-limits.js';
 
 const run = promisify(execFile);
 
@@ -113,7 +113,7 @@ export async function findPythonSandbox(
   const who = asRoot ? 'a uid of its own per run' : `uid ${process.getuid?.()}`;
   const memory = confinement.cgroups
     ? `a cgroup v2 per run under ${confinement.cgroups.dir} (memory.max ${mib(merged.memoryBytes)} MiB, pids.max ${merged.maxProcesses + BWRAP_PROCESSES})`
-    : `rlimits: ${mib(perProcess)} MiB of address space x ${merged.maxProcesses + BWRAP_PROCESSES} processes + ${mib((2 * SANDBOX_TMP_BYTES))} MiB tmpfs within ${mib(merged.memoryBytes)} MiB per run (no cgroup v2: ${'unavailable' in cgroups ? cgroups.unavailable : ''})`;
+    : `rlimits: ${mib(perProcess)} MiB of address space (+ ${mib(KERNEL_BYTES_PER_PROCESS)} MiB kernel buffers) x ${merged.maxProcesses + BWRAP_PROCESSES} processes + ${mib(2 * SANDBOX_TMP_BYTES)} MiB tmpfs within ${mib(merged.memoryBytes)} MiB per run (no cgroup v2: ${'unavailable' in cgroups ? cgroups.unavailable : ''})`;
   const description = `${bwrapVersion}, Python ${found.python} (${libs}); ${who}; seccomp; ${memory}; ${merged.maxRuns} runs at once, ${merged.maxQueuedRuns} waiting`;
   return new BubblewrapPythonSandbox(host, merged, description, confinement, asRoot);
 }

@@ -14,7 +14,7 @@ const MAX_PROCESSES = 6;
 const [tight, cpuBound, roomy] = await Promise.all([
   findPythonSandbox({ wallMs: WALL_MS, cpuSeconds: 10, maxProcesses: MAX_PROCESSES, maxOutputBytes: 4096 }),
   findPythonSandbox({ wallMs: 20_000, cpuSeconds: 1 }),
-  // Filling 496 MiB page by page takes about a second on a busy 2-core VM: more than WALL_MS allows.
+  // Filling 464 MiB page by page takes about a second on a busy 2-core VM: more than WALL_MS allows.
   findPythonSandbox({ wallMs: 20_000, cpuSeconds: 20 }),
 ]);
 
@@ -236,7 +236,7 @@ describe('PythonSandbox: escapes fail safely', () => {
       const r = await sb.run(code);
       assert.equal(r.outcome, 'OUTCOME_FAILED', `${code}: ${r.output}`);
       assert.match(r.output, /MemoryError/);
-      assert.match(r.output, /The sandbox allows 496 MiB of memory per process/);
+      assert.match(r.output, /The sandbox allows 464 MiB of memory per process/);
     }
     assert.ok(process.memoryUsage().rss - before < 100 << 20);
     assert.equal((await sb.run('print("still fine")')).output, 'still fine\n');

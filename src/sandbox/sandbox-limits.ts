@@ -39,7 +39,8 @@ export const GEMINI_CODE_EXECUTION_TIMEOUT_MS = 30_000;
 /**
  * Defaults: Gemini's 30 s of wall time, and as many CPU seconds (a single-threaded program can
  * use no more in 30 s). A budget of 4 GiB per run and 6 processes and threads: without a cgroup
- * that is 496 MiB of address space per process ((4 GiB - 128 MiB of tmpfs) / (6 + bwrap's 2)),
+ * that is 464 MiB of address space per process ((4 GiB - 128 MiB of tmpfs) / (6 + bwrap's 2),
+ * less 32 MiB each for kernel buffers),
  * where importing numpy, pandas and matplotlib and drawing a figure needs about 285 MiB
  * (VmPeak, measured with OpenBLAS held to one thread); room for a small pool of workers, not for
  * a fork bomb. 2 runs at once (a run is a core's worth of work, and 2 x 4 GiB is the most code
@@ -65,6 +66,14 @@ export const MIN_PROCESS_MEMORY_BYTES = 384 * MiB;
 
 /** Processes bwrap itself adds to a run's uid: the outer monitor and the namespace's init. */
 export const BWRAP_PROCESSES = 2;
+
+/**
+ * Kernel memory a process can pin through its open files without a cgroup to count it: at 256
+ * open files, socketpairs whose send buffers are full held 27 MiB per process (measured in the
+ * sandbox on Linux 6.18: 128 pairs x net.core.wmem_default, 208 KiB). Set aside from the budget
+ * for each process in rlimits mode.
+ */
+export const KERNEL_BYTES_PER_PROCESS = 32 * MiB;
 
 /**
  * The sandbox's /tmp is a tmpfs (memory) of this size: room for scratch files, and a bound on
