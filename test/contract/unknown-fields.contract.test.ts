@@ -16,11 +16,13 @@ import { join } from 'node:path';
 import type { BatchJob, GoogleGenAI } from '@google/genai';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { MemoryBatchStore } from '../../src/storage/batches/memory-batch-store.js';
+import { MemoryCachedContentStore } from '../../src/storage/cached-contents/memory-cached-content-store.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import { startServer, type TestServer } from './helpers/start-server.js';
-import { genai, sdkError } from './helpers/clients.js';
+import { genai, postJson, rawError, sdkError } from './helpers/clients.js';
 
 const MODEL = 'gemini-2.0-flash';
+const EMBEDDER = 'gemini-embedding-001';
 const TYPO = { 'gene,rationConfig': { maxOutputTokens: 5 } };
 const TOP_LEVEL_TEXT = 'Invalid JSON payload received. Unknown name "gene,rationConfig": Cannot find field.';
 
@@ -32,7 +34,10 @@ describe('--unknown-fields reject (the default)', () => {
   let ai: GoogleGenAI;
   before(async () => {
     const files = await openLocalFileService({ dataDir: join(workDir, 'reject') });
-    server = await startServer({ bindings: [{ id: MODEL, engine: new FakeEngine() }], files, batches: { store: new MemoryBatchStore() } });
+    server = await startServer({
+      bindings: [{ id: MODEL, engine: new FakeEngine() }, { id: EMBEDDER, engine: new FakeEngine({ embeddingDimensions: 8 }) }],
+      files, batches: { store: new MemoryBatchStore() }, cachedContents: { store: new MemoryCachedContentStore(), minTokens: 1 },
+    });
     ai = genai(server.baseUrl);
   });
   after(() => server.close());
@@ -64,6 +69,28 @@ describe('--unknown-fields reject (the default)', () => {
       body: JSON.stringify({ contents: [{ parts: [{ text: 'hi' }] }], generation_config: { max_output_tokens: 5 }, system_instruction: { parts: [{ text: 's' }] } }),
     });
     assert.equal(res.status, 200, await res.clone().text());
+  });
+
+  it('every other method\'s body is checked the same way: embeddings, caches, batches, the upload\'s metadata', async () => {
+    const v = `${server.baseUrl}/v1beta`;
+    const refused = async (res: Response, text: string) => assert.equal((await rawError(res, 400, 'INVALID_ARGUMENT')).error.message, text);
+    const unknown = (name: string, at?: string) => `Invalid JSON payload received. Unknown name "${name}"${at ? ` at '${at}'` : ''}: Cannot find field.`;
+    const content = { parts: [{ text: 'a' }] };
+    await refused(await postJson(`${v}/models/${EMBEDDER}:embedContent`, { content, task_typ: 'CLUSTERING' }), unknown('task_typ'));
+    await refused(await postJson(`${v}/models/${EMBEDDER}:batchEmbedContents`, { requests: [{ model: `models/${EMBEDDER}`, content: { parts: [{ text: 'a', txt: 'b' }] } }] }),
+      unknown('txt', 'requests[0].content.parts[0]'));
+    await refused(await postJson(`${v}/cachedContents`, { model: `models/${MODEL}`, contents: [content], ttlSeconds: 60 }), unknown('ttlSeconds'));
+    const cache = await ai.caches.create({ model: MODEL, config: { contents: [{ role: 'user', parts: [{ text: 'cached' }] }] } });
+    const patch = await fetch(`${v}/${cache.name}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ttl: '60s', expiry: 'x' }) });
+    await refused(patch, unknown('expiry'));
+    await refused(await postJson(`${v}/models/${MODEL}:batchGenerateContent`, { batch: { input_config: { requests: { requests: [{ request: { contents: [content], generationConfig: { tempreature: 1 } } }] } } } }),
+      unknown('tempreature', 'batch.input_config.requests.requests[0].request.generation_config'));
+    const upload = await fetch(`${server.baseUrl}/upload/v1beta/files`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-upload-protocol': 'resumable', 'x-goog-upload-command': 'start', 'x-goog-upload-header-content-length': '1' },
+      body: JSON.stringify({ file: { display_name: 'x', mime: 'text/plain' } }),
+    });
+    await refused(upload, unknown('mime', 'file'));
   });
 
   it('a JSONL batch line with an unknown field fails alone, with Google\'s text as its error', async () => {
