@@ -270,6 +270,17 @@ describe('PythonSandbox: escapes fail safely', () => {
     await assert.rejects(sb.run('print(1)', { signal: AbortSignal.abort(new Error('already')) }), /already/);
   });
 
+  it('inherits no file descriptor but stdio and the figure channel (nothing gemserve\'s parent leaked)', async (t) => {
+    const sb = sandboxOrSkip(t);
+    if (!sb) return;
+    // fd 4 is the prelude's /dev/null stdin; the one os.listdir opens reads as gone.
+    const r = await sb.run('import os\nfor f in os.listdir("/proc/self/fd"):\n    try:\n        print(f, os.readlink(f"/proc/self/fd/{f}"))\n    except OSError:\n        pass');
+    assert.equal(r.outcome, 'OUTCOME_OK', r.output);
+    const fds = r.output.trim().split('\n').map((l) => l.split(' ')[0]);
+    assert.deepEqual(fds.sort(), ['0', '1', '2', '3', '4'], r.output);
+    assert.match(r.output, /^4 \/dev\/null$/m);
+  });
+
   it('cannot make nested user namespaces, and has no capabilities', async (t) => {
     const sb = sandboxOrSkip(t);
     if (!sb) return;

@@ -20,6 +20,11 @@ export const FRAME_STARTED = 0x53; // 'S': empty; the sandbox is up and the prel
 export const SANDBOX_PRELUDE = `
 import sys, os, io, struct, types
 
+# Whatever gemserve's own parent left open without close-on-exec (a supervisor's pipe, a
+# terminal) passes through setpriv, prlimit and bwrap into here: close all but stdio and the
+# channel before the program runs (close_range(2) on Linux 5.9+, so the wide range is cheap).
+os.closerange(4, 1 << 20)
+
 def _gemserve_run():
     sys.stdout.reconfigure(line_buffering=True)
     try:
