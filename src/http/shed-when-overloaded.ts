@@ -12,6 +12,12 @@ import { parseModelMethodPath } from './model-method-path.js';
  */
 const SHED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent']);
 
+/** Refusals per refusing connection in a second above which clients count as retrying at once. */
+export const RETRIES_PER_CONNECTION = 4;
+
+/** How long refusals close their connections once clients were seen retrying at once. */
+export const CLOSE_MODE_MS = 5_000;
+
 /** The largest declared body read and discarded on a refusal to keep the connection (a request of some pages of text). */
 export const DRAIN_MAX_BYTES = 64 * 1024;
 
@@ -30,23 +36,31 @@ export const DRAIN_MAX_BYTES = 64 * 1024;
  * The hook runs once the headers are parsed, before the parser has handed over the body bytes of
  * the same read, so the answer waits for the body's end or, should the body not be there yet, for
  * the end of this turn of the event loop (`setImmediate`), whichever comes first. In that case,
- * for a larger or chunked body, and for a connection whose previous request was refused less than
- * its `Retry-After` ago (a client retrying at once), the connection is closed after the answer
- * (`Connection: close`; `guardRequestBodies` does it for any refusal of an unread body): a new
- * connection costs such a client a round trip and the server less than the refusals it would
- * otherwise send as fast as they are answered (bench/overload.ts, docs/benchmarks.md).
+ * and for a larger or chunked body, the connection is closed after the answer (`Connection:
+ * close`; `guardRequestBodies` does it for any refusal of an unread body).
+ *
+ * Clients retrying at once: `Retry-After` is at least 1 s, so clients that honour it are refused
+ * about once per connection per second (a pool handing one connection to several waiting clients,
+ * or two bursts in one second, make it twice or so). When within a second the refusals outnumber
+ * the connections they came on by more than {@link RETRIES_PER_CONNECTION}, clients are retrying
+ * without waiting, and for the next {@link CLOSE_MODE_MS} every refusal closes its connection:
+ * each retry then costs its client a new connection, which slows such clients more than it costs
+ * the server, while kept connections let them retry as fast as refusals are answered and take the
+ * event loop from the generations being served (bench/overload.ts at concurrency 200: 9-11% of
+ * peak goodput with connections kept, 57-62% with every refusal closing; docs/benchmarks.md).
+ * Closing refusals no longer show the signal (one refusal per connection), hence the fixed span,
+ * after which connections are kept again until the signal returns.
  */
 export function shedWhenOverloaded(service: GenerationService, apiVersion: string): onRequestHookHandler {
+  const window = new RefusalWindow();
   return function shed(request, reply, done) {
     const target = parseModelMethodPath((request.params as { '*'?: string })['*'] ?? '');
     const refusal = target && SHED_METHODS.has(target.method) ? overloadOf(service, request, target.model, apiVersion, target.method) : undefined;
     if (!refusal) { done(); return; }
     const raw = request.raw;
-    const now = performance.now();
-    const retriedTooSoon = (refusedUntil.get(raw.socket) ?? 0) > now;
-    refusedUntil.set(raw.socket, now + retryAfterMsOf(refusal));
-    if (retriedTooSoon) reply.header('connection', 'close');
-    if (retriedTooSoon || !hasUnreadBody(raw) || !(Number(raw.headers['content-length']) <= DRAIN_MAX_BYTES)) {
+    const retryingAtOnce = window.count(raw.socket);
+    if (retryingAtOnce) reply.header('connection', 'close');
+    if (retryingAtOnce || !hasUnreadBody(raw) || !(Number(raw.headers['content-length']) <= DRAIN_MAX_BYTES)) {
       refuse(reply, refusal);
       return;
     }
@@ -56,11 +70,33 @@ export function shedWhenOverloaded(service: GenerationService, apiVersion: strin
   };
 }
 
-/** Until when (performance.now()) each connection was asked to wait by its last refusal. */
-const refusedUntil = new WeakMap<object, number>();
+/** Refusals and the connections they came on, over the current second; and whether refusals close now. */
+class RefusalWindow {
+  #closeUntil = 0;
+  #start = 0;
+  #refusals = 0;
+  #connections = 0;
+  #seen = new WeakSet<object>();
 
-function retryAfterMsOf(refusal: GemserveError): number {
-  return Number(refusal.headers['retry-after'] ?? 0) * 1000;
+  /** Counts a refusal on `socket`; true when it should close its connection (clients retry at once). */
+  count(socket: object): boolean {
+    const now = performance.now();
+    if (now < this.#closeUntil) return true;
+    if (now - this.#start >= 1000) {
+      this.#start = now;
+      this.#refusals = 0;
+      this.#connections = 0;
+      this.#seen = new WeakSet();
+    }
+    this.#refusals++;
+    if (!this.#seen.has(socket)) {
+      this.#seen.add(socket);
+      this.#connections++;
+    }
+    if (this.#refusals <= RETRIES_PER_CONNECTION * this.#connections) return false;
+    this.#closeUntil = now + CLOSE_MODE_MS;
+    return true;
+  }
 }
 
 function overloadOf(service: GenerationService, request: FastifyRequest, model: string, apiVersion: string, method: string): GemserveError | undefined {

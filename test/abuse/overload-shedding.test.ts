@@ -4,7 +4,7 @@
  * Google's 503 UNAVAILABLE with `Retry-After` (the engine's drain estimate) before its body is
  * read: a declared 100 MB body that never comes is answered at once, and the refusal takes none of
  * the key's rate-limit quota. A small body that came with its headers is discarded and the
- * connection kept; a connection retried before its `Retry-After` is closed.
+ * connection kept, until refusals come faster than clients waiting `Retry-After` would send them.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -16,6 +16,7 @@ import type { GenerateEvent, GenerateInput } from '../../src/core/engine.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { RateLimiter } from '../../src/gateway/limits/rate-limiter.js';
 import { createApp } from '../../src/http/create-app.js';
+import { RETRIES_PER_CONNECTION } from '../../src/http/shed-when-overloaded.js';
 
 const MODEL = 'gemini-2.0-flash';
 const GENERATE = `/v1beta/models/${MODEL}:generateContent`;
@@ -126,19 +127,23 @@ describe('shedding generations before their body is read', () => {
     }
   });
 
-  it('a small body is discarded and the connection kept; retried on it before Retry-After, the connection is closed', async () => {
+  it('a small body is discarded and the connection kept; once refusals outnumber their connections (retries at once), they close', async () => {
     const { app, port } = await listening();
     try {
       const c = await open(port);
+      // Up to RETRIES_PER_CONNECTION refusals on one connection within a second: kept (a pool may share a connection).
+      for (let i = 0; i < RETRIES_PER_CONNECTION; i++) {
+        c.socket.write(request(GENERATE, BODY));
+        const kept = await c.response();
+        assertOverloaded(kept, '4');
+        // The next request on the connection is parsed as a request: the body did not linger.
+        assert.match(kept.headers, /\r\nconnection: keep-alive\r\n/);
+      }
+      // One more within the second: clients are retrying at once, so the refusal closes.
       c.socket.write(request(GENERATE, BODY));
-      const first = await c.response();
-      assertOverloaded(first, '4');
-      assert.match(first.headers, /\r\nconnection: keep-alive\r\n/);
-      // The next request on the same connection is parsed as a request: the body did not linger.
-      c.socket.write(request(GENERATE, BODY));
-      const second = await c.response();
-      assertOverloaded(second, '4');
-      assert.match(second.headers, /\r\nconnection: close\r\n/);
+      const closing = await c.response();
+      assertOverloaded(closing, '4');
+      assert.match(closing.headers, /\r\nconnection: close\r\n/);
       await c.closed;
     } finally {
       await app.close();
