@@ -88,9 +88,13 @@ export function createJwtVerifier(config: JwtConfig): JwtVerifier | undefined {
   if (unknown.length > 0) throw new Error(`JWT algorithms not supported with public keys: ${unknown.join(', ')} (supported: ${ASYMMETRIC_JWT_ALGORITHMS.join(', ')})`);
   if ((local || remote) && asymmetric.length === 0) throw new Error('no JWT algorithm is allowed for the public keys');
 
+  // Imported once: given as bytes, jose would import the secret into WebCrypto on every token.
+  let hmacKey: Promise<CryptoKey> | undefined;
   const getKey: JWTVerifyGetKey = async (header, token) => {
     // Reached only for algorithms in the allowlist: HS256 exactly when there is a secret.
-    if (header.alg === 'HS256' && secret) return secret;
+    if (header.alg === 'HS256' && secret) {
+      return (hmacKey ??= crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']));
+    }
     if (local) {
       try {
         return await local(header, token);
