@@ -38,6 +38,8 @@ test('loopback, same-origin and allowlisted origins work: preflight and actual r
     assert.equal(pre.headers['access-control-allow-origin'], origin);
     assert.match(String(pre.headers['access-control-allow-headers']), /x-goog-api-key/);
     assert.match(String(pre.headers['access-control-expose-headers']), /x-goog-upload-url/);
+    assert.equal(pre.headers['access-control-max-age'], '86400');
+    assert.match(String(pre.headers['x-request-id']), /^[0-9a-f-]{36}$/, 'preflights carry the request id');
     const res = await app.inject({ url: '/v1beta/models', headers: { origin, host: 'localhost:8080' } });
     assert.equal(res.statusCode, 200, origin);
     assert.equal(res.headers['access-control-allow-origin'], origin);

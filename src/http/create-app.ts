@@ -100,8 +100,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   const allowlist = createOriginAllowlist(deps.allowedOrigins);
   app.addHook('onRequest', createHostCheck({ isOpen: resolveCaller.isOpen, allowlist, ...(deps.bindHost ? { bindHost: deps.bindHost } : {}) }));
-  await registerCors(app, allowlist);
+  // Before CORS: preflights, answered in @fastify/cors's hook, carry the request id too.
   addRequestLogging(app, { logPrompts: deps.logPrompts });
+  await registerCors(app, allowlist);
   app.addHook('onRequest', markArrival);
   // Set by authenticate on every request (Fastify 5 takes no object as a decorator's default).
   app.decorateRequest('caller');
