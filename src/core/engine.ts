@@ -194,6 +194,12 @@ export interface CountTokensInput {
   tools?: ToolOptions;
   /** Whether the generation would think: a thinking prompt may end differently (an open thought). */
   thinking?: ThinkingOptions;
+  /**
+   * The prompt is one to generate from (a cached content being created), not only to count: an
+   * engine may refuse one over its input limit with the prompt-too-long 400
+   * (engines/shared/prompt-too-long.ts), untokenized when it provably cannot fit.
+   */
+  forGeneration?: boolean;
 }
 
 /** An exact prompt token count; `byModality` (absent: all TEXT) sums to `total`. */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { LlamaChat, type ChatWrapper, type LlamaContext, type Token } from 'node-llama-cpp';
+import { LlamaChat, type ChatWrapper, type LlamaContext, type LlamaText, type Token } from 'node-llama-cpp';
 import type {
   CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
   ToolOptions, WarmPrefixInput,
@@ -20,7 +20,9 @@ import { checkFunctionCalls, checkJsonAnswer, generateValidated, samplingForAtte
 import { functionCallValidators } from '../shared/schema-validators.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
 import { ForcibleChatWrapper, toChatModelFunctions } from './function-calling.js';
-import { maxGeneratedTokens, maxPromptTokens, promptTooLong, renderPromptTokens, type PromptFunctions } from './render-prompt.js';
+import { maxGeneratedTokens, maxPromptTokens, promptTextLength, promptTooLong, renderPromptText, type PromptFunctions } from './render-prompt.js';
+import { OffThreadTokenizer } from './off-thread-tokenizer.js';
+import { promptTokensAtLeast, readMaxTokenBytes } from './prompt-token-bound.js';
 import { resolveChatWrapperFor } from './resolve-chat-wrapper.js';
 import { prefillThinkingReply } from './prefill-thinking-reply.js';
 import { DEFAULT_MAX_PREFIX_STATES, PrefixStateStore } from './prefix-state-store.js';
@@ -64,6 +66,12 @@ export const DEFAULT_PARALLEL = 4;
 export const DEFAULT_MAX_QUEUE = 64;
 /** Gemini accepts candidateCount 1..8 (GenerationConfig docs); generated one after another. */
 const MAX_CANDIDATES = 8;
+/**
+ * Prompts up to this many characters are tokenized on the event loop: llama.cpp takes about 5 to
+ * 15 ms for them (measured on the tiny test model, 2 busy cores), less than a worker's round
+ * trip is worth; longer ones go to a tokenizer process (off-thread-tokenizer.ts).
+ */
+export const MAIN_THREAD_PROMPT_CHARS = 16 * 1024;
 
 interface EngineSlot {
   chat: LlamaChat;
@@ -100,7 +108,9 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       await context.dispose();
       throw e;
     }
-    return new LlamaCppEngine({ label, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE, embedder, prefixStates });
+    return new LlamaCppEngine({
+      label, modelPath: opts.modelPath, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE, embedder, prefixStates,
+    });
   } catch (e) {
     await loaded.dispose();
     throw e;
@@ -131,6 +141,10 @@ export class LlamaCppEngine implements Engine {
   readonly #embedder: LlamaEmbedder | undefined;
   /** Saved states of cached prefixes (context caching), see prefix-state-store.ts. */
   readonly #prefixStates: PrefixStateStore;
+  /** Tokenizes long prompts in child processes, so they never hold the event loop. */
+  readonly #tokenizer: OffThreadTokenizer;
+  /** The most input bytes one token stands for (prompt-token-bound.ts); undefined: no bound, every prompt is tokenized. */
+  readonly #maxTokenBytes: number | undefined;
   /** Aborted by dispose: stops every generation in flight. */
   readonly #closing = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
@@ -138,8 +152,8 @@ export class LlamaCppEngine implements Engine {
 
   /** Use `createLlamaCppEngine`; this takes already-created llama.cpp resources and owns them. */
   constructor(parts: {
-    label: string; loaded: LoadedLlamaModel; context: LlamaContext; threads: number; maxQueue: number; embedder?: LlamaEmbedder;
-    prefixStates: PrefixStateStore;
+    label: string; modelPath: string; loaded: LoadedLlamaModel; context: LlamaContext; threads: number; maxQueue: number;
+    embedder?: LlamaEmbedder; prefixStates: PrefixStateStore;
   }) {
     this.label = parts.label;
     this.threads = parts.threads;
@@ -158,6 +172,8 @@ export class LlamaCppEngine implements Engine {
     this.capabilities.functionCalling = true; // function-calling.ts
     this.#embedder = parts.embedder;
     this.#prefixStates = parts.prefixStates;
+    this.#tokenizer = new OffThreadTokenizer(parts.modelPath, () => Errors.modelUnavailable(this.label, 'the engine has been shut down'));
+    this.#maxTokenBytes = readMaxTokenBytes(parts.loaded.model);
     if (this.#embedder) this.capabilities.embeddings = { dimensions: this.#embedder.dimensions };
     this.#slots = Array.from({ length: parallel }, () => {
       const wrapper = new ForcibleChatWrapper(this.#chatWrapper);
@@ -207,9 +223,10 @@ export class LlamaCppEngine implements Engine {
 
   async #warm(input: WarmPrefixInput): Promise<void> {
     this.#assertOpen();
-    const tokens = this.#prefixTokens(input.messages, input.tools);
-    const max = maxPromptTokens(this.capabilities.contextTokens);
-    if (tokens.length > max) throw promptTooLong(tokens.length, this.capabilities.contextTokens);
+    const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: false };
+    await this.#assertMayFit(renderPromptText(this.#chatWrapper, convertToChatHistory(input.messages), functions));
+    const tokens = await this.#prefixTokens(input.messages, input.tools, input.signal);
+    this.#assertFits(tokens.length);
     if (tokens.length === 0) return;
     let slot;
     try {
@@ -242,7 +259,11 @@ export class LlamaCppEngine implements Engine {
     const thinking = input.tools?.mode === 'any' ? undefined : input.thinking;
     const { promptHistory } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
     const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
-    return { total: this.#promptTokens(promptHistory, functions) };
+    const text = renderPromptText(this.#chatWrapper, promptHistory, functions);
+    if (input.forGeneration) await this.#assertMayFit(text);
+    const total = await this.#count(text);
+    if (input.forGeneration) this.#assertFits(total);
+    return { total };
   }
 
   /** Embeddings, when the model is an embedding model (`capabilities.embeddings`); see embed-texts.ts. */
@@ -269,10 +290,13 @@ export class LlamaCppEngine implements Engine {
       }
       const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
       const { history, promptHistory, budgets } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
-      const prompt = this.#renderPrompt(promptHistory, functions);
+      const text = renderPromptText(this.#chatWrapper, promptHistory, functions);
+      await this.#assertMayFit(text);
+      const tokens = await this.#tokenize(text, input.signal);
+      this.#assertFits(tokens.length);
+      const prompt = Array.from(tokens) as Token[];
       const promptTokens = prompt.length;
       const contextSize = this.capabilities.contextTokens;
-      if (promptTokens > maxPromptTokens(contextSize)) throw promptTooLong(promptTokens, contextSize);
       // The grammar of the response format; what it cannot enforce is validated after generation.
       const response = input.responseFormat && await createResponseGrammar(this.#loaded.llama, input.responseFormat);
       const grammar = response?.grammar;
@@ -298,7 +322,7 @@ export class LlamaCppEngine implements Engine {
           // Tracked: dispose must not free the sequence while a state loads into it.
           const restoring = restoreCachedPrefix({
             sequence: chat.sequence, store: this.#prefixStates, id: cached.id, prompt, signal,
-            prefixTokens: () => this.#prefixTokens(input.messages.slice(0, cached.messageCount), input.tools),
+            prefixTokens: () => this.#prefixTokens(input.messages.slice(0, cached.messageCount), input.tools, signal),
           });
           this.#track(restoring.then(() => undefined, () => undefined));
           await restoring;
@@ -339,19 +363,51 @@ export class LlamaCppEngine implements Engine {
     }
   }
 
-  /** Exact prompt tokens of this history as `stream` evaluates it. */
-  #promptTokens(history: ReturnType<typeof convertToChatHistory>, functions?: PromptFunctions): number {
-    return this.#renderPrompt(history, functions).length;
+  /**
+   * The prompt's tokens: on the event loop when short, else in the tokenizer's process. Either
+   * way `text.tokenize` on this GGUF's vocabulary, so counts equal what LlamaChat evaluates.
+   */
+  async #tokenize(text: LlamaText, signal?: AbortSignal): Promise<ArrayLike<number>> {
+    const chars = promptTextLength(text);
+    if (chars <= MAIN_THREAD_PROMPT_CHARS) return text.tokenize(this.#loaded.model.tokenizer);
+    const tokens = await this.#tokenizer.tokenize(text, chars, signal);
+    this.#assertOpen();
+    return tokens;
   }
 
-  #renderPrompt(history: ReturnType<typeof convertToChatHistory>, functions?: PromptFunctions): Token[] {
-    return renderPromptTokens(this.#chatWrapper, this.#loaded.model.tokenizer, history, functions);
+  /** How many tokens the prompt has, as {@link #tokenize} gives them (a count of megabytes comes back as a number). */
+  async #count(text: LlamaText): Promise<number> {
+    const chars = promptTextLength(text);
+    if (chars <= MAIN_THREAD_PROMPT_CHARS) return text.tokenize(this.#loaded.model.tokenizer).length;
+    const count = await this.#tokenizer.count(text, chars);
+    this.#assertOpen();
+    return count;
+  }
+
+  /**
+   * Refuses at once, untokenized, a prompt that provably has more tokens than the context takes
+   * (prompt-token-bound.ts): a 50 MB prompt is answered in milliseconds, not after a minute of
+   * tokenizing. The count in the 400 is then that lower bound, which already exceeds the limit.
+   */
+  async #assertMayFit(text: LlamaText): Promise<void> {
+    if (this.#maxTokenBytes === undefined) return;
+    const max = maxPromptTokens(this.capabilities.contextTokens);
+    // No more characters than the limit has tokens: it may fit, whatever its tokens.
+    if (promptTextLength(text) <= max) return;
+    const atLeast = await promptTokensAtLeast(text, this.#maxTokenBytes);
+    this.#assertOpen();
+    if (atLeast > max) throw promptTooLong(atLeast, this.capabilities.contextTokens);
+  }
+
+  #assertFits(promptTokens: number): void {
+    if (promptTokens > maxPromptTokens(this.capabilities.contextTokens)) throw promptTooLong(promptTokens, this.capabilities.contextTokens);
   }
 
   /** The tokens every prompt starting with these messages (and offering these tools) shares. */
-  #prefixTokens(messages: WarmPrefixInput['messages'], tools?: ToolOptions): Token[] {
+  async #prefixTokens(messages: WarmPrefixInput['messages'], tools: ToolOptions | undefined, signal: AbortSignal): Promise<Token[]> {
     const functions = tools && { functions: toChatModelFunctions(tools), forced: false };
-    return renderPrefixTokens(this.#chatWrapper, this.#loaded.model.tokenizer, convertToChatHistory(messages), functions);
+    const tokenize = async (text: LlamaText) => Array.from(await this.#tokenize(text, signal)) as Token[];
+    return renderPrefixTokens(this.#chatWrapper, tokenize, convertToChatHistory(messages), functions);
   }
 
   /** Dispose waits for `p` before freeing the sequences. */
@@ -375,6 +431,7 @@ export class LlamaCppEngine implements Engine {
       await this.#context.dispose();
       await this.#loaded.dispose();
       await this.#prefixStates.dispose();
+      await this.#tokenizer.dispose();
     })();
     return this.#disposed;
   }

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatHistoryItem, ChatWrapper } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatWrapper, LlamaText } from 'node-llama-cpp';
 import { tinyChatModel } from '../../../test/fixtures/test-models.js';
 import { loadLlamaModel, type LoadedLlamaModel } from './load-llama-model.js';
 import { renderPromptTokens } from './render-prompt.js';
@@ -18,9 +18,11 @@ describe('renderPrefixTokens (tiny-chat, ChatML)', { timeout: 60_000 }, () => {
 
   const prefix: ChatHistoryItem[] = [{ type: 'system', text: 'Be brief.' }, { type: 'user', text: 'A long document.' }];
 
-  it('keeps the prefix\'s turns, not its generation prompt: a prefix of every continuation\'s prompt', () => {
+  const tokenize = async (text: LlamaText) => text.tokenize(loaded.model.tokenizer);
+
+  it('keeps the prefix\'s turns, not its generation prompt: a prefix of every continuation\'s prompt', async () => {
     const { tokenizer } = loaded.model;
-    const shared = renderPrefixTokens(wrapper, tokenizer, prefix);
+    const shared = await renderPrefixTokens(wrapper, tokenize, prefix);
     const alone = renderPromptTokens(wrapper, tokenizer, prefix);
     assert.ok(shared.length > 0 && shared.length < alone.length, 'shorter than the prefix rendered with its generation prompt');
     const text = loaded.model.detokenize(shared, true);
@@ -34,11 +36,11 @@ describe('renderPrefixTokens (tiny-chat, ChatML)', { timeout: 60_000 }, () => {
     }
   });
 
-  it('keeps nothing when the template renders too few of the conversations', () => {
+  it('keeps nothing when the template renders too few of the conversations', async () => {
     const refusing = new Proxy(wrapper, {
       get: (target, prop, receiver) => (prop === 'generateContextState' ? () => { throw new Error('roles must alternate'); } : Reflect.get(target, prop, receiver)),
     });
-    assert.deepEqual(renderPrefixTokens(refusing, loaded.model.tokenizer, prefix), []);
+    assert.deepEqual(await renderPrefixTokens(refusing, tokenize, prefix), []);
   });
 
   it('commonPrefixLength counts leading equal tokens', () => {

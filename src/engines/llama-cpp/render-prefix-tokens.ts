@@ -1,5 +1,5 @@
-import type { ChatHistoryItem, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
-import { renderPromptTokens, type PromptFunctions } from './render-prompt.js';
+import type { ChatHistoryItem, ChatWrapper, LlamaText, Token } from 'node-llama-cpp';
+import { renderPromptText, type PromptFunctions } from './render-prompt.js';
 
 /** Continuations a cached prefix may be followed by; their texts differ from the first character. */
 const PROBES: ChatHistoryItem[][] = [
@@ -18,21 +18,23 @@ const PROBES: ChatHistoryItem[][] = [
  * requests compare their own prompt with these tokens and reuse the common part only. Empty when
  * the template renders none of these conversations (nothing is then kept for the cache).
  */
-export function renderPrefixTokens(
-  chatWrapper: ChatWrapper, tokenizer: Tokenizer, prefix: readonly ChatHistoryItem[], functions?: PromptFunctions,
-): Token[] {
+export async function renderPrefixTokens(
+  chatWrapper: ChatWrapper, tokenize: (text: LlamaText) => Promise<Token[]>, prefix: readonly ChatHistoryItem[], functions?: PromptFunctions,
+): Promise<Token[]> {
   const tools = functions && { ...functions, forced: false };
-  const renders: Token[][] = [];
+  const texts: LlamaText[] = [];
   for (const continuation of [[], ...PROBES]) {
     try {
-      renders.push(renderPromptTokens(chatWrapper, tokenizer, [...prefix, ...continuation], tools));
+      texts.push(renderPromptText(chatWrapper, [...prefix, ...continuation], tools));
     } catch {
       // A template refusing a conversation (e.g. "roles must alternate") refuses it in every
       // request too: such a continuation is not one to share with.
     }
   }
   // With fewer than two renders there is no telling where the prefix's own turn ends: keep nothing.
-  if (renders.length < 2) return [];
+  if (texts.length < 2) return [];
+  const renders: Token[][] = [];
+  for (const text of texts) renders.push(await tokenize(text));
   return renders.reduce((shared, next) => shared.slice(0, commonPrefixLength(shared, next)));
 }
 

@@ -1,4 +1,4 @@
-import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, Token, Tokenizer } from 'node-llama-cpp';
+import type { ChatHistoryItem, ChatModelFunctions, ChatWrapper, LlamaText, Token, Tokenizer } from 'node-llama-cpp';
 import { Errors } from '../../core/errors.js';
 import { promptTooLong as sharedPromptTooLong } from '../shared/prompt-too-long.js';
 import { withOpenModelReply } from './convert-to-chat-history.js';
@@ -11,20 +11,17 @@ export interface PromptFunctions {
 }
 
 /**
- * The prompt tokens LlamaChat evaluates for `history`: the chat wrapper's context text for the
- * history plus the open model reply, tokenized — exactly what `getContextWindow` in
- * node-llama-cpp's LlamaChat.js does (with the functions documented as LlamaChat documents them,
- * through the same `functionContextState`, `documentFunctionParams` on, and a forced call's
- * prefix; no context shift: the engine refuses
- * prompts that do not fit, see `maxPromptTokens`). `countTokens` and the `prompt` event both
- * come from here, so they cannot disagree.
+ * The prompt LlamaChat evaluates for `history`, as text: the chat wrapper's context text for the
+ * history plus the open model reply — exactly what `getContextWindow` in node-llama-cpp's
+ * LlamaChat.js tokenizes (with the functions documented as LlamaChat documents them, through the
+ * same `functionContextState`, `documentFunctionParams` on, and a forced call's prefix; no
+ * context shift: the engine refuses prompts that do not fit, see `maxPromptTokens`).
+ * `countTokens` and the `prompt` event both tokenize this, so they cannot disagree.
  *
  * A Jinja template may refuse a conversation (e.g. "roles must alternate"): that is the
  * request's fault, so it becomes INVALID_ARGUMENT.
  */
-export function renderPromptTokens(
-  chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], tools?: PromptFunctions,
-): Token[] {
+export function renderPromptText(chatWrapper: ChatWrapper, history: readonly ChatHistoryItem[], tools?: PromptFunctions): LlamaText {
   let state;
   try {
     const opts = {
@@ -36,7 +33,21 @@ export function renderPromptTokens(
     const why = e instanceof Error ? e.message : String(e);
     throw Errors.invalidArgument(`The model's chat template cannot render these contents: ${why}`, 'contents');
   }
-  return state.contextText.tokenize(tokenizer);
+  return state.contextText;
+}
+
+/** The prompt tokens LlamaChat evaluates for `history` ({@link renderPromptText} tokenized here, on this thread). */
+export function renderPromptTokens(
+  chatWrapper: ChatWrapper, tokenizer: Tokenizer, history: readonly ChatHistoryItem[], tools?: PromptFunctions,
+): Token[] {
+  return renderPromptText(chatWrapper, history, tools).tokenize(tokenizer);
+}
+
+/** Characters in `text`'s strings (its special tokens left out): how much tokenizing it costs. */
+export function promptTextLength(text: LlamaText): number {
+  let n = 0;
+  for (const v of text.values) n += typeof v === 'string' ? v.length : v.value.length;
+  return n;
 }
 
 /**

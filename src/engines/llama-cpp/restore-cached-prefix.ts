@@ -24,7 +24,7 @@ export interface RestoreRun {
   /** The request's whole prompt, as the generation will evaluate it. */
   prompt: Token[];
   /** The prefix's tokens (render-prefix-tokens.ts), for a lazy warm: rendered only when needed. */
-  prefixTokens: () => Token[];
+  prefixTokens: () => Promise<Token[]>;
   signal: AbortSignal;
 }
 
@@ -49,7 +49,7 @@ export async function restoreCachedPrefix(run: RestoreRun): Promise<PrefixRestor
     }
   }
   // Only what this prompt shares is evaluated: nothing is spent on tokens this request drops.
-  const rendered = run.prefixTokens();
+  const rendered = await run.prefixTokens();
   const tokens = rendered.slice(0, commonPrefixLength(rendered, prompt));
   // The prompt's last token stays out: the generation evaluates it, for its logits.
   if (tokens.length === 0 || tokens.length >= prompt.length) return 'skipped';

@@ -84,7 +84,8 @@ export async function createCachedContent(deps: CreateCachedContentDeps, call: C
   try {
     const media = await resolveCallMedia({ caller: call.caller, model: entry, signal: call.signal }, deps.files, parts);
     messages = convertToChatMessages(parts.contents, parts.systemInstruction, entry.definition.id, media.media);
-    total = (await entry.engine.countTokens({ messages, ...(tools ? { tools } : {}) })).total;
+    // forGeneration: a prefix over the model's input limit is Google's 400, refused before it is counted.
+    total = (await entry.engine.countTokens({ messages, ...(tools ? { tools } : {}), forGeneration: true })).total;
   } catch (e) {
     throw abortReason(call.signal) ?? e;
   }
