@@ -69,7 +69,7 @@ const SCAN_SLICE_CHARS = 1 << 20;
  * Every other byte is covered by a token whose text is at least as long as what it covers
  * (see {@link readMaxTokenBytes}), so the prompt has at least this many tokens.
  *
- * Scanning 50 MB takes a few hundred milliseconds, so it yields to the event loop every
+ * Scanning 50 MB takes a few hundred milliseconds, so it yields to the event loop before every
  * {@link SCAN_SLICE_CHARS} characters.
  */
 export async function promptTokensAtLeast(text: LlamaText, maxTokenBytes: number): Promise<number> {
@@ -102,7 +102,8 @@ export async function countSignificantBytes(s: string): Promise<number> {
   let bytes = 0;
   const n = s.length;
   let i = 0;
-  let yieldAt = SCAN_SLICE_CHARS;
+  // The first slice waits too: the request's parsing and rendering have just held the loop.
+  let yieldAt = 0;
   while (i < n) {
     if (i >= yieldAt) {
       await setImmediate();
