@@ -22,8 +22,8 @@ export const CLOSE_MODE_MS = 5_000;
 export const DRAIN_MAX_BYTES = 64 * 1024;
 
 /**
- * A route-level `onRequest` hook of the model methods (it runs after the key is checked, before
- * the body is read): a generation whose engine has every slot busy and its queue full
+ * The route-level `onRequest` hooks of the model methods, one per API version, sharing one
+ * {@link RefusalWindow} (they run after the key is checked, before the body is read): a generation whose engine has every slot busy and its queue full
  * (`GenerationService.overloaded`) gets Google's 503 UNAVAILABLE with `Retry-After` at once. Its
  * body is neither read nor parsed, no rate-limit quota is taken and nothing is metered: under
  * overload a refusal must cost as little as possible, or refusing takes the event loop from the
@@ -51,9 +51,10 @@ export const DRAIN_MAX_BYTES = 64 * 1024;
  * Closing refusals no longer show the signal (one refusal per connection), hence the fixed span,
  * after which connections are kept again until the signal returns.
  */
-export function shedWhenOverloaded(service: GenerationService, apiVersion: string): onRequestHookHandler {
+export function shedWhenOverloaded(service: GenerationService): (apiVersion: string) => onRequestHookHandler {
+  // One signal for the whole server, whichever API version the refused requests name.
   const window = new RefusalWindow();
-  return function shed(request, reply, done) {
+  return (apiVersion) => function shed(request, reply, done) {
     const target = parseModelMethodPath((request.params as { '*'?: string })['*'] ?? '');
     const refusal = target && SHED_METHODS.has(target.method) ? overloadOf(service, request, target.model, apiVersion, target.method) : undefined;
     if (!refusal) { done(); return; }

@@ -37,9 +37,9 @@ class SettableEngine extends FakeEngine {
   }
 }
 
-async function listening(limits?: RateLimiter) {
+async function listening(limits?: RateLimiter, apiKeys: string[] = []) {
   const engine = new SettableEngine();
-  const app = await createApp({ catalog: new ModelCatalog([{ id: MODEL, engine }]), apiKeys: [], bodyLimitBytes: 200 * 1024 * 1024, ...(limits ? { limits } : {}) });
+  const app = await createApp({ catalog: new ModelCatalog([{ id: MODEL, engine }]), apiKeys, bodyLimitBytes: 200 * 1024 * 1024, ...(limits ? { limits } : {}) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, engine, port: (app.server.address() as { port: number }).port };
 }
@@ -145,6 +145,22 @@ describe('shedding generations before their body is read', () => {
       assertOverloaded(closing, '4');
       assert.match(closing.headers, /\r\nconnection: close\r\n/);
       await c.closed;
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the key is checked first: without one a full engine\'s model is still the 403, with one the 503', async () => {
+    const { app, port } = await listening(undefined, ['k1']);
+    try {
+      const c = await open(port);
+      c.socket.write(request(GENERATE, BODY));
+      const res = await c.response();
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error.status, 'PERMISSION_DENIED');
+      const d = await open(port);
+      d.socket.write(request(GENERATE, BODY).replace('\r\n\r\n', '\r\nx-goog-api-key: k1\r\n\r\n'));
+      assertOverloaded(await d.response(), '4');
     } finally {
       await app.close();
     }

@@ -35,9 +35,10 @@ const BATCH_METHODS: ReadonlySet<string> = new Set(['batchGenerateContent', 'asy
  * does not serve (the Batch API's without a batch store, …) is a 404 the same way.
  */
 export function registerModelMethods(app: FastifyInstance, service: GenerationService, batches?: BatchService): void {
+  // A generation its engine would refuse is refused before its body is read (issue 14, item 2).
+  const shed = shedWhenOverloaded(service);
   for (const apiVersion of API_VERSIONS) {
-    // A generation its engine would refuse is refused before its body is read (issue 14, item 2).
-    const onRequest = shedWhenOverloaded(service, apiVersion);
+    const onRequest = shed(apiVersion);
     for (const collection of ['models', 'tunedModels']) {
       app.post(`/${apiVersion}/${collection}/*`, { onRequest }, async (request, reply) => {
         const target = parseModelMethodPath((request.params as { '*': string })['*']);
