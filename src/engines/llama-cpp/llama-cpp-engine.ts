@@ -293,7 +293,13 @@ export class LlamaCppEngine implements Engine {
       const { history, promptHistory, budgets } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
       const text = renderPromptText(this.#chatWrapper, promptHistory, functions);
       await this.#assertMayFit(text);
-      const tokens = await this.#tokenize(text, input.signal);
+      let tokens;
+      try {
+        tokens = await this.#tokenize(text, input.signal);
+      } catch (e) {
+        if (input.signal.aborted) return; // as when aborted waiting for a slot
+        throw e;
+      }
       this.#assertFits(tokens.length);
       const prompt = Array.from(tokens) as Token[];
       const promptTokens = prompt.length;
