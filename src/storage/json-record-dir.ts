@@ -5,6 +5,14 @@ import { randomToken } from './random-id.js';
 const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
+ * Temp files of writes in flight in this process, by path: `readAll` runs while requests write
+ * (files.list, the storage quota's sum of upload sessions), and must not take a temp file from
+ * under a write about to rename it. Any other temp file was left by a crash (one process owns a
+ * data dir: its serve.pid lock).
+ */
+const WRITING = new Set<string>();
+
+/**
  * A folder of JSON records, one file `<id>.json` per record: the disk form of the metadata
  * stores until they move to SQLite. Writes go to a dot-prefixed temp file that is synced and
  * then renamed over the record, so a reader or a crash sees the old record or the new one,
@@ -18,6 +26,7 @@ export class JsonRecordDir<T> {
     const path = this.#path(id);
     await mkdir(this.dir, { recursive: true });
     const tmp = join(this.dir, `.tmp-${randomToken(12)}`);
+    WRITING.add(tmp);
     try {
       const fh = await open(tmp, 'wx');
       try {
@@ -30,6 +39,8 @@ export class JsonRecordDir<T> {
     } catch (e) {
       await unlink(tmp).catch(() => undefined);
       throw e;
+    } finally {
+      WRITING.delete(tmp);
     }
   }
 
@@ -50,7 +61,7 @@ export class JsonRecordDir<T> {
   }
 
   /**
-   * Every record, with its id. Removes temp files left by a crash; a record that is not valid
+   * Every record, with its id. Removes temp files left by a crash (not those of writes in flight); a record that is not valid
    * JSON (a disk fault, a hand edit) is skipped and reported through `onBad`, not fatal.
    */
   async readAll(onBad: (id: string, error: unknown) => void = () => undefined): Promise<Array<{ id: string; record: T }>> {
@@ -61,7 +72,7 @@ export class JsonRecordDir<T> {
     const out: Array<{ id: string; record: T }> = [];
     for (const name of names) {
       if (name.startsWith('.tmp-')) {
-        await unlink(join(this.dir, name)).catch(() => undefined);
+        if (!WRITING.has(join(this.dir, name))) await unlink(join(this.dir, name)).catch(() => undefined);
         continue;
       }
       if (!name.endsWith('.json') || !ID.test(name.slice(0, -5))) continue;
