@@ -36,6 +36,7 @@ import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import {
   HOSTILE_EMBED_MODEL, HOSTILE_MODEL, hostileRequests, hostileUploadFlows, seededRandom, toBytes, type HostileRequest,
 } from '../fixtures/hostile-requests.js';
+import { serveInChild } from '../fixtures/serve-in-child.js';
 
 const SEED = 14;
 const SLOW_MODEL = 'gemini-2.5-flash';
@@ -269,14 +270,17 @@ async function pool<T>(items: readonly T[], limit: number, run: (item: T) => Pro
 }
 
 interface Target {
-  app: FastifyInstance;
   port: number;
-  engine: SlottedFakeEngine;
-  embedder: SlottedFakeEngine;
-  /** Behind SLOW_MODEL: 20 ms a token, so a client can leave mid-generation. */
-  slow: SlottedFakeEngine;
-  logs: string[];
   ids: Record<string, string>;
+  /** In-process servers only: the app, its engines (whose slots are checked) and its log lines. */
+  inProcess?: {
+    app: FastifyInstance;
+    engine: SlottedFakeEngine;
+    embedder: SlottedFakeEngine;
+    /** Behind SLOW_MODEL: 20 ms a token, so a client can leave mid-generation. */
+    slow: SlottedFakeEngine;
+    logs: string[];
+  };
 }
 
 const workDir = await mkdtemp(join(tmpdir(), 'gemserve-hostile-'));
@@ -310,7 +314,7 @@ async function listen(name: string, keyed: boolean): Promise<Target> {
   } as AppDeps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
-  return { app, port, engine, embedder, slow, logs, ids: await makeResources(port, keyed) };
+  return { port, inProcess: { app, engine, embedder, slow, logs }, ids: await makeResources(port, keyed) };
 }
 
 /** A real File, cache, batch and managed key, so the cases reach past "not found". */
@@ -326,7 +330,7 @@ async function makeResources(port: number, keyed: boolean): Promise<Record<strin
     method: 'POST', body: 'hello', headers: { 'x-goog-upload-command': 'upload, finalize', 'x-goog-upload-offset': '0' },
   });
   const file = ((await uploaded.json()) as { file: { name: string } }).file.name.replace('files/', '');
-  const cache = await fetch(`${base}/v1beta/cachedContents`, { method: 'POST', headers, body: JSON.stringify({ model: `models/${HOSTILE_MODEL}`, contents: [{ role: 'user', parts: [{ text: 'cached words' }] }], ttl: '3600s' }) });
+  const cache = await fetch(`${base}/v1beta/cachedContents`, { method: 'POST', headers, body: JSON.stringify({ model: `models/${HOSTILE_MODEL}`, contents: [{ role: 'user', parts: [{ text: 'cached words '.repeat(1_000) }] }], ttl: '3600s' }) });
   assert.equal(cache.status, 200, await cache.clone().text());
   const batch = await fetch(`${base}/v1beta/models/${HOSTILE_MODEL}:batchGenerateContent`, { method: 'POST', headers, body: JSON.stringify({ batch: { inputConfig: { requests: { requests: [{ request: { contents: [{ parts: [{ text: 'hi' }] }] } }] } } } }) });
   assert.equal(batch.status, 200, await batch.clone().text());
@@ -387,17 +391,19 @@ async function assertStillWell(target: Target): Promise<void> {
   });
   assert.equal(res.status, 200, await res.clone().text());
   assert.ok(((await res.json()) as { candidates: unknown[] }).candidates.length > 0);
+  const p = target.inProcess;
+  if (!p) return;
   // Streams cut off mid-way release their slots when the abort reaches them: give that a moment.
   const idle = (e: SlottedFakeEngine) => e.stats().busy === 0 && e.stats().queued === 0;
-  for (let waited = 0; waited < 3_000 && !(idle(target.engine) && idle(target.embedder) && idle(target.slow)); waited += 50) await sleep(50);
+  for (let waited = 0; waited < 3_000 && !(idle(p.engine) && idle(p.embedder) && idle(p.slow)); waited += 50) await sleep(50);
   const held = (e: SlottedFakeEngine) => ({ busy: e.stats().busy, queued: e.stats().queued });
-  assert.deepEqual(held(target.engine), { busy: 0, queued: 0 }, 'a generation slot is still held');
-  assert.deepEqual(held(target.embedder), { busy: 0, queued: 0 }, 'an embedding slot is still held');
-  assert.deepEqual(held(target.slow), { busy: 0, queued: 0 }, 'a slot of a generation the client left is still held');
+  assert.deepEqual(held(p.engine), { busy: 0, queued: 0 }, 'a generation slot is still held');
+  assert.deepEqual(held(p.embedder), { busy: 0, queued: 0 }, 'an embedding slot is still held');
+  assert.deepEqual(held(p.slow), { busy: 0, queued: 0 }, 'a slot of a generation the client left is still held');
   // The server runs in this process: a `__proto__` or `constructor.prototype` key that reached a merge would show here.
   const probe = {} as Record<string, unknown>;
   assert.deepEqual([probe.polluted, probe.isAdmin], [undefined, undefined], 'Object.prototype was polluted');
-  const faults = target.logs.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
+  const faults = p.logs.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 50);
   assert.deepEqual(faults.map((l) => l.msg), [], 'faults logged at error level');
 }
 
@@ -415,8 +421,8 @@ describe('hostile requests (abuse)', () => {
     keyless = await listen('keyless', false);
   });
   after(async () => {
-    await keyed?.app.close();
-    await keyless?.app.close();
+    await keyed?.inProcess?.app.close();
+    await keyless?.inProcess?.app.close();
   });
 
   for (const which of ['keyed', 'keyless'] as const) {
@@ -441,6 +447,29 @@ describe('hostile requests (abuse)', () => {
       await assertStillWell(target);
     });
   }
+
+  it('gemserve serve (the CLI\'s composition: SQLite stores, default settings) with keys and an admin key: the same', async (t) => {
+    const child = await serveInChild(t, {
+      args: ['--api-key', KEY, '--admin-key', ADMIN, '--body-idle-timeout', '1', '--body-min-rate', '0', '--cache', 'sqlite', '--log-level', 'error'],
+      config: {
+        engines: { demo: { kind: 'fake' }, embed: { kind: 'fake', embeddingDimensions: 8 }, slow: { kind: 'fake', tokenDelayMs: 20 } },
+        models: { [HOSTILE_MODEL]: { engine: 'demo' }, [HOSTILE_EMBED_MODEL]: { engine: 'embed' }, [SLOW_MODEL]: { engine: 'slow' } },
+      },
+    });
+    const target: Target = { port: child.port, ids: await makeResources(child.port, true) };
+    const tally: Tally = { sent: 0, byStatus: new Map(), problems: [] };
+    const started = Date.now();
+    await hammer(target, hostileRequests(SEED, child.port), tally);
+    await uploadFlows(target, tally);
+    t.diagnostic(summary('gemserve serve', tally, Date.now() - started));
+    for (const [s, n] of tally.byStatus) total.byStatus.set(s, (total.byStatus.get(s) ?? 0) + n);
+    total.sent += tally.sent;
+    const faults = child.output().split('\n').filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);
+    assert.deepEqual(tally.problems, [], faults.slice(0, 3).join('\n'));
+    assert.deepEqual(faults, [], 'faults logged at error level');
+    await assertStillWell(target);
+    assert.equal(child.child.exitCode, null, child.output());
+  });
 
   it('pipelined pairs on one connection (a valid request and a hostile one, in both orders): both answered, or the first closing', async (t) => {
     const rand = seededRandom(SEED + 1);
