@@ -255,7 +255,7 @@ test('when its descriptors run out the server refuses new connections but surviv
   // maxConnections by default (nodejs.org/api/net.html#servermaxconnections): libuv accepts and
   // at once closes connections it has no descriptor for (its EMFILE reserve), so a newcomer is
   // closed without an answer until the body timeout frees descriptors.
-  const { child, port, output } = await serveInChild(t, { ulimit: 256, args: ['--api-key', KEY, '--body-idle-timeout', '2'] });
+  const { child, port, output } = await serveInChild(t, { ulimit: 256, args: ['--api-key', KEY, '--body-idle-timeout', '4'] });
   const held = await holdSlowSockets(port, 400, 100);
   t.after(() => { for (const s of held.sockets) s.destroy(); });
   await sleep(300);
@@ -264,8 +264,8 @@ test('when its descriptors run out the server refuses new connections but surviv
   t.diagnostic(`with 256 descriptors: ${refusedEarly} of 400 slow sockets closed at once; /healthz meanwhile: ${during}`);
   assert.ok(refusedEarly > 0, 'some connections found no descriptor');
   assert.notEqual(during, 200, 'no descriptor was free for /healthz either');
-  // The held ones are cut off after their 2 s window; then the server answers again.
-  for (let waited = 0; held.closed() < 400 && waited < 8_000; waited += 100) await sleep(100);
+  // The held ones are cut off after their 4 s window (long enough that none is before /healthz above); then the server answers again.
+  for (let waited = 0; held.closed() < 400 && waited < 14_000; waited += 100) await sleep(100);
   assert.equal(held.closed(), 400);
   assert.equal((await timedGenerate(port)).status, 200);
   assert.equal(child.exitCode, null, `the server exited: ${output()}`);
