@@ -68,9 +68,10 @@ export const DEFAULT_MAX_QUEUE = 64;
 /** Gemini accepts candidateCount 1..8 (GenerationConfig docs); generated one after another. */
 const MAX_CANDIDATES = 8;
 /**
- * Prompts up to this many characters are tokenized on the event loop: llama.cpp takes about 5 to
- * 15 ms for them (measured on the tiny test model, 2 busy cores), less than a worker's round
- * trip is worth; longer ones go to a tokenizer process (off-thread-tokenizer.ts).
+ * Prompts up to this many characters are tokenized on the event loop: llama.cpp takes about 4 ms
+ * for them on the ~100M bench model's vocabulary and up to 12 ms on the tiny test model's (2 busy
+ * cores), against about 3 ms for a round trip to the tokenizer process (off-thread-tokenizer.ts),
+ * where longer ones go.
  */
 export const MAIN_THREAD_PROMPT_CHARS = 16 * 1024;
 
