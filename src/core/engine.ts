@@ -200,6 +200,8 @@ export interface CountTokensInput {
    * (engines/shared/prompt-too-long.ts), untokenized when it provably cannot fit.
    */
   forGeneration?: boolean;
+  /** Stops the count (the client left): an engine counting a long prompt elsewhere may drop that work. */
+  signal?: AbortSignal;
 }
 
 /** An exact prompt token count; `byModality` (absent: all TEXT) sums to `total`. */

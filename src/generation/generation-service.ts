@@ -255,7 +255,7 @@ export class GenerationService {
       const nested = parsed.generateContentRequest && await applyCachedContent(call, this.#deps.cachedContents, parsed.generateContentRequest, this.#deps.catalog);
       const req = nested ? { ...parsed, generateContentRequest: nested.req } : parsed;
       const { media, paths } = await resolveCallMedia(call, this.#deps.files, req);
-      const counted = convertToCountTokensResponse(await call.model.engine.countTokens(convertToCountTokensInput(req, call.model, media)));
+      const counted = convertToCountTokensResponse(await call.model.engine.countTokens({ ...convertToCountTokensInput(req, call.model, media), signal: call.signal }));
       // totalTokens counts the whole prompt, the cached part included, as promptTokenCount does.
       const response = nested?.use ? { ...counted, cachedContentTokenCount: nested.use.totalTokenCount } : counted;
       return { response: meter.counted(response), mediaPaths: paths };

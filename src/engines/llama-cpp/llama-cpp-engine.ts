@@ -263,7 +263,7 @@ export class LlamaCppEngine implements Engine {
     const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
     const text = renderPromptText(this.#chatWrapper, promptHistory, functions);
     if (input.forGeneration) await this.#assertMayFit(text);
-    const total = await this.#count(text);
+    const total = await this.#count(text, input.signal);
     if (input.forGeneration) this.#assertFits(total);
     return { total };
   }
@@ -387,11 +387,11 @@ export class LlamaCppEngine implements Engine {
   }
 
   /** How many tokens the prompt has, as {@link #tokenize} gives them (a count of megabytes comes back as a number). */
-  async #count(text: LlamaText): Promise<number> {
+  async #count(text: LlamaText, signal?: AbortSignal): Promise<number> {
     const chars = promptTextLength(text);
     if (chars <= MAIN_THREAD_PROMPT_CHARS) return text.tokenize(this.#loaded.model.tokenizer).length;
     await setImmediate(); // as in #tokenize
-    const count = await this.#tokenizer.count(text, chars);
+    const count = await this.#tokenizer.count(text, chars, signal);
     this.#assertOpen();
     return count;
   }

@@ -85,7 +85,7 @@ export async function createCachedContent(deps: CreateCachedContentDeps, call: C
     const media = await resolveCallMedia({ caller: call.caller, model: entry, signal: call.signal }, deps.files, parts);
     messages = convertToChatMessages(parts.contents, parts.systemInstruction, entry.definition.id, media.media);
     // forGeneration: a prefix over the model's input limit is Google's 400, refused before it is counted.
-    total = (await entry.engine.countTokens({ messages, ...(tools ? { tools } : {}), forGeneration: true })).total;
+    total = (await entry.engine.countTokens({ messages, ...(tools ? { tools } : {}), forGeneration: true, signal: call.signal })).total;
   } catch (e) {
     throw abortReason(call.signal) ?? e;
   }

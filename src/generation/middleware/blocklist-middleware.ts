@@ -11,7 +11,7 @@ import type { GenerationMiddleware } from '../generation-middleware.js';
 export function blocklistMiddleware(blocklist: PromptBlocklist): GenerationMiddleware {
   return (ctx, next) => async (input) => {
     if (!isPromptBlocklisted(ctx.request, blocklist)) return next(input);
-    const blocked = await ctx.call.model.engine.countTokens({ messages: input.messages });
+    const blocked = await ctx.call.model.engine.countTokens({ messages: input.messages, signal: input.signal });
     return { events: nothing(), meta: ctx.meta, blocked };
   };
 }
