@@ -132,7 +132,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       // No admin key, no admin API: its paths are 404 like any unknown one.
       if (deps.adminKey && deps.keyStore) registerAdminKeys(api, { store: deps.keyStore, adminKey: deps.adminKey, clock });
       if (deps.adminKey && deps.usageStore) registerAdminUsage(api, { store: deps.usageStore, adminKey: deps.adminKey });
-      registerModelMethods(api, service, batches);
+      const metrics = deps.metrics;
+      registerModelMethods(api, service, batches, metrics && ((shed) => metrics.onOverloadRefusal(shed.model, shed.callerName, shed.method)));
       if (batches) registerBatches(api, batches);
       if (deps.cachedContents) {
         registerCachedContents(api, service, deps.cachedContents);

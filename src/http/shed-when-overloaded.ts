@@ -12,6 +12,13 @@ import { parseModelMethodPath } from './model-method-path.js';
  */
 const SHED_METHODS: ReadonlySet<string> = new Set(['generateContent', 'streamGenerateContent']);
 
+/** A generation refused before its body was read, for the metrics. */
+export interface ShedRequest {
+  model: string;
+  callerName: string;
+  method: string;
+}
+
 /** Refusals per refusing connection in a second above which clients count as retrying at once. */
 export const RETRIES_PER_CONNECTION = 4;
 
@@ -51,13 +58,15 @@ export const DRAIN_MAX_BYTES = 64 * 1024;
  * Closing refusals no longer show the signal (one refusal per connection), hence the fixed span,
  * after which connections are kept again until the signal returns.
  */
-export function shedWhenOverloaded(service: GenerationService): (apiVersion: string) => onRequestHookHandler {
+export function shedWhenOverloaded(service: GenerationService, onShed?: (shed: ShedRequest) => void): (apiVersion: string) => onRequestHookHandler {
   // One signal for the whole server, whichever API version the refused requests name.
   const window = new RefusalWindow();
   return (apiVersion) => function shed(request, reply, done) {
     const target = parseModelMethodPath((request.params as { '*'?: string })['*'] ?? '');
     const refusal = target && SHED_METHODS.has(target.method) ? overloadOf(service, request, target.model, apiVersion, target.method) : undefined;
     if (!refusal) { done(); return; }
+    // Nothing is metered for a shed request, but operators still see it (gemserve_requests_total, 503).
+    onShed?.({ model: target.model.replace(/^models\//, ''), callerName: request.caller.name, method: target.method });
     const raw = request.raw;
     const retryingAtOnce = window.count(raw.socket);
     if (retryingAtOnce) reply.header('connection', 'close');

@@ -15,6 +15,7 @@ import type { SchedulerStats } from '../../src/core/scheduler.js';
 import type { GenerateEvent, GenerateInput } from '../../src/core/engine.js';
 import { FakeEngine } from '../../src/engines/fake/fake-engine.js';
 import { RateLimiter } from '../../src/gateway/limits/rate-limiter.js';
+import { GatewayMetrics } from '../../src/gateway/metrics/gateway-metrics.js';
 import { createApp } from '../../src/http/create-app.js';
 import { RETRIES_PER_CONNECTION } from '../../src/http/shed-when-overloaded.js';
 
@@ -37,9 +38,11 @@ class SettableEngine extends FakeEngine {
   }
 }
 
-async function listening(limits?: RateLimiter, apiKeys: string[] = []) {
+async function listening(limits?: RateLimiter, apiKeys: string[] = [], metrics?: GatewayMetrics) {
   const engine = new SettableEngine();
-  const app = await createApp({ catalog: new ModelCatalog([{ id: MODEL, engine }]), apiKeys, bodyLimitBytes: 200 * 1024 * 1024, ...(limits ? { limits } : {}) });
+  const app = await createApp({
+    catalog: new ModelCatalog([{ id: MODEL, engine }]), apiKeys, bodyLimitBytes: 200 * 1024 * 1024, ...(limits ? { limits } : {}), ...(metrics ? { metrics } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, engine, port: (app.server.address() as { port: number }).port };
 }
@@ -174,6 +177,20 @@ describe('shedding generations before their body is read', () => {
       const res = await c.response();
       assert.equal(res.status, 200);
       assert.equal(typeof res.body.totalTokens, 'number');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a shed request makes no usage record but is counted in gemserve_requests_total with status 503', async () => {
+    const metrics = new GatewayMetrics();
+    const { app, port } = await listening(undefined, [], metrics);
+    try {
+      const c = await open(port);
+      c.socket.write(request(GENERATE, BODY));
+      assertOverloaded(await c.response(), '4');
+      const text = await metrics.metrics();
+      assert.match(text, /gemserve_requests_total\{[^}]*method="generateContent"[^}]*status="503"[^}]*\} 1/);
     } finally {
       await app.close();
     }

@@ -120,6 +120,14 @@ export class GatewayMetrics {
     this.#engineStats = read;
   }
 
+  /**
+   * A generation refused as overloaded before its body was read: no usage record is made for it
+   * (it cost nothing), but it is a request answered 503, and overload is what operators alert on.
+   */
+  onOverloadRefusal(model: string, keyName: string, method: string): void {
+    this.#requests.inc({ model, key: keyName, method, status: '503' });
+  }
+
   /** A response cache lookup: `hit` when the answer came from the cache. */
   onCacheLookup(hit: boolean): void {
     this.#cacheLookups.inc({ result: hit ? 'hit' : 'miss' });

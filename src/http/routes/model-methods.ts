@@ -5,7 +5,7 @@ import type { GenerationService } from '../../generation/generation-service.js';
 import { API_VERSIONS } from '../api-versions.js';
 import type { MethodHandler } from '../method-context.js';
 import { parseModelMethodPath } from '../model-method-path.js';
-import { shedWhenOverloaded } from '../shed-when-overloaded.js';
+import { shedWhenOverloaded, type ShedRequest } from '../shed-when-overloaded.js';
 import { countTokens } from './count-tokens.js';
 import { createBatch } from './batches.js';
 import { batchEmbedContents, embedContent } from './embed-content.js';
@@ -34,9 +34,11 @@ const BATCH_METHODS: ReadonlySet<string> = new Set(['batchGenerateContent', 'asy
  * Google's 404 "… is not supported for embedContent. Call ListModels …"). A method gemserve
  * does not serve (the Batch API's without a batch store, …) is a 404 the same way.
  */
-export function registerModelMethods(app: FastifyInstance, service: GenerationService, batches?: BatchService): void {
+export function registerModelMethods(
+  app: FastifyInstance, service: GenerationService, batches?: BatchService, onShed?: (shed: ShedRequest) => void,
+): void {
   // A generation its engine would refuse is refused before its body is read (issue 14, item 2).
-  const shed = shedWhenOverloaded(service);
+  const shed = shedWhenOverloaded(service, onShed);
   for (const apiVersion of API_VERSIONS) {
     const onRequest = shed(apiVersion);
     for (const collection of ['models', 'tunedModels']) {
