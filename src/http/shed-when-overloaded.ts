@@ -64,7 +64,7 @@ export function shedWhenOverloaded(service: GenerationService, onShed?: (shed: S
   return (apiVersion) => function shed(request, reply, done) {
     const target = parseModelMethodPath((request.params as { '*'?: string })['*'] ?? '');
     const refusal = target && SHED_METHODS.has(target.method) ? overloadOf(service, request, target.model, apiVersion, target.method) : undefined;
-    if (!refusal) { done(); return; }
+    if (!refusal || !target) { done(); return; }
     // Nothing is metered for a shed request, but operators still see it (gemserve_requests_total, 503).
     onShed?.({ model: target.model.replace(/^models\//, ''), callerName: request.caller.name, method: target.method });
     const raw = request.raw;
