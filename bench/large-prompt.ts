@@ -6,7 +6,7 @@
  * polled every 10 ms on a connection of its own. Per case: the answer, its time, and the worst
  * /healthz latency seen meanwhile (the target: under 100 ms).
  *
- *   npx tsx bench/large-prompt.ts [--quick] [--mb 50] [--model PATH] [--cases parse,gc1,gcN,sgc1,ct1,ctN]
+ *   npx tsx bench/large-prompt.ts [--quick] [--mb 50] [--model PATH] [--cases parse,parseN,gc1,gcN,sgc1,ct1,ctN]
  *
  * `parse` is refused by its field checks, before any engine: the HTTP layer's share of the wait.
  */
@@ -101,8 +101,10 @@ const onePart = JSON.stringify({ contents: [{ role: 'user', parts: [{ text }] }]
 const manyParts = JSON.stringify({ contents: [{ role: 'user', parts: Array.from({ length: Math.ceil(size / 1000) }, () => ({ text: text.slice(0, 1000) })) }] });
 // Refused by the field checks after parsing, before any engine: what reading and parsing alone cost.
 const badField = JSON.stringify({ contents: [{ role: 'user', parts: [{ text }] }], generationConfig: { temperature: 'hot' } });
+const badFieldParts = JSON.stringify({ ...JSON.parse(manyParts) as object, generationConfig: { temperature: 'hot' } });
 const CASES: Record<string, [string, string, string]> = {
   parse: ['generateContent, a bad field (no engine)', `/v1beta/${MODEL}:generateContent`, badField],
+  parseN: ['generateContent, 1,000-char parts, a bad field (no engine)', `/v1beta/${MODEL}:generateContent`, badFieldParts],
   gc1: ['generateContent, one part', `/v1beta/${MODEL}:generateContent`, onePart],
   gcN: ['generateContent, 1,000-char parts', `/v1beta/${MODEL}:generateContent`, manyParts],
   sgc1: ['streamGenerateContent, one part', `/v1beta/${MODEL}:streamGenerateContent?alt=sse`, onePart],

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { LlamaChat, type ChatWrapper, type LlamaContext, type LlamaText, type Token } from 'node-llama-cpp';
 import type {
-  CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
+  ChatMessage, CountTokensInput, EmbedInput, EmbedResult, Engine, EngineCapabilities, GenerateEvent, GenerateInput, PromptTokenCount,
   ToolOptions, WarmPrefixInput,
 } from '../../core/engine.js';
 import { Errors, toGemserveError } from '../../core/errors.js';
@@ -74,6 +74,17 @@ const MAX_CANDIDATES = 8;
  * where longer ones go.
  */
 export const MAIN_THREAD_PROMPT_CHARS = 16 * 1024;
+
+/**
+ * Joining and rendering megabytes of messages takes its own tenths of a second (a Jinja template's
+ * render scans the whole text, about 0.3 s for 50 MB): not in the same turn of the event loop as
+ * the request's reading and parsing.
+ */
+async function yieldIfLong(messages: readonly ChatMessage[]): Promise<void> {
+  let chars = 0;
+  for (const m of messages) for (const p of m.parts) if (p.type === 'text') chars += p.text.length;
+  if (chars > MAIN_THREAD_PROMPT_CHARS) await setImmediate();
+}
 
 interface EngineSlot {
   chat: LlamaChat;
@@ -225,6 +236,7 @@ export class LlamaCppEngine implements Engine {
 
   async #warm(input: WarmPrefixInput): Promise<void> {
     this.#assertOpen();
+    await yieldIfLong(input.messages);
     const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: false };
     await this.#assertMayFit(renderPromptText(this.#chatWrapper, convertToChatHistory(input.messages), functions));
     const tokens = await this.#prefixTokens(input.messages, input.tools, input.signal);
@@ -258,6 +270,7 @@ export class LlamaCppEngine implements Engine {
 
   async countTokens(input: CountTokensInput): Promise<PromptTokenCount> {
     this.#assertOpen();
+    await yieldIfLong(input.messages);
     const thinking = input.tools?.mode === 'any' ? undefined : input.thinking;
     const { promptHistory } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
     const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
@@ -291,6 +304,7 @@ export class LlamaCppEngine implements Engine {
         throw Errors.invalidArgument('Structured output cannot be combined with function calling on this model.', 'tools');
       }
       const functions = input.tools && { functions: toChatModelFunctions(input.tools), forced: input.tools.mode === 'any' };
+      await yieldIfLong(input.messages);
       const { history, promptHistory, budgets } = prefillThinkingReply(this.#chatWrapper, convertToChatHistory(input.messages), thinking);
       const text = renderPromptText(this.#chatWrapper, promptHistory, functions);
       await this.#assertMayFit(text);
