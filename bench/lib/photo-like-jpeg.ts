@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { seededRandom } from '../../test/fixtures/seeded-random.js';
 
 /** How to draw one synthetic photo. */
 export interface PhotoLikeOptions {
@@ -19,7 +20,7 @@ export interface PhotoLikeOptions {
  * comes to roughly 0.2-0.5 bytes a pixel, as phone photos do (a 12 MP one about 3-5 MB).
  */
 export async function photoLikeJpeg(o: PhotoLikeOptions): Promise<Buffer> {
-  const random = mulberry32(o.seed);
+  const random = seededRandom(o.seed);
   const { width, height } = o;
   // Objects: overlapping shapes in random colours, drawn by librsvg at full size.
   const shapes: string[] = [];
@@ -66,14 +67,3 @@ async function noiseField(width: number, height: number, cell: number, random: (
   return sharp(grid, { raw: { width: gw, height: gh, channels: 1 } }).resize(width, height, { kernel: 'cubic', fit: 'fill' }).extractChannel(0).raw().toBuffer();
 }
 
-/** A small seeded PRNG (mulberry32): the same images on every run and host. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}

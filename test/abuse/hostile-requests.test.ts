@@ -34,8 +34,9 @@ import { MemoryBatchStore } from '../../src/storage/batches/memory-batch-store.j
 import { MemoryCachedContentStore } from '../../src/storage/cached-contents/memory-cached-content-store.js';
 import { openLocalFileService } from '../../src/storage/open-file-service.js';
 import {
-  HOSTILE_EMBED_MODEL, HOSTILE_MODEL, hostileRequests, hostileUploadFlows, seededRandom, toBytes, type HostileRequest,
+  HOSTILE_EMBED_MODEL, HOSTILE_MODEL, hostileRequests, hostileUploadFlows, toBytes, type HostileRequest,
 } from '../fixtures/hostile-requests.js';
+import { seededRandom } from '../fixtures/seeded-random.js';
 import { serveInChild } from '../fixtures/serve-in-child.js';
 
 const SEED = 14;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Llama } from 'node-llama-cpp';
-import { parseGbnf, sampleGbnf, seededRandom } from '../../../test/fixtures/sample-gbnf.js';
+import { parseGbnf, sampleGbnf } from '../../../test/fixtures/sample-gbnf.js';
+import { seededRandom } from '../../../test/fixtures/seeded-random.js';
 import { getSharedLlama } from '../llama-cpp/shared-llama.js';
 import { convertRegexToGbnf } from './convert-regex-to-gbnf.js';
 import { GbnfRuleSet } from './gbnf-rule-set.js';
