@@ -15,7 +15,8 @@ import { createOriginAllowlist } from './origin-allowlist.js';
 import { answerClientError, answerNodeRefusals, refuseMissingHost } from './answer-client-error.js';
 import { DEFAULT_HTTP_TIMEOUTS, guardRequestBodies, hasUnreadBody, serverTimeoutOptions } from './guard-request-bodies.js';
 import { isClientAbort, sendError, toWireError } from './error-envelope.js';
-import { parseJsonBody } from './parse-json-body.js';
+import { createJsonBodyParser } from './parse-json-body.js';
+import { JsonParsePool } from './parse-json-off-thread.js';
 import { admitUploadStarts } from './admit-upload-starts.js';
 import { markArrival } from './mark-arrival.js';
 import { addRequestLogging, loggerOptions, requestIdOf } from './request-logging.js';
@@ -84,7 +85,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   answerNodeRefusals(app);
   app.addHook('onRequest', refuseMissingHost);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
+  // Large bodies are parsed on worker threads, started on first use and ended with the app.
+  const jsonParsePool = new JsonParsePool();
+  app.addHook('onClose', () => jsonParsePool.close());
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, createJsonBodyParser(jsonParsePool));
   app.setErrorHandler(fail);
   app.setNotFoundHandler((request, reply) => fail(Errors.notFound(request.url.split('?')[0]), request, reply));
 
