@@ -50,9 +50,31 @@ const DYNAMIC_THOUGHTS = 8;
  */
 const MAX_THOUGHTS = 2048;
 
-/** One token per whitespace-separated word; exact and cheap. */
-function countWords(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
+/**
+ * One token per whitespace-separated word, as `text.split(/\s+/).filter(Boolean).length` counts
+ * them, in one pass that builds no array (the split took ~3 s on a 50 MB prompt).
+ */
+export function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = isWhitespace(text.charCodeAt(i));
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
+}
+
+/**
+ * What a regular expression's `\s` matches: ECMAScript's WhiteSpace (tab, vertical tab, form
+ * feed, space, no-break space, the byte order mark and Unicode's Space_Separator) and
+ * LineTerminator (tc39.es/ecma262/#sec-white-space, #sec-line-terminators). Surrogates are none.
+ */
+function isWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 ||
+    c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
