@@ -6,7 +6,7 @@ import { isGemserveError } from '../../core/errors.js';
 import { embeddingTestModel, testModels, type TestModel } from '../../../test/fixtures/test-models.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
 import { createLlamaCppEngine, type LlamaCppEngine, type LlamaCppEngineOptions } from './llama-cpp-engine.js';
-import { drain, input, startStreaming, user } from '../../../test/fixtures/engine-test-inputs.js';
+import { drain, input, occupancy, startStreaming, user } from '../../../test/fixtures/engine-test-inputs.js';
 
 // Generated tiny models (one with a ChatML template, one without), plus stories260K when
 // ../shared/models exists.
@@ -18,12 +18,6 @@ const engineOptions = (m: TestModel, over: Partial<LlamaCppEngineOptions> = {}):
 // An embedding model (mean pooling) also generates: it runs the suite's embedding tests too.
 const embedModel = await embeddingTestModel();
 runEngineConformance(`llama-cpp ${embedModel.name}`, () => createLlamaCppEngine(engineOptions(embedModel)), { timeoutMs: 180_000 });
-
-/** Slot and queue occupancy, without the scheduler's timing figures. */
-function occupancy(engine: LlamaCppEngine) {
-  const { busy, queued, slots, maxQueue } = engine.stats();
-  return { busy, queued, slots, maxQueue };
-}
 
 for (const m of models) {
   runEngineConformance(`llama-cpp ${m.name}`, () => createLlamaCppEngine(engineOptions(m)), { timeoutMs: 180_000 });
