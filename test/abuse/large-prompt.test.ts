@@ -1,18 +1,18 @@
 /**
  * One large prompt no longer freezes the server (issue 14, item 1): on the embedded llama.cpp
  * engine and the generated tiny model, a 50 MB generateContent or streamGenerateContent is
- * refused with Google's 400 without being tokenized, a 50 MB countTokens is counted on a worker
- * thread, and `/healthz` keeps answering meanwhile. Counts stay exact: what the server counts
+ * refused with Google's 400 without being tokenized, a 50 MB countTokens is counted off the event
+ * loop, and `/healthz` keeps answering meanwhile. Counts stay exact: what the server counts
  * off the event loop equals the tokens the model's own tokenizer gives for the rendered prompt.
  *
- * The latency that matters here is the engine's: reading and parsing a 50 MB body is the HTTP
- * layer's work, done before the engine is called, so waits are counted from the moment the engine
- * takes the request (a probe around the real engine notes it). Tests share the host's two cores,
- * so the 100 ms target is counted above the worst latency an idle server shows meanwhile.
+ * /healthz is timed over the whole request, from its first byte sent: reading the body, decoding
+ * and parsing it (on a worker thread), the checks after the parse, and the engine. The server runs
+ * in this process, so the client must not stall the loop itself: bodies are encoded before they
+ * are sent and written as one Buffer (no copy in JavaScript), and answers are small.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingMessage } from 'node:http';
 import type { CountTokensInput, Engine, GenerateInput } from '../../src/core/engine.js';
 import { createLlamaCppEngine, type LlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
 import { convertToChatHistory } from '../../src/engines/llama-cpp/convert-to-chat-history.js';
@@ -28,10 +28,17 @@ const MODEL = 'gemini-2.0-flash';
 const MB = 1024 * 1024;
 /** The done-when of issue 14: /healthz within 100 ms while a 50 MB prompt is refused or counted. */
 const HEALTHZ_BUDGET_MS = 100;
+/**
+ * At most this much of an idle server's worst /healthz wait is added to the budget. Tests share a
+ * 2-core host with other work, which delays even an idle server (measured on a 2-core host beside a CI job: 3-28 ms over 1 s);
+ * the cap keeps a noisy minute from excusing a real stall.
+ */
+const IDLE_ALLOWANCE_CAP_MS = 40;
 const POLL_MS = 10;
 
 const text = (bytes: number) => 'hello world. '.repeat(Math.ceil(bytes / 13)).slice(0, bytes);
-const body = (t: string) => JSON.stringify({ contents: [{ role: 'user', parts: [{ text: t }] }] });
+/** A request's bytes, encoded before they are sent (encoding 50 MB holds this process's loop). */
+const body = (t: string) => Buffer.from(JSON.stringify({ contents: [{ role: 'user', parts: [{ text: t }] }] }));
 
 /** The real engine, noting when it is handed a request. */
 class ProbedEngine implements Engine {
@@ -81,10 +88,27 @@ describe('a 50 MB prompt (abuse)', { timeout: 300_000 }, () => {
     await engine?.dispose();
   });
 
-  const url = (method: string) => `${server.baseUrl}/v1beta/models/${MODEL}:${method}`;
+  const path = (method: string) => `/v1beta/models/${MODEL}:${method}`;
 
-  function healthz(): Promise<Poll> {
-    const started = performance.now();
+  /** POSTs `bytes` (written as they are: no copy, no encoding on this thread); the status and the JSON answer. */
+  function post(to: string, bytes: Buffer, signal?: AbortSignal): Promise<{ status: number; json: unknown }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${server.origin}${to}`, {
+        method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': bytes.length }, ...(signal ? { signal } : {}),
+      }, (res: IncomingMessage) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(bytes);
+    });
+  }
+
+  /** One /healthz, its wait counted from `started` (when it was due; now by default). */
+  function healthz(started = performance.now()): Promise<Poll> {
     return new Promise((resolve) => {
       const req = request(`${server.origin}/healthz`, { agent }, (res) => {
         res.resume();
@@ -96,85 +120,94 @@ describe('a 50 MB prompt (abuse)', { timeout: 300_000 }, () => {
     });
   }
 
-  /** Polls /healthz every 10 ms until `done` settles; the polls made meanwhile. */
+  /**
+   * Polls /healthz every 10 ms until `done` settles; the polls made meanwhile. The server runs on
+   * this thread, so while it is stalled no poll can be sent either: each poll's wait is counted
+   * from when it was due (10 ms after the last answer), as a client in another process would have
+   * sent it then and waited for the server to get to it. Every moment of the request is thus
+   * inside some poll's wait, whether the stall began while a poll was in flight or not.
+   */
   async function pollWhile(done: Promise<unknown>): Promise<Poll[]> {
     let settled = false;
     void done.finally(() => { settled = true; }).catch(() => undefined);
     const polls: Poll[] = [];
+    let due = performance.now();
     while (!settled) {
-      polls.push(await healthz());
+      polls.push(await healthz(due));
+      due = performance.now() + POLL_MS;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
     return polls;
   }
 
-  /** The worst /healthz latency of an idle server over `ms`: what the loaded host alone costs. */
-  async function idleWorst(ms: number): Promise<number> {
-    const polls = await pollWhile(new Promise((r) => setTimeout(r, ms)));
-    return Math.max(...polls.map((p) => p.ms));
+  /**
+   * The budget for /healthz: 100 ms, plus what the host alone costs an idle server: its worst
+   * /healthz wait over 1 s of polling just before the request, at most IDLE_ALLOWANCE_CAP_MS.
+   */
+  async function budget(): Promise<{ ms: number; idle: number }> {
+    const polls = await pollWhile(new Promise((r) => setTimeout(r, 1_000)));
+    const idle = Math.max(...polls.map((p) => p.ms));
+    return { ms: HEALTHZ_BUDGET_MS + Math.min(idle, IDLE_ALLOWANCE_CAP_MS), idle };
   }
 
-  /**
-   * The worst wait for /healthz from the moment the engine had the request: a poll in flight then
-   * counts from that moment (what it waited before is the HTTP layer's reading and parsing).
-   */
-  function worstSinceEngine(polls: Poll[]): number {
-    const waits = polls.filter((p) => p.started + p.ms > engine.entered).map((p) => p.started + p.ms - Math.max(p.started, engine.entered));
-    return Math.max(0, ...waits);
-  }
+  /** The worst /healthz wait over the whole request: every poll, from the first byte sent to the answer. */
+  const worstOf = (polls: Poll[]) => Math.max(0, ...polls.map((p) => p.ms));
+  /** When the worst poll started, and the engine had the request, after the first poll (for the diagnostics). */
+  const timeline = (polls: Poll[]) => {
+    const first = polls[0]?.started ?? 0;
+    const worst = polls.reduce((a, p) => (p.ms > a.ms ? p : a), polls[0] ?? { started: 0, ms: 0 });
+    return `worst poll sent at +${(worst.started - first).toFixed(0)} ms, the engine had the request at +${(engine.entered - first).toFixed(0)} ms`;
+  };
 
   for (const method of ['generateContent', 'streamGenerateContent']) {
-    it(`${method}: refused with Google's 400 at once, /healthz answering meanwhile`, async () => {
-      const baseline = await idleWorst(1_000);
+    it(`${method}: refused with Google's 400 at once, /healthz answering throughout`, async (t) => {
+      const bytes = body(text(50 * MB));
+      const limit = await budget();
       engine.entered = Infinity;
       const started = performance.now();
-      const answer = fetch(url(method) + (method === 'streamGenerateContent' ? '?alt=sse' : ''), {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: body(text(50 * MB)),
-      });
+      const answer = post(path(method) + (method === 'streamGenerateContent' ? '?alt=sse' : ''), bytes);
       const polls = await pollWhile(answer);
       const res = await answer;
       const took = performance.now() - started;
       assert.equal(res.status, 400);
-      const error = (await res.json() as { error: { status: string; message: string } }).error;
+      const error = (res.json as { error: { status: string; message: string } }).error;
       assert.equal(error.status, 'INVALID_ARGUMENT');
       const m = /^The input token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\)\.$/.exec(error.message);
       assert.ok(m, error.message);
       assert.equal(Number(m[2]), engine.capabilities.maxPromptTokens);
       assert.ok(Number(m[1]) > 1_000_000, `a lower bound of the 50 MB prompt's tokens: ${m[1]}`);
       assert.ok(engine.entered < Infinity, 'the engine had the request');
-      const worst = worstSinceEngine(polls);
-      assert.ok(worst < HEALTHZ_BUDGET_MS + baseline,
-        `/healthz took ${worst.toFixed(0)} ms while the engine refused it (idle: ${baseline.toFixed(0)} ms; whole request ${took.toFixed(0)} ms, worst poll overall ${Math.max(...polls.map((p) => p.ms)).toFixed(0)} ms)`);
+      const worst = worstOf(polls);
+    t.diagnostic(`worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
+      assert.ok(worst < limit.ms,
+        `/healthz took ${worst.toFixed(0)} ms during the request (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms; request ${took.toFixed(0)} ms, ${polls.length} polls)`);
       assert.ok(took < 30_000, `refused in ${took.toFixed(0)} ms`);
     });
   }
 
-  it('cachedContents.create: a 50 MB cache is refused with the same 400, uncounted', async () => {
-    const baseline = await idleWorst(1_000);
-    engine.entered = Infinity;
+  it('cachedContents.create: a 50 MB cache is refused with the same 400, uncounted', async (t) => {
+    const bytes = Buffer.from(JSON.stringify({ model: `models/${MODEL}`, contents: [{ role: 'user', parts: [{ text: text(50 * MB) }] }] }));
+    const limit = await budget();
     const started = performance.now();
-    const answer = fetch(`${server.baseUrl}/v1beta/cachedContents`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: `models/${MODEL}`, contents: [{ role: 'user', parts: [{ text: text(50 * MB) }] }] }),
-    });
+    const answer = post('/v1beta/cachedContents', bytes);
     const polls = await pollWhile(answer);
     const res = await answer;
     const took = performance.now() - started;
-    const error = (await res.json() as { error: { code: number; message: string } }).error;
+    const error = (res.json as { error: { code: number; message: string } }).error;
     assert.equal(error.code, 400);
     assert.match(error.message, /^The input token count \(\d+\) exceeds the maximum number of tokens allowed \(\d+\)\.$/);
-    const worst = worstSinceEngine(polls);
-    assert.ok(worst < HEALTHZ_BUDGET_MS + baseline, `/healthz took ${worst.toFixed(0)} ms while the engine refused it (idle: ${baseline.toFixed(0)} ms)`);
+    const worst = worstOf(polls);
+    t.diagnostic(`worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
+    assert.ok(worst < limit.ms, `/healthz took ${worst.toFixed(0)} ms during the request (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms)`);
     assert.ok(took < 30_000, `refused in ${took.toFixed(0)} ms`);
   });
 
-  it('countTokens of a 50 MB prompt: /healthz answers while it is being counted', async () => {
-    const baseline = await idleWorst(1_000);
+  it('countTokens of a 50 MB prompt: /healthz answers while it is read, parsed and counted', async (t) => {
+    const bytes = body(text(50 * MB));
+    const limit = await budget();
     engine.entered = Infinity;
     const ac = new AbortController();
-    const answer = fetch(url('countTokens'), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: body(text(50 * MB)), signal: ac.signal,
-    }).catch((e: unknown) => e);
+    const answer = post(path('countTokens'), bytes, ac.signal).catch((e: unknown) => e);
     // Counting 50 MB takes tens of seconds to minutes on the tiny model's tokenizer: the loop is
     // watched for 3 s of it, then the client leaves, which stops the count (the next test's
     // count, on the same lane, would otherwise wait for it).
@@ -188,17 +221,18 @@ describe('a 50 MB prompt (abuse)', { timeout: 300_000 }, () => {
     assert.ok(engine.entered < Infinity, 'the engine had the request');
     const since = polls.filter((p) => p.started >= engine.entered);
     assert.ok(since.length >= 20, `polled ${since.length} times while it was counted`);
-    const worst = worstSinceEngine(polls);
-    assert.ok(worst < HEALTHZ_BUDGET_MS + baseline, `/healthz took ${worst.toFixed(0)} ms while it was counted (idle: ${baseline.toFixed(0)} ms)`);
+    const worst = worstOf(polls);
+    t.diagnostic(`worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
+    assert.ok(worst < limit.ms, `/healthz took ${worst.toFixed(0)} ms while it was read, parsed and counted (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms; ${polls.length} polls)`);
   });
   it('countTokens of a 2 MB prompt: counted off the event loop, exactly as the model tokenizes it, not behind the abandoned 50 MB count', async () => {
     const prompt = text(2 * MB);
     const started = performance.now();
-    const answer = fetch(url('countTokens'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(prompt) });
+    const answer = post(path('countTokens'), body(prompt));
     const polls = await pollWhile(answer);
     const res = await answer;
     assert.equal(res.status, 200);
-    const { totalTokens } = await res.json() as { totalTokens: number };
+    const { totalTokens } = res.json as { totalTokens: number };
     const took = performance.now() - started;
     // Alone it takes a few seconds; behind the 50 MB count, a minute or more.
     assert.ok(took < 30_000, `counted in ${took.toFixed(0)} ms`);
