@@ -2,6 +2,7 @@
  * What a command may touch of the outside world. `main` passes the real process; tests pass
  * their own streams and env so commands run in-process without spawning.
  */
+import type { CatalogModel } from './pull/default-models.js';
 
 /** The part of a writable stream commands use; `isTTY` switches the progress bar style. */
 export interface OutputStream {
@@ -22,6 +23,11 @@ export interface CliContext {
    * what traps the signals: commands that never read it keep Node's default (exit at once).
    */
   readonly signal: AbortSignal;
+  /**
+   * The short model names `serve --model NAME` and `pull NAME` accept; default the pinned
+   * MODEL_CATALOG. Tests give a catalog whose hashes match the small files their stand-in hub serves.
+   */
+  modelCatalog?: readonly CatalogModel[];
 }
 
 /** A context for the real process; its signal aborts on the first SIGINT or SIGTERM. */
@@ -60,10 +66,13 @@ export interface CapturedContext extends CliContext {
 }
 
 /** A context with in-memory stdout/stderr, the given env and cwd, and a signal that never aborts unless given one. */
-export function captureContext(opts: { env?: NodeJS.ProcessEnv; cwd: string; signal?: AbortSignal }): CapturedContext {
+export function captureContext(opts: {
+  env?: NodeJS.ProcessEnv; cwd: string; signal?: AbortSignal; modelCatalog?: readonly CatalogModel[];
+}): CapturedContext {
   const out: string[] = [];
   const err: string[] = [];
   return {
+    ...(opts.modelCatalog ? { modelCatalog: opts.modelCatalog } : {}),
     env: opts.env ?? {},
     cwd: opts.cwd,
     signal: opts.signal ?? new AbortController().signal,

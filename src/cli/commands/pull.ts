@@ -3,6 +3,7 @@ import { loadSettings } from '../../config/load-settings.js';
 import { ConfigError } from '../../config/config-error.js';
 import { checkModelFile } from '../check-model-file.js';
 import { formatBytes } from '../pull/format-units.js';
+import { MODEL_CATALOG } from '../pull/default-models.js';
 import { pullModel } from '../pull/pull-model.js';
 import type { Command } from './command.js';
 
@@ -13,6 +14,8 @@ export const pullCommand: Command = {
   usage: 'pull <ref> [--sha256 HEX] [--force] [options]',
   description: [
     'ref is one of:',
+    `  ${MODEL_CATALOG.map((m) => m.name).join(', ')}`,
+    '                                       a short name: one pinned file, checked against its pinned SHA-256',
     '  https://host/path/model.gguf         any URL of a .gguf file',
     '  hf:owner/repo/file.gguf              a file in a Hugging Face repo (also owner/repo/file.gguf,',
     '                                       hf.co/owner/repo/file.gguf); add #revision for a branch or commit',
@@ -41,12 +44,14 @@ export const pullCommand: Command = {
       verify: checkModelFile,
       stderr: ctx.stderr,
       signal: ctx.signal,
+      catalog: ctx.modelCatalog,
     });
     if (result.alreadyPresent) {
       ctx.stderr.write(`${result.name} is already in the cache (use --force to download it again)\n`);
     } else {
-      const checked = result.sha256CheckedAgainst ? `, SHA-256 verified against ${result.sha256CheckedAgainst === 'option' ? '--sha256' : 'the server'}` : '';
-      ctx.stderr.write(`pulled ${result.name} (${formatBytes(result.bytes ?? 0)}${checked}); serve it with: gemserve serve --model ${result.name}\n`);
+      const against = result.catalog ? `the one pinned for ${result.catalog}` : result.sha256CheckedAgainst === 'option' ? '--sha256' : 'the server';
+      const checked = result.sha256CheckedAgainst ? `, SHA-256 verified against ${against}` : '';
+      ctx.stderr.write(`pulled ${result.name} (${formatBytes(result.bytes ?? 0)}${checked}); serve it with: gemserve serve --model ${result.catalog ?? result.name}\n`);
     }
     ctx.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${result.path}\n`);
     return 0;

@@ -26,6 +26,8 @@ export interface DownloadOptions {
   headers?: Record<string, string>;
   /** Expected SHA-256 (hex); overrides the one the server's ETag may announce. */
   sha256?: string;
+  /** Where `sha256` came from, for the mismatch message. Default `--sha256`. */
+  sha256Source?: string;
   /** Checks the complete file before it is moved into place; returns why it is unusable, or undefined. */
   verify?: (path: string) => Promise<string | undefined>;
   progress?: ProgressReporter;
@@ -147,7 +149,8 @@ export async function downloadFile(opts: DownloadOptions): Promise<DownloadResul
         const url = failedUrlOf(e) ?? new URL(opts.url);
         // An unreachable host will not come back in a second: fail fast with the reason.
         const unreachable = describeUnreachable(e, url);
-        if (unreachable) throw new CliError(unreachable + (offset > 0 ? keptNote() : ''));
+        // The cause lets a caller tell "offline" from other failures (serve says what to do instead).
+        if (unreachable) throw new CliError(unreachable + (offset > 0 ? keptNote() : ''), 1, { cause: e });
         await interrupted(errorCode(e) ?? (e as Error).message);
         continue;
       }
@@ -214,7 +217,7 @@ export async function downloadFile(opts: DownloadOptions): Promise<DownloadResul
         // Bytes hashed may not all have reached the disk: rehash what is there on resume.
         hash = undefined;
         if (opts.signal?.aborted) throw cancelled();
-        if (isUnreachable(e) && errorCode(e) !== 'ETIMEDOUT') throw new CliError(describeUnreachable(e, new URL(opts.url)) + keptNote());
+        if (isUnreachable(e) && errorCode(e) !== 'ETIMEDOUT') throw new CliError(describeUnreachable(e, new URL(opts.url)) + keptNote(), 1, { cause: e });
         await interrupted(errorCode(e) ?? (e as Error).message);
         continue;
       }
@@ -240,7 +243,7 @@ export async function downloadFile(opts: DownloadOptions): Promise<DownloadResul
   const sha256 = (hash ?? (await hashFile(part))).digest('hex');
   const expected = opts.sha256?.toLowerCase() ?? announced;
   if (expected !== undefined && expected !== sha256) {
-    const source = opts.sha256 ? '--sha256' : "the server's ETag";
+    const source = opts.sha256 ? (opts.sha256Source ?? '--sha256') : "the server's ETag";
     await discard(`SHA-256 mismatch for ${name}: expected ${expected} (from ${source}), got ${sha256}`);
   }
   const problem = await opts.verify?.(part);

@@ -1,5 +1,6 @@
 /**
- * `gemserve pull`'s work: reference → download URL → verified file in the pull cache.
+ * `gemserve pull`'s work: reference → download URL → verified file in the pull cache. A short
+ * name of the catalog (`gemma3-1b`, default-models.ts) is its pinned file and SHA-256.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +8,9 @@ import type { OutputStream } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
 import { downloadFile, type DownloadResult } from './download-file.js';
 import { listHfRepoFiles } from './list-hf-repo-files.js';
+import { findCatalogModel, type CatalogModel } from './default-models.js';
 import { createProgressBar } from './progress-bar.js';
+import { pullCatalogModel } from './pull-catalog-model.js';
 import { hfFileUrl, parsePullRef, pickQuantFile } from './resolve-pull-ref.js';
 
 /** Options of {@link pullModel}. */
@@ -27,6 +30,8 @@ export interface PullModelOptions {
   signal?: AbortSignal;
   retries?: number;
   retryDelayMs?: number;
+  /** The short names `ref` may be; default the pinned MODEL_CATALOG (tests pass their own). */
+  catalog?: readonly CatalogModel[];
 }
 
 /** The pulled model. */
@@ -36,12 +41,21 @@ export interface PullModelResult extends Partial<DownloadResult> {
   url: string;
   /** The file was already in the cache; nothing was downloaded. */
   alreadyPresent: boolean;
+  /** The catalog's short name, when `ref` was one (its pinned SHA-256 was checked). */
+  catalog?: string;
 }
 
 /** Resolves `opts.ref`, downloads it into `opts.modelsDir` and verifies it. Throws {@link CliError}. */
 export async function pullModel(opts: PullModelOptions): Promise<PullModelResult> {
   if (opts.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(opts.sha256)) {
     throw new CliError(`--sha256 must be 64 hex digits (got ${JSON.stringify(opts.sha256)})`, 2);
+  }
+  const pinned = findCatalogModel(opts.ref, opts.catalog);
+  if (pinned) {
+    if (opts.sha256 !== undefined && opts.sha256.toLowerCase() !== pinned.sha256) {
+      throw new CliError(`--sha256 differs from the SHA-256 pinned for ${pinned.name} (${pinned.sha256}); leave it out`, 2);
+    }
+    return pullCatalogModel({ ...opts, model: pinned });
   }
   const ref = parsePullRef(opts.ref, opts.hfEndpoint);
   const hfOrigin = new URL(opts.hfEndpoint).origin;
