@@ -363,7 +363,7 @@ export const SETTINGS = {
   model: setting<string | undefined>({
     flag: 'model', env: 'GEMSERVE_MODEL', type: 'string', valueName: 'PATH|NAME',
     default: constant(undefined), defaultText: 'none',
-    help: 'GGUF file to serve under every Gemini model id and its own name, or a model name from the pull cache. Other gemini-* names are served by it too (capabilities of the name\'s family), unless --strict-models.',
+    help: 'GGUF file to serve under every Gemini model id and its own name, a model name from the pull cache, or a short name (gemma3-1b, qwen2.5-1.5b, qwen3-1.7b, qwen2.5-0.5b: downloaded once, pinned by SHA-256). Without it and without engines in the config file, gemma3-1b is served. Other gemini-* names are served by it too (capabilities of the name\'s family), unless --strict-models.',
     parse: optional(text()), commands: SERVE, pathKind: 'model',
   }),
   aliases: setting<Record<string, string>>({
@@ -672,13 +672,13 @@ export const SETTINGS = {
     flag: 'hf-endpoint', env: 'GEMSERVE_HF_ENDPOINT', envAliases: ['HF_ENDPOINT'], type: 'string', valueName: 'URL',
     default: constant('https://huggingface.co'),
     help: 'Hugging Face endpoint for pulls (a mirror); HF_ENDPOINT is read too, as huggingface_hub does.',
-    parse: httpUrl(), commands: ['pull'],
+    parse: httpUrl(), commands: ['pull', 'serve'],
   }),
   hfToken: setting<string | undefined>({
     flag: 'hf-token', env: 'GEMSERVE_HF_TOKEN', envAliases: ['HF_TOKEN'], type: 'string', valueName: 'TOKEN',
     default: constant(undefined), defaultText: 'none',
     help: 'Hugging Face token for gated or private repos; HF_TOKEN is read too.',
-    parse: optional(text()), commands: ['pull'], secret: true,
+    parse: optional(text()), commands: ['pull', 'serve'], secret: true,
   }),
 } as const satisfies Record<string, SettingSpec<unknown>>;
 

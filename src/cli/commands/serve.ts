@@ -2,6 +2,8 @@
 import { once } from 'node:events';
 import { loadSettings } from '../../config/load-settings.js';
 import { ConfigError } from '../../config/config-error.js';
+import { DEFAULT_MODEL_NAME, MODEL_CATALOG } from '../pull/default-models.js';
+import { resolveServeModel } from '../resolve-serve-model.js';
 import { startServer } from '../start-server.js';
 import type { Command } from './command.js';
 
@@ -14,6 +16,8 @@ export const serveCommand: Command = {
   summary: "Serve Google's Gemini API from local GGUF models.",
   usage: 'serve [--model PATH|NAME] [--config FILE] [options]',
   description: [
+    `With no --model and no config, ${DEFAULT_MODEL_NAME} is served, downloaded into the pull cache on the first run.`,
+    `--model takes a GGUF path, a name from the pull cache, or a short name: ${MODEL_CATALOG.map((m) => m.name).join(', ')}.`,
     'With --model, the file is served under every Gemini model id (gemini-2.0-flash, gemini-2.5-pro, ...)',
     'and under its own name. A config file can instead declare engines and bind model ids to them:',
     '  {"engines": {"main": {"kind": "llama-cpp", "model": "./m.gguf"}, "demo": {"kind": "fake"}},',
@@ -23,8 +27,11 @@ export const serveCommand: Command = {
   settingsOf: 'serve',
   async run({ flags, positionals }, ctx) {
     if (positionals.length) throw new ConfigError(`serve takes no arguments (got ${positionals.join(' ')}); did you mean --model ${positionals[0]}?`);
-    const loaded = await loadSettings({ command: 'serve', flags, env: ctx.env, cwd: ctx.cwd });
     const signal = ctx.signal;
+    const loaded = await resolveServeModel(
+      await loadSettings({ command: 'serve', flags, env: ctx.env, cwd: ctx.cwd }),
+      { cwd: ctx.cwd, stderr: ctx.stderr, signal, catalog: ctx.modelCatalog },
+    );
     // Loading cannot be interrupted halfway (llama.cpp is mid-allocation), so say what happens.
     const onEarlyStop = () => ctx.stderr.write('stopping once the current model has loaded (press Ctrl-C again to exit now)\n');
     signal.addEventListener('abort', onEarlyStop, { once: true });
