@@ -43,3 +43,17 @@ test('short names are found case-insensitively and are never pull refs themselve
     if (ref.kind === 'hf-file') assert.deepEqual([`${ref.owner}/${ref.repo}`, ref.revision, ref.file], [m.repo, m.revision, m.file]);
   }
 });
+
+test("docs/cli.md's short-names table lists every pinned model with its repo, commit and SHA-256", async () => {
+  const { readFile } = await import('node:fs/promises');
+  const docs = await readFile(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
+  const section = docs.slice(docs.indexOf('## Short model names'), docs.indexOf('\n## ', docs.indexOf('## Short model names')));
+  const rows = section.split('\n').filter((l) => /^\| `[a-z0-9.-]+`( \(default\))? \|/.test(l));
+  assert.equal(rows.length, MODEL_CATALOG.length);
+  for (const m of MODEL_CATALOG) {
+    const row = rows.find((r) => r.startsWith(`| \`${m.name}\``));
+    assert.ok(row, m.name);
+    for (const field of [m.repo, m.revision, m.file, m.sha256]) assert.ok(row.includes(field), `${m.name}: ${field}`);
+    assert.equal(row.includes('(default)'), m.name === DEFAULT_MODEL_NAME, m.name);
+  }
+});
