@@ -88,7 +88,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   // Large bodies are parsed on worker threads, started on first use and ended with the app.
   const jsonParsePool = new JsonParsePool();
   app.addHook('onClose', () => jsonParsePool.close());
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, createJsonBodyParser(jsonParsePool));
+  app.addContentTypeParser('*', createJsonBodyParser(jsonParsePool));
   app.setErrorHandler(fail);
   app.setNotFoundHandler((request, reply) => fail(Errors.notFound(request.url.split('?')[0]), request, reply));
 

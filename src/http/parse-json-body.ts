@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import { Errors } from '../core/errors.js';
 import type { JsonParsePool } from './parse-json-off-thread.js';
 import { parseJsonText, type ParsedJson } from './parse-json-text.js';
+import { readBodyBytes } from './read-body-blocks.js';
+import type { Readable } from 'node:stream';
 
 type Done = (err: Error | null, body?: unknown) => void;
 
@@ -24,20 +26,25 @@ export function parseJsonBody(_req: FastifyRequest, body: string | Buffer, done:
 }
 
 /**
- * The Fastify content-type parser for every POST body (registered with `parseAs: 'buffer'`),
- * whatever its Content-Type: curl users often send JSON as `application/x-www-form-urlencoded`
- * (curl's `-d` default) or `text/plain`, and the SDKs send `application/json` even on binary
- * uploads (their default Content-Type stays on upload chunks: `getDefaultHeaders` in js-genai
- * src/_api_client.ts, `prepare_resumable_upload` in python-genai google/genai/_extra_utils.py).
+ * The Fastify content-type parser for every POST body (registered without `parseAs`: it reads
+ * the stream itself, `readBodyBytes`), whatever its Content-Type: curl users often send JSON as
+ * `application/x-www-form-urlencoded` (curl's `-d` default) or `text/plain`, and the SDKs send
+ * `application/json` even on binary uploads (their default Content-Type stays on upload chunks:
+ * `getDefaultHeaders` in js-genai src/_api_client.ts, `prepare_resumable_upload` in python-genai
+ * google/genai/_extra_utils.py).
  *
- * Bodies of {@link OFF_THREAD_JSON_BYTES} or more are decoded and parsed on `pool`'s workers
- * with the same answers: a 50 MB body held the event loop 90-130 ms for that (one text part),
- * 110-150 ms with 50,000 parts. A worker that fails answers that request Google's 500 INTERNAL.
+ * Bodies of {@link OFF_THREAD_JSON_BYTES} or more are copied into blocks as they arrive, then
+ * joined, decoded and parsed on `pool`'s workers with the same answers: a 50 MB body held the
+ * event loop 120-150 ms for that (one text part). A worker that fails answers that request
+ * Google's 500 INTERNAL.
  */
 export function createJsonBodyParser(pool: JsonParsePool, offThreadBytes: number = OFF_THREAD_JSON_BYTES) {
-  return (req: FastifyRequest, body: Buffer, done: Done): void => {
-    if (body.length < offThreadBytes) return parseJsonBody(req, body, done);
-    pool.parse(body).then((parsed) => answer(parsed, done), (e: unknown) => done(Errors.internal(e)));
+  return (req: FastifyRequest, payload: Readable, done: Done): void => {
+    readBodyBytes(req, payload, offThreadBytes, (err, body) => {
+      if (err || !body) return done(err);
+      if ('whole' in body) return parseJsonBody(req, body.whole, done);
+      pool.parse(body.blocks, body.length).then((parsed) => answer(parsed, done), (e: unknown) => done(Errors.internal(e)));
+    });
   };
 }
 

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { FastifyRequest } from 'fastify';
 import { GemserveError } from '../core/errors.js';
 import { createJsonBodyParser, parseJsonBody } from './parse-json-body.js';
 import { JsonParsePool } from './parse-json-off-thread.js';
+import { BODY_BLOCK_BYTES } from './read-body-blocks.js';
 
 const pool = new JsonParsePool();
 after(() => pool.close());
@@ -18,9 +20,10 @@ const onMainThread = (bytes: Buffer): Outcome => {
   parseJsonBody({} as FastifyRequest, bytes, (err, body) => { out = { err, body }; });
   return out!;
 };
-/** Through the Fastify parser with a threshold of 0: every body goes to a worker. */
-const offThread = (bytes: Buffer, p = pool): Promise<Outcome> =>
-  new Promise((resolve) => createJsonBodyParser(p, 0)({} as FastifyRequest, bytes, (err, body) => resolve({ err, body })));
+const request = (headers: Record<string, string> = {}, bodyLimit = 1 << 30) => ({ headers, routeOptions: { bodyLimit } }) as unknown as FastifyRequest;
+/** Through the Fastify parser with a threshold of 0 (every body goes to a worker), the body in `chunks`. */
+const offThread = (bytes: Buffer | Buffer[], p = pool, req = request()): Promise<Outcome> =>
+  new Promise((resolve) => createJsonBodyParser(p, 0)(req, Readable.from(Array.isArray(bytes) ? bytes : [bytes]), (err, body) => resolve({ err, body })));
 
 const nested = (depth: number) => '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
 const BODIES = [
@@ -42,21 +45,33 @@ test('a worker gives the main thread\'s answers: the same values and the same Go
   }
 });
 
-test('a Buffer owning its whole memory is transferred, a slice of a larger one is copied', async () => {
-  const owned = Buffer.concat([Buffer.from('{"a":'), Buffer.from('1}'.padEnd(8192))]);
-  assert.equal(owned.byteLength, owned.buffer.byteLength);
-  assert.deepEqual((await offThread(owned)).body, { a: 1 });
-  assert.equal(owned.length, 0, 'transferred: detached here');
-  const backing = Buffer.from('xx{"b":2}yy');
-  const slice = backing.subarray(2, 9);
-  assert.deepEqual((await offThread(slice)).body, { b: 2 });
-  assert.equal(backing.toString(), 'xx{"b":2}yy', 'the neighbours are untouched');
+test('a body of several blocks, chunks straddling them and multi-byte characters split, is joined whole', async () => {
+  const text = JSON.stringify({ t: 'é😀x'.repeat(Math.ceil((2.5 * BODY_BLOCK_BYTES) / 8)) });
+  const bytes = Buffer.from(text);
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += 65_537) chunks.push(bytes.subarray(at, at + 65_537));
+  const got = await offThread(chunks);
+  assert.equal(got.err, null);
+  assert.equal((got.body as { t: string }).t, JSON.parse(text).t);
 });
 
-test('bodies under the threshold are answered synchronously, on the main thread', () => {
-  let answered = false;
-  createJsonBodyParser(pool)({} as FastifyRequest, Buffer.from('{"a":1}'), () => { answered = true; });
-  assert.ok(answered);
+test('the body limit and Content-Length are held as Fastify holds them', async () => {
+  const tooLarge = await offThread(Buffer.from('{"a":1}'), pool, request({}, 6));
+  assert.equal((tooLarge.err as { code?: string }).code, 'FST_ERR_CTP_BODY_TOO_LARGE');
+  const declaredTooLarge = await offThread(Buffer.from('{}'), pool, request({ 'content-length': '7' }, 6));
+  assert.equal((declaredTooLarge.err as { code?: string }).code, 'FST_ERR_CTP_BODY_TOO_LARGE');
+  const short = await offThread(Buffer.from('{}'), pool, request({ 'content-length': '3' }));
+  assert.equal((short.err as { code?: string }).code, 'FST_ERR_CTP_INVALID_CONTENT_LENGTH');
+  assert.deepEqual(await offThread(Buffer.from('{"a":1}'), pool, request({ 'content-length': '7' }, 7)), { err: null, body: { a: 1 } });
+});
+
+test('bodies under the threshold are parsed on the main thread', async () => {
+  const parse = (p: JsonParsePool) => new Promise<Outcome>((resolve) =>
+    createJsonBodyParser(p)(request(), Readable.from([Buffer.from('{"a":1}')]), (err, body) => resolve({ err, body })));
+  // A closed pool parses nothing: only the main thread can answer.
+  const closed = new JsonParsePool();
+  await closed.close();
+  assert.deepEqual(await parse(closed), { err: null, body: { a: 1 } });
 });
 
 test('a worker that dies fails its own body with Google\'s 500 INTERNAL, and the next body gets a new worker', async () => {
@@ -68,7 +83,7 @@ test('a worker that dies fails its own body with Google\'s 500 INTERNAL, and the
       import { parentPort } from 'node:worker_threads';
       import { parseJsonText } from ${JSON.stringify(new URL('./parse-json-text.ts', import.meta.url).href)};
       parentPort.on('message', (job) => {
-        const text = Buffer.from(job.bytes).toString('utf8');
+        const text = Buffer.concat(job.blocks.map((b) => Buffer.from(b)), job.length).toString('utf8');
         if (text === 'crash') process.exit(7);
         if (text === 'throw') throw new Error('boom');
         parentPort.postMessage({ id: job.id, ...parseJsonText(text) });
