@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { LoadedSettings } from '../../config/load-settings.js';
 import type { OutputStream } from '../cli-context.js';
 import { CliError } from '../cli-error.js';
+import { resolveServeModel } from '../resolve-serve-model.js';
 import { startServer, type RunningServer } from '../start-server.js';
 import { findGeminiCli } from './find-gemini-cli.js';
 import { geminiCliEnv } from './gemini-cli-env.js';
@@ -101,6 +102,8 @@ async function chooseServer(opts: LaunchGeminiOptions, output: SwitchableOutput)
       loaded = { ...loaded, settings: { ...settings, port: 0 } };
     }
   }
+  // As serve: a short name, or no model at all (the default), is fetched into the pull cache first.
+  loaded = await resolveServeModel(loaded, { cwd: opts.cwd, stderr: opts.stderr });
   const started = await startServer({ loaded, cwd: opts.cwd, stderr: output });
   opts.stderr.write(`${started.banner}\n`);
   return { baseUrl: connectableBaseUrl(settings.host, started.port, settings.mountPrefix), started };
