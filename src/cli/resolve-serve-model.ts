@@ -48,7 +48,7 @@ export async function resolveServeModel(loaded: LoadedSettings, opts: ResolveSer
   const pinned = findCatalogModel(ref, opts.catalog);
   if (!pinned) return loaded;
   if (settings.model === undefined) {
-    opts.stderr.write(`no --model given: serving ${pinned.name}, ${pinned.description} (${formatBytes(pinned.bytes)}, ${pinned.license})\n`);
+    opts.stderr.write(`no --model given: serving ${pinned.name}, ${pinned.description}; ${formatBytes(pinned.bytes)}, ${pinned.license}\n`);
   }
   try {
     const pulled = await pullCatalogModel({
