@@ -10,7 +10,7 @@
  * in this process, so the client must not stall the loop itself: bodies are encoded before they
  * are sent and written as one Buffer (no copy in JavaScript), and answers are small.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request, type IncomingMessage } from 'node:http';
 import type { CountTokensInput, Engine, GenerateInput } from '../../src/core/engine.js';
@@ -159,71 +159,89 @@ describe('a 50 MB prompt (abuse)', { timeout: 300_000 }, () => {
     return `worst poll sent at +${(worst.started - first).toFixed(0)} ms, the engine had the request at +${(engine.entered - first).toFixed(0)} ms`;
   };
 
+  interface Attempt { polls: Poll[]; limit: { ms: number; idle: number } }
+
+  /**
+   * Runs `attempt` (one request, the polls made meanwhile, its answer checked) and holds its
+   * worst /healthz wait to the budget. A stall of the server's own comes back on every attempt; a
+   * burst of the host's (another job on the two cores descheduling this process for 100 ms or
+   * more, seen a few times a minute here, idle servers included) seldom hits the same request
+   * twice. So a failing attempt is made once more, and the second must pass.
+   */
+  async function holdBudget(t: TestContext, what: string, attempt: () => Promise<Attempt>): Promise<void> {
+    for (let n = 1; ; n++) {
+      const { polls, limit } = await attempt();
+      const worst = worstOf(polls);
+      t.diagnostic(`attempt ${n}: worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
+      if (worst < limit.ms) return;
+      if (n === 2) assert.fail(`/healthz took ${worst.toFixed(0)} ms ${what} (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms; ${polls.length} polls), on two attempts`);
+    }
+  }
+
   for (const method of ['generateContent', 'streamGenerateContent']) {
     it(`${method}: refused with Google's 400 at once, /healthz answering throughout`, async (t) => {
       const bytes = body(text(50 * MB));
-      const limit = await budget();
-      engine.entered = Infinity;
-      const started = performance.now();
-      const answer = post(path(method) + (method === 'streamGenerateContent' ? '?alt=sse' : ''), bytes);
-      const polls = await pollWhile(answer);
-      const res = await answer;
-      const took = performance.now() - started;
-      assert.equal(res.status, 400);
-      const error = (res.json as { error: { status: string; message: string } }).error;
-      assert.equal(error.status, 'INVALID_ARGUMENT');
-      const m = /^The input token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\)\.$/.exec(error.message);
-      assert.ok(m, error.message);
-      assert.equal(Number(m[2]), engine.capabilities.maxPromptTokens);
-      assert.ok(Number(m[1]) > 1_000_000, `a lower bound of the 50 MB prompt's tokens: ${m[1]}`);
-      assert.ok(engine.entered < Infinity, 'the engine had the request');
-      const worst = worstOf(polls);
-    t.diagnostic(`worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
-      assert.ok(worst < limit.ms,
-        `/healthz took ${worst.toFixed(0)} ms during the request (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms; request ${took.toFixed(0)} ms, ${polls.length} polls)`);
-      assert.ok(took < 30_000, `refused in ${took.toFixed(0)} ms`);
+      await holdBudget(t, 'during the request', async () => {
+        const limit = await budget();
+        engine.entered = Infinity;
+        const started = performance.now();
+        const answer = post(path(method) + (method === 'streamGenerateContent' ? '?alt=sse' : ''), bytes);
+        const polls = await pollWhile(answer);
+        const res = await answer;
+        const took = performance.now() - started;
+        assert.equal(res.status, 400);
+        const error = (res.json as { error: { status: string; message: string } }).error;
+        assert.equal(error.status, 'INVALID_ARGUMENT');
+        const m = /^The input token count \((\d+)\) exceeds the maximum number of tokens allowed \((\d+)\)\.$/.exec(error.message);
+        assert.ok(m, error.message);
+        assert.equal(Number(m[2]), engine.capabilities.maxPromptTokens);
+        assert.ok(Number(m[1]) > 1_000_000, `a lower bound of the 50 MB prompt's tokens: ${m[1]}`);
+        assert.ok(engine.entered < Infinity, 'the engine had the request');
+        assert.ok(took < 30_000, `refused in ${took.toFixed(0)} ms`);
+        return { polls, limit };
+      });
     });
   }
 
   it('cachedContents.create: a 50 MB cache is refused with the same 400, uncounted', async (t) => {
     const bytes = Buffer.from(JSON.stringify({ model: `models/${MODEL}`, contents: [{ role: 'user', parts: [{ text: text(50 * MB) }] }] }));
-    const limit = await budget();
-    const started = performance.now();
-    const answer = post('/v1beta/cachedContents', bytes);
-    const polls = await pollWhile(answer);
-    const res = await answer;
-    const took = performance.now() - started;
-    const error = (res.json as { error: { code: number; message: string } }).error;
-    assert.equal(error.code, 400);
-    assert.match(error.message, /^The input token count \(\d+\) exceeds the maximum number of tokens allowed \(\d+\)\.$/);
-    const worst = worstOf(polls);
-    t.diagnostic(`worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
-    assert.ok(worst < limit.ms, `/healthz took ${worst.toFixed(0)} ms during the request (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms)`);
-    assert.ok(took < 30_000, `refused in ${took.toFixed(0)} ms`);
+    await holdBudget(t, 'during the request', async () => {
+      const limit = await budget();
+      const started = performance.now();
+      const answer = post('/v1beta/cachedContents', bytes);
+      const polls = await pollWhile(answer);
+      const res = await answer;
+      const took = performance.now() - started;
+      const error = (res.json as { error: { code: number; message: string } }).error;
+      assert.equal(error.code, 400);
+      assert.match(error.message, /^The input token count \(\d+\) exceeds the maximum number of tokens allowed \(\d+\)\.$/);
+      assert.ok(took < 30_000, `refused in ${took.toFixed(0)} ms`);
+      return { polls, limit };
+    });
   });
 
   it('countTokens of a 50 MB prompt: /healthz answers while it is read, parsed and counted', async (t) => {
     const bytes = body(text(50 * MB));
-    const limit = await budget();
-    engine.entered = Infinity;
-    const ac = new AbortController();
-    const answer = post(path('countTokens'), bytes, ac.signal).catch((e: unknown) => e);
-    // Counting 50 MB takes tens of seconds to minutes on the tiny model's tokenizer: the loop is
-    // watched for 3 s of it, then the client leaves, which stops the count (the next test's
-    // count, on the same lane, would otherwise wait for it).
-    const watched = new Promise((r) => setTimeout(r, 3_000)).then(async () => {
-      while (engine.entered === Infinity) await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 3_000));
+    await holdBudget(t, 'while it was read, parsed and counted', async () => {
+      const limit = await budget();
+      engine.entered = Infinity;
+      const ac = new AbortController();
+      const answer = post(path('countTokens'), bytes, ac.signal).catch((e: unknown) => e);
+      // Counting 50 MB takes tens of seconds to minutes on the tiny model's tokenizer: the loop is
+      // watched for 3 s of it, then the client leaves, which stops the count (the next count, on
+      // the same lane, would otherwise wait for it).
+      const watched = new Promise((r) => setTimeout(r, 3_000)).then(async () => {
+        while (engine.entered === Infinity) await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 3_000));
+      });
+      const polls = await pollWhile(Promise.race([watched, answer]));
+      ac.abort();
+      await answer;
+      assert.ok(engine.entered < Infinity, 'the engine had the request');
+      const since = polls.filter((p) => p.started >= engine.entered);
+      assert.ok(since.length >= 20, `polled ${since.length} times while it was counted`);
+      return { polls, limit };
     });
-    const polls = await pollWhile(Promise.race([watched, answer]));
-    ac.abort();
-    await answer;
-    assert.ok(engine.entered < Infinity, 'the engine had the request');
-    const since = polls.filter((p) => p.started >= engine.entered);
-    assert.ok(since.length >= 20, `polled ${since.length} times while it was counted`);
-    const worst = worstOf(polls);
-    t.diagnostic(`worst /healthz ${worst.toFixed(0)} ms over ${polls.length} polls; budget ${limit.ms.toFixed(0)} ms (idle ${limit.idle.toFixed(0)} ms); ${timeline(polls)}`);
-    assert.ok(worst < limit.ms, `/healthz took ${worst.toFixed(0)} ms while it was read, parsed and counted (budget ${limit.ms.toFixed(0)} ms, idle ${limit.idle.toFixed(0)} ms; ${polls.length} polls)`);
   });
   it('countTokens of a 2 MB prompt: counted off the event loop, exactly as the model tokenizes it, not behind the abandoned 50 MB count', async () => {
     const prompt = text(2 * MB);
