@@ -20,8 +20,8 @@ const WORKER_SCRIPT = new URL(`./parse-json-worker.${FROM_SOURCE ? 'ts' : 'js'}`
 /**
  * Under tsx a worker must register tsx itself before it imports a `.ts` program: Node 20 passes
  * the parent's `execArgv` to a worker but does not run its `--import` there (nodejs/node#47747),
- * so tsx's hooks are missing. tsx's `register()` (tsx.is/dev-api/register-esm) adds them. The
- * compiled dist/ starts its `.js` program directly.
+ * so tsx's hooks are missing. `register()` from `tsx/esm/api` (tsx's Node.js API, on Node's
+ * `module.register`) adds them. The compiled dist/ starts its `.js` program directly.
  */
 const TSX_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
@@ -47,9 +47,9 @@ interface Slot {
 /**
  * Joins, decodes and parses large request bodies on worker threads, so a body of tens of
  * megabytes never holds the event loop for its UTF-8 decoding, nesting scan and `JSON.parse` (on
- * a 50 MB body, 90-130 ms together on a 2-core host). Up to `size` workers, started when a body needs one
- * and unref'd (an idle pool never keeps the process alive); bodies wait in order when all are
- * busy. A worker that fails or exits fails only the body it had, and the next body starts a new
+ * a 50 MB body, 90-130 ms together on a 2-core host). Up to `size` workers, started when a body
+ * needs one and unref'd (an idle pool never keeps the process alive); bodies wait in order when
+ * all are busy. A worker that fails or exits fails only the body it had, and the next body starts a new
  * one. `close` terminates them all.
  */
 export class JsonParsePool {
