@@ -8,6 +8,7 @@ import type {
 import { Errors, toGemserveError } from '../../core/errors.js';
 import type { ConfigValues } from '../../core/config-fields.js';
 import { Scheduler, type SchedulerStats } from '../../core/scheduler.js';
+import { batchInSequenceOrder } from './batch-in-sequence-order.js';
 import { chooseThreadCount, decodeSpeedProbe } from './choose-thread-count.js';
 import type { LLAMA_CPP_ENGINE_FIELDS } from './llama-cpp-engine-descriptor.js';
 import { convertToChatHistory } from './convert-to-chat-history.js';
@@ -103,9 +104,14 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
     const parallel = Math.max(1, Math.floor(opts.parallel ?? DEFAULT_PARALLEL));
     const threads = await chooseThreadCount(opts.threads ?? 'auto', loaded.llama.cpuMathCores, decodeSpeedProbe(loaded.model));
     const contextSize = opts.contextSize ?? Math.min(loaded.model.trainContextSize, DEFAULT_CONTEXT_SIZE);
-    let context: LlamaContext;
+    let context: LlamaContext | undefined;
+    let engine: LlamaCppEngine | undefined;
+    // Every generating sequence in each decode, in sequence order (batch-in-sequence-order.ts).
+    const itemPrioritizationStrategy = batchInSequenceOrder(() => context, () => engine?.stats().busy ?? 0);
     try {
-      context = await loaded.model.createContext({ contextSize, sequences: parallel, threads, batchSize: opts.batchSize });
+      context = await loaded.model.createContext({
+        contextSize, sequences: parallel, threads, batchSize: opts.batchSize, batching: { itemPrioritizationStrategy },
+      });
     } catch (e) {
       const why = `cannot create a context of ${contextSize} tokens x ${parallel} sequences: ${e instanceof Error ? e.message : e}`;
       throw Errors.modelUnavailable(label, why);
@@ -121,9 +127,10 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       await context.dispose();
       throw e;
     }
-    return new LlamaCppEngine({
+    engine = new LlamaCppEngine({
       label, modelPath: opts.modelPath, loaded, context, threads, maxQueue: opts.maxQueue ?? DEFAULT_MAX_QUEUE, embedder, prefixStates,
     });
+    return engine;
   } catch (e) {
     await loaded.dispose();
     throw e;
