@@ -1,4 +1,5 @@
 import type { ContentEmbedding, CountTokensResponse, GenerateContentResponse } from '../api/gemini/types.js';
+import { yieldWhenLarge } from './yield-when-large.js';
 import { convertToBlockedPromptResponse } from '../convert/convert-to-blocked-prompt-response.js';
 import { convertToCountTokensInput } from '../convert/convert-to-count-tokens-input.js';
 import { convertToGeminiChunks } from '../convert/convert-to-gemini-chunks.js';
@@ -351,9 +352,11 @@ export class GenerationService {
     // A request the engine's full queue would refuse is refused now, before media, conversion and
     // tokenising: under overload that work would only take time from the requests being served.
     this.#refuseIfOverloaded(call);
+    await yieldWhenLarge(parsed.contents);
     const { req, use } = await applyCachedContent(call, deps.cachedContents, parsed, deps.catalog);
     const { media, paths } = await resolveCallMedia(call, deps.files, req);
     const converted = convertToGenerateInput(req, call.model, media, { codeExecution: deps.codeRunner !== undefined }, this.#signer);
+    await yieldWhenLarge(req.contents);
     const input: GenerateInput = {
       ...converted,
       ...(use ? { cachedPrefix: cachedPrefixOf(use, call.model, media) } : {}),
