@@ -1,13 +1,13 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
+import type { GenerateInput } from '../../core/engine.js';
 import { GemserveError } from '../../core/errors.js';
 import { FakeEngine } from '../fake/fake-engine.js';
 import {
   FAKE_EMBEDDING_DIMENSIONS, googleError, quotaExceeded, startFakeGeminiUpstream, type ScriptedUpstream,
 } from '../../../test/fixtures/fake-gemini-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
-import { input, user } from '../../../test/fixtures/engine-test-inputs.js';
+import { input, instantRetries, streamToEnd, user } from '../../../test/fixtures/engine-test-inputs.js';
 import { GeminiUpstreamEngine, type GeminiUpstreamEngineOptions } from './gemini-upstream-engine.js';
 
 let fake: ScriptedUpstream;
@@ -21,24 +21,7 @@ const make = (over: Partial<GeminiUpstreamEngineOptions> = {}) =>
 // With embeddingDimensions, so the embeddings case runs too (the fake answers :batchEmbedContents).
 runEngineConformance('gemini-upstream (fake Gemini API)', async () => make({ embeddingDimensions: FAKE_EMBEDDING_DIMENSIONS }));
 
-/** Runs a stream to its end or its error. */
-async function run(engine: GeminiUpstreamEngine, inp: GenerateInput = input({ max: 40 })) {
-  const events: GenerateEvent[] = [];
-  let error: GemserveError | undefined;
-  try {
-    for await (const ev of engine.stream(inp)) events.push(ev);
-  } catch (e) {
-    assert.ok(e instanceof GemserveError, `a GemserveError, got ${e}`);
-    error = e;
-  }
-  const text = events.map((e) => (e.type === 'text-delta' && !e.thought ? e.text : '')).join('');
-  return { events, error, text };
-}
-
-/** Retries without waiting; the delays asked for are recorded. */
-function instantRetries(delays: number[] = []) {
-  return { retryDeps: { random: () => 0.5, sleep: async (ms: number) => { delays.push(ms); } } };
-}
+const run = (engine: GeminiUpstreamEngine, inp: GenerateInput = input({ max: 40 })) => streamToEnd(engine, inp);
 
 describe('gemini-upstream against a misbehaving upstream', () => {
   beforeEach(() => fake.reset());

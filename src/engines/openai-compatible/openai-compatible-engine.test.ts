@@ -1,12 +1,11 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { GenerateEvent, GenerateInput } from '../../core/engine.js';
-import { GemserveError } from '../../core/errors.js';
+import type { GenerateInput } from '../../core/engine.js';
 import {
   FAKE_EMBEDDING_DIMENSIONS, openAiError, startFakeOpenAiUpstream, type ScriptedUpstream,
 } from '../../../test/fixtures/fake-openai-upstream.js';
 import { runEngineConformance } from '../engine-conformance.case.js';
-import { input, user } from '../../../test/fixtures/engine-test-inputs.js';
+import { input, instantRetries, streamToEnd, user } from '../../../test/fixtures/engine-test-inputs.js';
 import { OpenAiCompatibleEngine, type OpenAiCompatibleEngineOptions } from './openai-compatible-engine.js';
 
 let fake: ScriptedUpstream;
@@ -30,22 +29,7 @@ runEngineConformance(
   async () => make({ capabilities: { ...CAPS, embeddingDimensions: FAKE_EMBEDDING_DIMENSIONS } }),
 );
 
-async function run(engine: OpenAiCompatibleEngine, inp: GenerateInput = input({ max: 40 })) {
-  const events: GenerateEvent[] = [];
-  let error: GemserveError | undefined;
-  try {
-    for await (const ev of engine.stream(inp)) events.push(ev);
-  } catch (e) {
-    assert.ok(e instanceof GemserveError, `a GemserveError, got ${e}`);
-    error = e;
-  }
-  const text = events.map((e) => (e.type === 'text-delta' && !e.thought ? e.text : '')).join('');
-  return { events, error, text };
-}
-
-function instantRetries(delays: number[] = []) {
-  return { retryDeps: { random: () => 0.5, sleep: async (ms: number) => { delays.push(ms); } } };
-}
+const run = (engine: OpenAiCompatibleEngine, inp: GenerateInput = input({ max: 40 })) => streamToEnd(engine, inp);
 
 /** The streamed requests (the first request of a stream is its prompt count). */
 const streamed = () => fake.requests.filter((r) => r.body.stream === true);

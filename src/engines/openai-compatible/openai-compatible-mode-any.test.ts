@@ -8,9 +8,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GenerateEvent, GenerateInput, ToolOptions } from '../../core/engine.js';
-import { GemserveError } from '../../core/errors.js';
 import { openAiError, SAMPLERS_REFUSAL, startFakeOpenAiUpstream, type ScriptedUpstream } from '../../../test/fixtures/fake-openai-upstream.js';
-import { input, user } from '../../../test/fixtures/engine-test-inputs.js';
+import { input, streamToEnd, user } from '../../../test/fixtures/engine-test-inputs.js';
 import { validateJsonSchema } from '../../../test/fixtures/validate-json-schema.js';
 import { OpenAiCompatibleEngine, type OpenAiCompatibleEngineOptions } from './openai-compatible-engine.js';
 
@@ -41,17 +40,7 @@ const functions: ToolOptions['functions'] = [
 ];
 const any = (over: Partial<GenerateInput> = {}): GenerateInput => ({ ...input({ max: 60 }), tools: { mode: 'any', functions }, ...over });
 
-async function run(engine: OpenAiCompatibleEngine, inp: GenerateInput) {
-  const events: GenerateEvent[] = [];
-  let error: GemserveError | undefined;
-  try {
-    for await (const ev of engine.stream(inp)) events.push(ev);
-  } catch (e) {
-    assert.ok(e instanceof GemserveError, `a GemserveError, got ${e}`);
-    error = e;
-  }
-  return { events, error };
-}
+const run = (engine: OpenAiCompatibleEngine, inp: GenerateInput) => streamToEnd(engine, inp);
 
 /** Every candidate is one or more calls of offered functions whose arguments validate, and nothing else. */
 function assertValidCalls(events: GenerateEvent[], candidates = 1): void {
