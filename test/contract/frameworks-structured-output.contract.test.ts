@@ -9,15 +9,13 @@
  *   parsing to a value the schema accepts.
  * Schemas are plain JSON Schema (`jsonSchema()` from `ai`): zod is not a dependency of the project.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { generateObject, generateText, jsonSchema, Output } from 'ai';
 import { ChatGoogleGenerativeAI } from '@langchain/google-genai';
 import { Type, type Schema } from '@google/genai';
-import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
-import type { Engine } from '../../src/core/engine.js';
-import { startServer, type TestServer } from './helpers/start-server.js';
+import { serveLlamaCppForSuite } from './helpers/serve-llama-cpp.js';
 import { genai } from './helpers/clients.js';
 import { tinyChatModel } from '../fixtures/test-models.js';
 import { validateJsonSchema } from '../fixtures/validate-json-schema.js';
@@ -102,19 +100,10 @@ const BULK_COUNT = 100;
 const BULK_MAX_TOKENS = 160;
 
 describe('structured output through the frameworks and in bulk (contract, llama-cpp)', () => {
-  let engine: Engine;
-  let server: TestServer;
-  before(async () => {
-    engine = await createLlamaCppEngine({ modelPath: (await tinyChatModel()).path, parallel: 1, threads: 1, contextSize: 1024 });
-    server = await startServer({ bindings: [{ id: MODEL, engine }] });
-  });
-  after(async () => {
-    await server?.close();
-    await engine?.dispose();
-  });
+  const served = serveLlamaCppForSuite({ id: MODEL, model: tinyChatModel, contextSize: 1024 });
 
   it('ai: generateText with Output.object returns an object that validates, finish reason stop', async () => {
-    const google = createGoogleGenerativeAI({ apiKey: 'any', baseURL: `${server.baseUrl}/v1beta` });
+    const google = createGoogleGenerativeAI({ apiKey: 'any', baseURL: `${served.server.baseUrl}/v1beta` });
     for (const seed of [1, 2, 3]) {
       const r = await generateText({
         model: google(MODEL), prompt: 'Describe a pet.', seed, temperature: 1, maxOutputTokens: 200,
@@ -127,7 +116,7 @@ describe('structured output through the frameworks and in bulk (contract, llama-
   });
 
   it('ai: generateObject (deprecated in v6, still used) returns an object that validates', async () => {
-    const google = createGoogleGenerativeAI({ apiKey: 'any', baseURL: `${server.baseUrl}/v1beta` });
+    const google = createGoogleGenerativeAI({ apiKey: 'any', baseURL: `${served.server.baseUrl}/v1beta` });
     const r = await generateObject({
       model: google(MODEL), prompt: 'Describe a pet.', seed: 4, temperature: 1, maxOutputTokens: 200, schema: jsonSchema<PetAi>(PET_AI),
     });
@@ -136,7 +125,7 @@ describe('structured output through the frameworks and in bulk (contract, llama-
   });
 
   it('LangChain: withStructuredOutput(jsonSchema) parses an object that validates, finishReason STOP', async () => {
-    const llm = new ChatGoogleGenerativeAI({ model: MODEL, apiKey: 'any', baseUrl: server.baseUrl, temperature: 1, maxOutputTokens: 200 });
+    const llm = new ChatGoogleGenerativeAI({ model: MODEL, apiKey: 'any', baseUrl: served.server.baseUrl, temperature: 1, maxOutputTokens: 200 });
     const structured = llm.withStructuredOutput<Pet>(PET, { method: 'jsonSchema', includeRaw: true });
     for (const prompt of ['Describe a pet.', 'Describe another pet.']) {
       const { raw, parsed } = await structured.invoke(prompt);
@@ -146,7 +135,7 @@ describe('structured output through the frameworks and in bulk (contract, llama-
   });
 
   it('an unbounded integer comes out as a plain JSON integer (engines/shared/bound-json-number-grammar.ts)', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     for (let seed = 1; seed <= 10; seed++) {
       const r = await ai.models.generateContent({
         model: MODEL, contents: 'A number.',
@@ -157,7 +146,7 @@ describe('structured output through the frameworks and in bulk (contract, llama-
   });
 
   it(`${BULK_COUNT} generations through @google/genai (nested, array, enum, bounds, nullable): all STOP, all valid`, { timeout: 180_000 }, async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const started = performance.now();
     const failures: string[] = [];
     let maxTokens = 0;

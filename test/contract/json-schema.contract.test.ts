@@ -5,15 +5,13 @@
  * Schema validator (ajv, as the engines' own validation uses it). Schemas Google refuses stay
  * 400s whose field path names where the problem is.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FunctionCallingConfigMode, Type, type Schema } from '@google/genai';
-import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
 import { compileJsonSchemaValidator } from '../../src/engines/shared/compile-json-schema-validator.js';
 import { validationCounters } from '../../src/engines/shared/generate-validated.js';
 import { convertGeminiSchemaToJsonSchema } from '../../src/convert/convert-gemini-schema-to-json-schema.js';
-import type { Engine } from '../../src/core/engine.js';
-import { startServer, type TestServer } from './helpers/start-server.js';
+import { serveLlamaCppForSuite } from './helpers/serve-llama-cpp.js';
 import { genai, sdkError } from './helpers/clients.js';
 import { tinyChatModel } from '../fixtures/test-models.js';
 import { richSchema } from '../fixtures/structured-output-inputs.js';
@@ -67,19 +65,10 @@ const PRINT = {
 };
 
 describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp on random weights)', { timeout: 600_000 }, () => {
-  let engine: Engine;
-  let server: TestServer;
-  before(async () => {
-    engine = await createLlamaCppEngine({ modelPath: (await tinyChatModel()).path, parallel: 1, threads: 1, contextSize: 2048 });
-    server = await startServer({ bindings: [{ id: MODEL, engine }] });
-  });
-  after(async () => {
-    await server?.close();
-    await engine?.dispose();
-  });
+  const served = serveLlamaCppForSuite({ id: MODEL, model: tinyChatModel, contextSize: 2048 });
 
   it('responseJsonSchema with pattern, bounds, lengths, $ref/$defs, anyOf, type lists with null, additionalProperties false', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const validate = compileJsonSchemaValidator(richSchema);
     const before = { ...validationCounters };
     for (let seed = 1; seed <= 8; seed++) {
@@ -95,7 +84,7 @@ describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp o
   });
 
   it('responseSchema (Gemini Schema) with pattern, minimum/maximum on a NUMBER, lengths, nullable, anyOf; streamed too', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const validate = compileJsonSchemaValidator(convertGeminiSchemaToJsonSchema(FORM as never));
     for (let seed = 1; seed <= 6; seed++) {
       const config = { responseMimeType: 'application/json', responseSchema: FORM, maxOutputTokens: 400, temperature: 1, seed };
@@ -125,7 +114,7 @@ describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp o
       required: ['numberWithMinMax', 'stringDatatime', 'stringWithLength', 'stringWithEnum', 'unionField', 'nullableArrayField', 'nullableObjectField'],
     };
     const validate = compileJsonSchemaValidator(schema);
-    const r = await genai(server.baseUrl).models.generateContent({
+    const r = await genai(served.server.baseUrl).models.generateContent({
       model: MODEL, contents, config: { responseMimeType: 'application/json', responseJsonSchema: schema, maxOutputTokens: 600, temperature: 1, seed: 3 },
     });
     // Unbounded strings on random weights may run to the token limit; a finished answer validates.
@@ -134,7 +123,7 @@ describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp o
   });
 
   it('parametersJsonSchema with a pattern, bounds and a $ref: mode ANY calls validly every time, mode AUTO answers 200', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const validate = compileJsonSchemaValidator(BOOK.parametersJsonSchema);
     for (const mode of [FunctionCallingConfigMode.ANY, FunctionCallingConfigMode.AUTO]) {
       let calls = 0;
@@ -159,7 +148,7 @@ describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp o
   });
 
   it('the recorded AUTO declarations (an unanchored pattern, a Gemini Schema beside JSON Schemas) are answered, calls valid', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const validate = compileJsonSchemaValidator(PRINT.parametersJsonSchema);
     const beep = { name: 'beep', parametersJsonSchema: { properties: {}, type: 'object' } };
     const light = {
@@ -187,7 +176,7 @@ describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp o
   it('a keyword no grammar enforces (format uri) is validated and resampled, then answered as it is: STOP', async () => {
     const before = { ...validationCounters };
     const schema = { type: 'object', properties: { site: { type: 'string', format: 'uri', maxLength: 6 } }, required: ['site'], additionalProperties: false };
-    const r = await genai(server.baseUrl).models.generateContent({
+    const r = await genai(served.server.baseUrl).models.generateContent({
       model: MODEL, contents, config: { responseMimeType: 'application/json', responseJsonSchema: schema, maxOutputTokens: 100, temperature: 1, seed: 1 },
     });
     assert.equal(r.candidates?.[0].finishReason, 'STOP');
@@ -198,7 +187,7 @@ describe('every JSON Schema Google accepts (contract, @google/genai, llama-cpp o
   });
 
   it('schemas Google refuses are 400s naming the field where the problem is', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const field = async (config: object) => {
       const { body } = await sdkError(ai.models.generateContent({ model: MODEL, contents, config }), 400, 'INVALID_ARGUMENT');
       return (body.error.details?.[0] as { fieldViolations?: Array<{ field: string }> } | undefined)?.fieldViolations?.[0]?.field ?? body.error.message;

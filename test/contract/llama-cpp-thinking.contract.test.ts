@@ -3,30 +3,19 @@
  * model with Qwen3's chat template (a `<think>` format), bound to gemini-2.5-flash, which
  * thinks by default as Gemini's does.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
-import type { Engine } from '../../src/core/engine.js';
-import { startServer, type TestServer } from './helpers/start-server.js';
+import { serveLlamaCppForSuite } from './helpers/serve-llama-cpp.js';
 import { genai, postJson } from './helpers/clients.js';
 import { thinkingChatModel } from '../fixtures/test-models.js';
 
 const MODEL = 'gemini-2.5-flash';
 
 describe('thinking on the llama-cpp engine (contract, @google/genai)', () => {
-  let engine: Engine;
-  let server: TestServer;
-  before(async () => {
-    engine = await createLlamaCppEngine({ modelPath: (await thinkingChatModel()).path, parallel: 1, threads: 1, contextSize: 1024 });
-    server = await startServer({ bindings: [{ id: MODEL, engine }] });
-  });
-  after(async () => {
-    await server?.close();
-    await engine?.dispose();
-  });
+  const served = serveLlamaCppForSuite({ id: MODEL, model: thinkingChatModel, contextSize: 1024 });
 
   it('a budget of N: N thought tokens, separated as thought parts, counted apart', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const r = await ai.models.generateContent({
       model: MODEL, contents: 'Why is the sky blue?',
       config: { maxOutputTokens: 48, seed: 1, thinkingConfig: { thinkingBudget: 12, includeThoughts: true } },
@@ -52,7 +41,7 @@ describe('thinking on the llama-cpp engine (contract, @google/genai)', () => {
     const counted = await ai.models.countTokens({ model: MODEL, contents: 'Why is the sky blue?' });
     assert.equal(counted.totalTokens, r.usageMetadata?.promptTokenCount, 'by default a 2.5 model thinks, and countTokens counts that prompt');
     // The SDK sends generationConfig with countTokens only on Vertex; the REST form takes it.
-    const res = await postJson(`${server.baseUrl}/v1beta/models/${MODEL}:countTokens?key=k`, {
+    const res = await postJson(`${served.server.baseUrl}/v1beta/models/${MODEL}:countTokens?key=k`, {
       generateContentRequest: { model: `models/${MODEL}`, contents: [{ role: 'user', parts: [{ text: 'Why is the sky blue?' }] }], generationConfig: { thinkingConfig: { thinkingBudget: 0 } } },
     });
     assert.equal(((await res.json()) as { totalTokens: number }).totalTokens, off.usageMetadata?.promptTokenCount);

@@ -4,12 +4,10 @@
  * syntax and grammar carry the calls). Mode ANY must give a well-formed, schema-valid call every
  * time; AUTO and the SDK's automatic loop must complete.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FunctionCallingConfigMode, Type, type CallableTool, type FunctionCall } from '@google/genai';
-import { createLlamaCppEngine } from '../../src/engines/llama-cpp/llama-cpp-engine.js';
-import type { Engine } from '../../src/core/engine.js';
-import { startServer, type TestServer } from './helpers/start-server.js';
+import { serveLlamaCppForSuite } from './helpers/serve-llama-cpp.js';
 import { genai } from './helpers/clients.js';
 import { tinyChatModel } from '../fixtures/test-models.js';
 import { validateJsonSchema } from '../fixtures/validate-json-schema.js';
@@ -35,19 +33,10 @@ const WEATHER_JSON = {
 const time = { name: 'get_time', parametersJsonSchema: { type: 'object', properties: { zone: { enum: ['UTC', 'CET'] } }, required: ['zone'] } };
 
 describe('function calling on the llama-cpp engine (contract, @google/genai)', () => {
-  let engine: Engine;
-  let server: TestServer;
-  before(async () => {
-    engine = await createLlamaCppEngine({ modelPath: (await tinyChatModel()).path, parallel: 1, threads: 1, contextSize: 2048 });
-    server = await startServer({ bindings: [{ id: MODEL, engine }] });
-  });
-  after(async () => {
-    await server?.close();
-    await engine?.dispose();
-  });
+  const served = serveLlamaCppForSuite({ id: MODEL, model: tinyChatModel, contextSize: 2048 });
 
   it('mode ANY: a valid call every time (20 seeds), countTokens equals promptTokenCount', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const config = {
       tools: [{ functionDeclarations: [weather, time] }],
       toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } },
@@ -76,7 +65,7 @@ describe('function calling on the llama-cpp engine (contract, @google/genai)', (
   });
 
   it('allowedFunctionNames: ANY calls only the allowed function', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     for (let seed = 1; seed <= 5; seed++) {
       const r = await ai.models.generateContent({
         model: MODEL, contents: 'time?',
@@ -87,7 +76,7 @@ describe('function calling on the llama-cpp engine (contract, @google/genai)', (
   });
 
   it('AUTO with a CallableTool: the SDK loop completes, with the tool result fed back in the tool format', async () => {
-    const ai = genai(server.baseUrl);
+    const ai = genai(served.server.baseUrl);
     const seen: FunctionCall[] = [];
     const tool: CallableTool = {
       tool: async () => ({ functionDeclarations: [weather] }),
